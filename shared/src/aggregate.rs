@@ -1,0 +1,167 @@
+//! Load, decide, append: the one path every command takes.
+
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+
+use crate::envelope::{DomainEvent, EventEnvelope, NewEvent, PendingAppend, StreamId};
+use crate::store::{EventStore, StoreError};
+use crate::trace::TraceContext;
+use crate::writer::{AppendError, EventWriter};
+
+/// An aggregate's state and its one `evolve`.
+pub trait Aggregate: Default + Clone + Send + Sync + 'static {
+    /// The stream prefix, e.g. `contact` in `contact#<id>`.
+    const TYPE: &'static str;
+    type Event: DomainEvent + Send + Sync;
+
+    fn evolve(self, event: &Self::Event) -> Self;
+
+    fn stream(id: &str) -> StreamId {
+        StreamId::new(Self::TYPE, id)
+    }
+}
+
+/// A state folded from its stream, and the version it was folded at (0: no events).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loaded<A> {
+    pub state: A,
+    pub version: u64,
+}
+
+pub fn fold<A: Aggregate>(events: &[EventEnvelope]) -> Result<Loaded<A>, StoreError> {
+    let mut loaded = Loaded {
+        state: A::default(),
+        version: 0,
+    };
+    for envelope in events {
+        let event: A::Event = envelope.decode().map_err(|e| {
+            StoreError::Corrupt(format!(
+                "{} v{} ({}): {e}",
+                envelope.stream(),
+                envelope.version,
+                envelope.event_type
+            ))
+        })?;
+        loaded.state = loaded.state.evolve(&event);
+        loaded.version = envelope.version;
+    }
+    Ok(loaded)
+}
+
+/// What the caller expects of the stream before the command runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expected {
+    /// The stream must not exist; nothing is read (a taken id surfaces as a conflict on write).
+    New,
+    /// Whatever the current version is.
+    Any,
+    /// Exactly this version (from `If-Match`).
+    Version(u64),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommandOutcome<A: Aggregate> {
+    pub state: A,
+    pub version: u64,
+    pub events: Vec<EventEnvelope>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError<E> {
+    #[error(transparent)]
+    Domain(E),
+    #[error("{stream} is at version {actual}, not the expected {expected}")]
+    VersionMismatch {
+        stream: StreamId,
+        expected: u64,
+        actual: u64,
+    },
+    #[error("{0} already exists")]
+    AlreadyExists(StreamId),
+    #[error(transparent)]
+    Append(AppendError),
+    #[error(transparent)]
+    Load(StoreError),
+    #[error("event could not be encoded: {0}")]
+    Encode(serde_json::Error),
+}
+
+/// Everything one invocation needs: the store to read, the writer to append, who asked, and when.
+#[derive(Clone)]
+pub struct Invocation {
+    pub store: Arc<dyn EventStore>,
+    pub writer: EventWriter,
+    pub trace: TraceContext,
+    pub now: OffsetDateTime,
+}
+
+impl Invocation {
+    pub async fn load<A: Aggregate>(&self, id: &str) -> Result<Loaded<A>, StoreError> {
+        fold(&self.store.load(&A::stream(id)).await?)
+    }
+
+    /// Loads the stream (unless it must be new), checks the expected version, decides, and
+    /// appends the decided events right after the version it read.
+    pub async fn execute<A, E>(
+        &self,
+        id: &str,
+        expected: Expected,
+        decide: impl FnOnce(&A) -> Result<Vec<A::Event>, E>,
+    ) -> Result<CommandOutcome<A>, CommandError<E>>
+    where
+        A: Aggregate,
+    {
+        let stream = A::stream(id);
+        let loaded = match expected {
+            Expected::New => Loaded {
+                state: A::default(),
+                version: 0,
+            },
+            _ => self.load::<A>(id).await.map_err(CommandError::Load)?,
+        };
+        if let Expected::Version(version) = expected {
+            if version != loaded.version {
+                return Err(CommandError::VersionMismatch {
+                    stream,
+                    expected: version,
+                    actual: loaded.version,
+                });
+            }
+        }
+        let decided = decide(&loaded.state).map_err(CommandError::Domain)?;
+        if decided.is_empty() {
+            return Ok(CommandOutcome {
+                state: loaded.state,
+                version: loaded.version,
+                events: Vec::new(),
+            });
+        }
+        let new_events = decided
+            .iter()
+            .map(NewEvent::from_domain)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(CommandError::Encode)?;
+        let pending = PendingAppend {
+            stream: stream.clone(),
+            expected_version: loaded.version,
+            events: new_events,
+        };
+        let written = match self.writer.append(pending, &self.trace, self.now).await {
+            Ok(written) => written,
+            Err(AppendError::Store(StoreError::Conflict { streams }))
+                if expected == Expected::New && streams.contains(&stream) =>
+            {
+                return Err(CommandError::AlreadyExists(stream))
+            }
+            Err(e) => return Err(CommandError::Append(e)),
+        };
+        let state = decided.iter().fold(loaded.state, |s, e| s.evolve(e));
+        let version = loaded.version + decided.len() as u64;
+        Ok(CommandOutcome {
+            state,
+            version,
+            events: written,
+        })
+    }
+}

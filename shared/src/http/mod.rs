@@ -1,0 +1,11 @@
+//! HTTP plumbing shared by every slice: JSON bodies, field validation, problem+json, and the one
+//! mapping of errors to status codes.
+
+pub mod problem;
+pub mod request;
+pub mod response;
+pub mod validate;
+
+pub use problem::{DomainError, FieldError, Problem};
+pub use request::{json_object, path_id, expected_version, query_flag, trace_hints_of, Fields, Patch, MAX_BODY_BYTES};
+pub use response::{etag, json_response};

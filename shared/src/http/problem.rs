@@ -1,0 +1,164 @@
+//! RFC 9457 problem details, and the only place where errors become status codes.
+
+use lambda_http::{http::StatusCode, Body, Response};
+use serde::Serialize;
+
+use crate::aggregate::CommandError;
+use crate::store::StoreError;
+use crate::subscribers::ErrorKind;
+use crate::writer::AppendError;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One invalid input, named by a JSON pointer to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub pointer: String,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub status: StatusCode,
+    pub detail: String,
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Serialize)]
+struct ProblemBody<'a> {
+    #[serde(rename = "type")]
+    type_uri: &'static str,
+    title: &'a str,
+    status: u16,
+    detail: &'a str,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [FieldError],
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, detail)
+    }
+
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, detail)
+    }
+
+    /// Every invalid field at once, so a client fixes its request in one round trip.
+    pub fn invalid_fields(errors: Vec<FieldError>) -> Self {
+        let detail = match errors.len() {
+            1 => "1 field is invalid".to_owned(),
+            n => format!("{n} fields are invalid"),
+        };
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            detail,
+            errors,
+        }
+    }
+
+    pub fn of_kind(kind: ErrorKind, detail: impl Into<String>) -> Self {
+        let status = match kind {
+            ErrorKind::Invalid => StatusCode::BAD_REQUEST,
+            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::Conflict => StatusCode::CONFLICT,
+            ErrorKind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        Self::new(status, detail)
+    }
+
+    pub fn into_response(self) -> Response<Body> {
+        let body = ProblemBody {
+            type_uri: "about:blank",
+            title: self.status.canonical_reason().unwrap_or("Error"),
+            status: self.status.as_u16(),
+            detail: &self.detail,
+            errors: &self.errors,
+        };
+        let json = serde_json::to_string(&body).unwrap_or_else(|_| {
+            format!(r#"{{"type":"about:blank","status":{}}}"#, self.status.as_u16())
+        });
+        let mut response = Response::new(Body::Text(json));
+        *response.status_mut() = self.status;
+        response.headers_mut().insert(
+            lambda_http::http::header::CONTENT_TYPE,
+            lambda_http::http::HeaderValue::from_static(PROBLEM_JSON),
+        );
+        response
+    }
+}
+
+/// A domain refusal says what kind it is; the status code is chosen here, not in the domain.
+pub trait DomainError: std::fmt::Display {
+    fn kind(&self) -> ErrorKind;
+}
+
+fn internal(detail: &str) -> Problem {
+    tracing::error!(error = %detail, "internal error");
+    Problem::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "the request could not be completed; nothing was written",
+    )
+}
+
+impl From<StoreError> for Problem {
+    fn from(error: StoreError) -> Self {
+        match &error {
+            StoreError::Conflict { .. } => Problem::new(
+                StatusCode::CONFLICT,
+                format!("{error}; nothing was written, reload and retry"),
+            ),
+            StoreError::TooManyItems { .. } => {
+                Problem::new(StatusCode::UNPROCESSABLE_ENTITY, error.to_string())
+            }
+            StoreError::ItemTooLarge { .. } | StoreError::TransactionTooLarge { .. } => {
+                Problem::new(StatusCode::PAYLOAD_TOO_LARGE, error.to_string())
+            }
+            StoreError::Backend(_) => {
+                tracing::error!(error = %error, "event store unavailable");
+                Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the event store is unavailable; retry later",
+                )
+            }
+            StoreError::DuplicateVersion { .. } | StoreError::Corrupt(_) => {
+                internal(&error.to_string())
+            }
+        }
+    }
+}
+
+impl From<AppendError> for Problem {
+    fn from(error: AppendError) -> Self {
+        match error {
+            AppendError::Cancelled { kind, reason } => Problem::of_kind(kind, reason),
+            AppendError::Store(store) => store.into(),
+            AppendError::Subscriber { .. } | AppendError::SubscriberLoop => {
+                internal(&error.to_string())
+            }
+        }
+    }
+}
+
+impl<E: DomainError> From<CommandError<E>> for Problem {
+    fn from(error: CommandError<E>) -> Self {
+        match error {
+            CommandError::Domain(domain) => Problem::of_kind(domain.kind(), domain.to_string()),
+            CommandError::VersionMismatch { .. } => {
+                Problem::new(StatusCode::PRECONDITION_FAILED, error.to_string())
+            }
+            CommandError::AlreadyExists(_) => Problem::new(StatusCode::CONFLICT, error.to_string()),
+            CommandError::Append(append) => append.into(),
+            CommandError::Load(store) => store.into(),
+            CommandError::Encode(_) => internal(&error.to_string()),
+        }
+    }
+}

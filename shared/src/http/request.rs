@@ -1,0 +1,234 @@
+//! Reading a request: JSON bodies, fields, path ids, `If-Match`, trace headers.
+
+use lambda_http::http::{header, StatusCode};
+use lambda_http::{Body, Request, RequestExt};
+use serde_json::{Map, Value};
+
+use super::problem::{FieldError, Problem};
+use super::validate;
+use crate::aggregate::Expected;
+use crate::trace::TraceHints;
+
+/// Commands are small; anything bigger is a mistake or an attack.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The body as a JSON object, or the problem that says why it is not one.
+pub fn json_object(request: &Request) -> Result<Map<String, Value>, Problem> {
+    if let Some(content_type) = request.headers().get(header::CONTENT_TYPE) {
+        let media = content_type
+            .to_str()
+            .unwrap_or("")
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if media != "application/json" && !media.ends_with("+json") {
+            return Err(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!("content-type must be application/json, not '{media}'"),
+            ));
+        }
+    }
+    let bytes: &[u8] = match request.body() {
+        Body::Empty => &[],
+        Body::Text(text) => text.as_bytes(),
+        Body::Binary(bytes) => bytes,
+        _ => &[],
+    };
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the body is {} bytes; at most {MAX_BODY_BYTES} are accepted",
+                bytes.len()
+            ),
+        ));
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Problem::bad_request("a JSON object body is required"));
+    }
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(object)) => Ok(object),
+        Ok(_) => Err(Problem::bad_request("the body must be a JSON object")),
+        Err(e) => Err(Problem::bad_request(format!("the body is not valid JSON: {e}"))),
+    }
+}
+
+/// A field that may be absent, explicitly null, or set: PATCH needs all three.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Patch<T> {
+    Absent,
+    Null,
+    Value(T),
+}
+
+impl<T> Patch<T> {
+    pub fn into_option(self) -> Option<T> {
+        match self {
+            Patch::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// Reads fields of a JSON object, collecting every error instead of stopping at the first.
+pub struct Fields<'a> {
+    object: &'a Map<String, Value>,
+    read: Vec<&'static str>,
+    errors: Vec<FieldError>,
+}
+
+impl<'a> Fields<'a> {
+    pub fn new(object: &'a Map<String, Value>) -> Self {
+        Self {
+            object,
+            read: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn error(&mut self, field: &str, detail: impl Into<String>) {
+        self.errors.push(FieldError {
+            pointer: format!("/{field}"),
+            detail: detail.into(),
+        });
+    }
+
+    /// A string field checked by `rule`, trimmed.
+    pub fn string(
+        &mut self,
+        field: &'static str,
+        rule: impl Fn(&str) -> Result<(), String>,
+    ) -> Patch<String> {
+        self.read.push(field);
+        match self.object.get(field) {
+            None => Patch::Absent,
+            Some(Value::Null) => Patch::Null,
+            Some(Value::String(value)) => match rule(value) {
+                Ok(()) => Patch::Value(value.trim().to_owned()),
+                Err(message) => {
+                    self.error(field, message);
+                    Patch::Absent
+                }
+            },
+            Some(other) => {
+                self.error(field, format!("must be a string, not {}", json_type(other)));
+                Patch::Absent
+            }
+        }
+    }
+
+    pub fn required_string(
+        &mut self,
+        field: &'static str,
+        rule: impl Fn(&str) -> Result<(), String>,
+    ) -> Option<String> {
+        let present = self.object.get(field).is_some_and(|v| !v.is_null());
+        let value = self.string(field, rule);
+        if !present {
+            self.error(field, "is required");
+        }
+        value.into_option()
+    }
+
+    pub fn optional_string(
+        &mut self,
+        field: &'static str,
+        rule: impl Fn(&str) -> Result<(), String>,
+    ) -> Option<String> {
+        self.string(field, rule).into_option()
+    }
+
+    /// Fails with every error found, including fields the command does not know.
+    pub fn finish(mut self) -> Result<(), Problem> {
+        let unknown: Vec<String> = self
+            .object
+            .keys()
+            .filter(|key| !self.read.contains(&key.as_str()))
+            .cloned()
+            .collect();
+        for key in unknown {
+            self.error(&key, "is not a known field");
+        }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Problem::invalid_fields(self.errors))
+        }
+    }
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A validated id from the path.
+pub fn path_id(request: &Request, name: &str) -> Result<String, Problem> {
+    let params = request.path_parameters();
+    let value = params
+        .first(name)
+        .ok_or_else(|| Problem::bad_request(format!("the path has no '{name}'")))?;
+    validate::id(value).map_err(|message| {
+        Problem::bad_request(format!("'{value}' is not a valid {name}: it {message}"))
+    })?;
+    Ok(value.to_owned())
+}
+
+/// `?name=true|false`, absent means false.
+pub fn query_flag(request: &Request, name: &str) -> Result<bool, Problem> {
+    match request.query_string_parameters().first(name) {
+        None => Ok(false),
+        Some("true") | Some("1") => Ok(true),
+        Some("false") | Some("0") => Ok(false),
+        Some(other) => Err(Problem::bad_request(format!(
+            "query parameter '{name}' must be true or false, not '{other}'"
+        ))),
+    }
+}
+
+/// `If-Match` against our ETags (`"<version>"`): absent or `*` accepts any version.
+pub fn expected_version(request: &Request) -> Result<Expected, Problem> {
+    let Some(value) = request.headers().get(header::IF_MATCH) else {
+        return Ok(Expected::Any);
+    };
+    let value = value.to_str().unwrap_or("").trim();
+    if value == "*" {
+        return Ok(Expected::Any);
+    }
+    let tag = value.strip_prefix("W/").unwrap_or(value);
+    tag.strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .and_then(|t| t.parse::<u64>().ok())
+        .map(Expected::Version)
+        .ok_or_else(|| {
+            Problem::new(
+                StatusCode::PRECONDITION_FAILED,
+                format!("If-Match {value} does not match any version (ETags look like \"3\")"),
+            )
+        })
+}
+
+/// What the request says about its trace: the original's headers, W3C, and X-Ray.
+pub fn trace_hints_of(request: &Request) -> TraceHints<'_> {
+    let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
+    let xray = request
+        .lambda_context_ref()
+        .and_then(|context| context.xray_trace_id.as_deref())
+        .or_else(|| header("x-amzn-trace-id"));
+    TraceHints {
+        trace_id: header("x-trace-id"),
+        span_id: header("x-span-id"),
+        traceparent: header("traceparent"),
+        xray,
+        source: header("x-source"),
+        user_id: header("x-user-id"),
+    }
+}

@@ -1,0 +1,23 @@
+//! The event-sourcing core of EventCRM.
+//!
+//! It knows events, streams, stores and HTTP, never contacts, clients or cases: every aggregate
+//! plugs in through [`aggregate::Aggregate`] and [`envelope::DomainEvent`].
+
+pub mod aggregate;
+pub mod envelope;
+pub mod http;
+pub mod runtime;
+pub mod store;
+pub mod subscribers;
+pub mod trace;
+pub mod writer;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use aggregate::{Aggregate, CommandOutcome, Expected, Loaded};
+pub use envelope::{DomainEvent, EventEnvelope, NewEvent, PendingAppend, StreamId};
+pub use store::{EventStore, StoreError};
+pub use subscribers::{Reaction, Subscriber, Subscribers};
+pub use trace::TraceContext;
+pub use writer::{AppendError, EventWriter, WriteMode};

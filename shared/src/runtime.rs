@@ -1,0 +1,148 @@
+//! Process wiring: configuration from the environment, logging, and the per-request dispatch
+//! every HTTP Lambda shares, so a slice's `main` is one call.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use lambda_http::{Body, Request, RequestExt, Response};
+use time::OffsetDateTime;
+use tracing::Instrument;
+
+use crate::aggregate::Invocation;
+use crate::http::{trace_hints_of, Problem};
+use crate::store::{DynamoEventStore, EventStore};
+use crate::subscribers::Subscribers;
+use crate::trace::TraceContext;
+use crate::writer::{EventWriter, WriteMode};
+
+pub const DEFAULT_EVENT_TABLE: &str = "EventStore";
+
+/// What lives for the whole process: built once at cold start.
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<dyn EventStore>,
+    pub subscribers: Arc<Subscribers>,
+    pub mode: WriteMode,
+}
+
+impl App {
+    pub fn new(store: Arc<dyn EventStore>, subscribers: Subscribers, mode: WriteMode) -> Self {
+        Self {
+            store,
+            subscribers: Arc::new(subscribers),
+            mode,
+        }
+    }
+
+    /// DynamoDB from the standard AWS environment (`AWS_ENDPOINT_URL_DYNAMODB` points it at a
+    /// local emulator), table from `EVENT_STORE_TABLE`, mode from `EVENT_STORE_MODE`.
+    pub async fn from_env(subscribers: Subscribers) -> Result<Self, lambda_http::Error> {
+        let mode = WriteMode::parse(std::env::var("EVENT_STORE_MODE").ok().as_deref())?;
+        let table =
+            std::env::var("EVENT_STORE_TABLE").unwrap_or_else(|_| DEFAULT_EVENT_TABLE.into());
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let client = aws_sdk_dynamodb::Client::new(&config);
+        Ok(Self::new(
+            Arc::new(DynamoEventStore::new(client, table)),
+            subscribers,
+            mode,
+        ))
+    }
+
+    pub fn invocation(&self, trace: TraceContext, now: OffsetDateTime) -> Invocation {
+        Invocation {
+            store: self.store.clone(),
+            writer: EventWriter::new(self.store.clone(), self.subscribers.clone(), self.mode),
+            trace,
+            now,
+        }
+    }
+}
+
+/// Runs one request through a slice's handler: trace context in, problem+json out, and in batch
+/// mode the buffered events flushed before a success is answered (or the success replaced by
+/// the flush's error). A failed request writes nothing.
+pub async fn dispatch<H, F>(app: &App, request: Request, handler: H) -> Response<Body>
+where
+    H: FnOnce(Invocation, Request) -> F,
+    F: Future<Output = Result<Response<Body>, Problem>>,
+{
+    let now = OffsetDateTime::now_utc();
+    let trace = TraceContext::from_hints(&trace_hints_of(&request), now);
+    let request_id = request
+        .lambda_context_ref()
+        .map(|c| c.request_id.clone())
+        .unwrap_or_default();
+    let span = tracing::info_span!(
+        "request",
+        trace_id = %trace.trace_id,
+        span_id = %trace.span_id,
+        request_id = %request_id,
+    );
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    async move {
+        let invocation = app.invocation(trace, now);
+        let writer = invocation.writer.clone();
+        let response = match handler(invocation, request).await {
+            Ok(response) if response.status().is_success() => match writer.flush().await {
+                Ok(_) => response,
+                Err(error) => Problem::from(error).into_response(),
+            },
+            Ok(response) => {
+                writer.discard();
+                response
+            }
+            Err(problem) => {
+                writer.discard();
+                problem.into_response()
+            }
+        };
+        tracing::info!(%method, %path, status = response.status().as_u16(), "handled");
+        response
+    }
+    .instrument(span)
+    .await
+}
+
+/// The whole `main` of an HTTP slice.
+pub async fn serve_http<H, F>(subscribers: Subscribers, handler: H) -> Result<(), lambda_http::Error>
+where
+    H: Fn(Invocation, Request) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Result<Response<Body>, Problem>> + Send,
+{
+    init_logging();
+    let app = Arc::new(App::from_env(subscribers).await?);
+    lambda_http::run(lambda_http::service_fn(move |request: Request| {
+        let app = app.clone();
+        let handler = handler.clone();
+        async move { Ok::<_, std::convert::Infallible>(dispatch(&app, request, handler).await) }
+    }))
+    .await
+}
+
+/// JSON lines on Lambda when `AWS_LAMBDA_LOG_FORMAT=JSON`, readable text otherwise. The level
+/// comes from `AWS_LAMBDA_LOG_LEVEL`, then `RUST_LOG`, else info.
+pub fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let level = std::env::var("AWS_LAMBDA_LOG_LEVEL")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .unwrap_or_else(|_| "info".into())
+        .to_lowercase();
+    let filter = EnvFilter::try_new(&level).unwrap_or_else(|_| EnvFilter::new("info"));
+    let json = std::env::var("AWS_LAMBDA_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let result = if json {
+        builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .without_time()
+            .with_ansi(false)
+            .try_init()
+    } else {
+        builder.with_target(false).try_init()
+    };
+    // Already initialised (tests): keep the first.
+    let _ = result;
+}

@@ -1,0 +1,179 @@
+//! The DynamoDB adapter: one item per event, appends as one conditional transaction.
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::Client;
+
+use super::item::{from_item, stream_key, to_item, PARTITION_KEY};
+use super::{check_append, EventStore, StoreError};
+use crate::envelope::{EventEnvelope, StreamId};
+
+#[derive(Clone, Debug)]
+pub struct DynamoEventStore {
+    client: Client,
+    table: String,
+}
+
+impl DynamoEventStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+}
+
+fn backend<E: std::error::Error + 'static>(err: E) -> StoreError {
+    let message = DisplayErrorContext(&err).to_string();
+    tracing::error!(error = %message, "event store request failed");
+    StoreError::Backend(message)
+}
+
+#[async_trait]
+impl EventStore for DynamoEventStore {
+    async fn load(&self, stream: &StreamId) -> Result<Vec<EventEnvelope>, StoreError> {
+        let mut events = Vec::new();
+        let mut start_key = None;
+        // A stream past one 1 MB page comes back in several; follow them all.
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("#pk = :pk")
+                .expression_attribute_names("#pk", PARTITION_KEY)
+                .expression_attribute_values(":pk", stream_key(stream))
+                .consistent_read(true)
+                .set_exclusive_start_key(start_key)
+                .send()
+                .await
+                .map_err(backend)?;
+            for item in page.items.unwrap_or_default() {
+                events.push(from_item(item)?);
+            }
+            match page.last_evaluated_key {
+                Some(key) if !key.is_empty() => start_key = Some(key),
+                _ => break,
+            }
+        }
+        Ok(events)
+    }
+
+    async fn append(&self, events: &[EventEnvelope]) -> Result<(), StoreError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        check_append(events)?;
+        let mut transact_items = Vec::with_capacity(events.len());
+        for event in events {
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(to_item(event)?))
+                .condition_expression("attribute_not_exists(#pk)")
+                .expression_attribute_names("#pk", PARTITION_KEY)
+                .build()
+                .map_err(backend)?;
+            transact_items.push(TransactWriteItem::builder().put(put).build());
+        }
+        let result = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(transact_items))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(SdkError::ServiceError(service)) => match service.into_err() {
+                TransactWriteItemsError::TransactionCanceledException(cancelled) => {
+                    // Reasons come back one per item, in request order.
+                    let mut streams: Vec<StreamId> = cancelled
+                        .cancellation_reasons()
+                        .iter()
+                        .zip(events)
+                        .filter(|(reason, _)| {
+                            matches!(
+                                reason.code(),
+                                Some("ConditionalCheckFailed") | Some("TransactionConflict")
+                            )
+                        })
+                        .map(|(_, event)| event.stream())
+                        .collect();
+                    if streams.is_empty() {
+                        return Err(backend(cancelled));
+                    }
+                    streams.dedup();
+                    Err(StoreError::Conflict { streams })
+                }
+                other => Err(backend(other)),
+            },
+            Err(other) => Err(backend(other)),
+        }
+    }
+}
+
+/// Creates the event store table as `template.yaml` defines it (used by the local stack and
+/// tests; on AWS the template owns it).
+pub async fn create_event_store_table(client: &Client, table: &str) -> Result<(), StoreError> {
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+        StreamSpecification, StreamViewType,
+    };
+    let attribute = |name: &str| {
+        AttributeDefinition::builder()
+            .attribute_name(name)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+            .map_err(backend)
+    };
+    let key = |name: &str, key_type| {
+        KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(key_type)
+            .build()
+            .map_err(backend)
+    };
+    let created = client
+        .create_table()
+        .table_name(table)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attribute("PK")?)
+        .attribute_definitions(attribute("SK")?)
+        .key_schema(key("PK", KeyType::Hash)?)
+        .key_schema(key("SK", KeyType::Range)?)
+        .stream_specification(
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::NewImage)
+                .build()
+                .map_err(backend)?,
+        )
+        .send()
+        .await;
+    match created {
+        Ok(_) => Ok(()),
+        Err(SdkError::ServiceError(e)) if e.err().is_resource_in_use_exception() => Ok(()),
+        Err(e) => Err(backend(e)),
+    }
+}
+
+/// A raw item write that skips the event store's checks: for tests that plant corrupt data.
+pub async fn put_raw_item(
+    client: &Client,
+    table: &str,
+    item: std::collections::HashMap<String, AttributeValue>,
+) -> Result<(), StoreError> {
+    client
+        .put_item()
+        .table_name(table)
+        .set_item(Some(item))
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(backend)
+}

@@ -1,0 +1,67 @@
+//! The DynamoDB item shape of an event, and DynamoDB's way of measuring it.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use super::StoreError;
+use crate::envelope::{EventEnvelope, StreamId};
+
+pub type Item = HashMap<String, AttributeValue>;
+
+pub const PARTITION_KEY: &str = "PK";
+pub const SORT_KEY: &str = "SK";
+
+/// `v` + the version zero-padded to 10 digits, as the original wrote it: sorts as it counts.
+pub fn sort_key(version: u64) -> String {
+    format!("v{version:010}")
+}
+
+pub fn to_item(event: &EventEnvelope) -> Result<Item, StoreError> {
+    let mut item: Item = serde_dynamo::to_item(event)
+        .map_err(|e| StoreError::Corrupt(format!("cannot encode event: {e}")))?;
+    item.insert(
+        PARTITION_KEY.into(),
+        AttributeValue::S(event.stream().partition_key()),
+    );
+    item.insert(SORT_KEY.into(), AttributeValue::S(sort_key(event.version)));
+    Ok(item)
+}
+
+pub fn from_item(item: Item) -> Result<EventEnvelope, StoreError> {
+    let key = match item.get(PARTITION_KEY) {
+        Some(AttributeValue::S(pk)) => pk.clone(),
+        _ => "?".into(),
+    };
+    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(format!("{key}: {e}")))
+}
+
+pub fn stream_key(stream: &StreamId) -> AttributeValue {
+    AttributeValue::S(stream.partition_key())
+}
+
+/// Item size as DynamoDB counts it: names plus values, numbers at most 21 bytes, 3 bytes of
+/// overhead per list or map and 1 per element. Slightly pessimistic, never optimistic.
+pub fn item_size(item: &Item) -> usize {
+    item.iter().map(|(name, value)| name.len() + value_size(value)).sum()
+}
+
+fn value_size(value: &AttributeValue) -> usize {
+    match value {
+        AttributeValue::S(s) => s.len(),
+        AttributeValue::N(n) => (n.len() / 2 + 2).min(21),
+        AttributeValue::B(b) => b.as_ref().len(),
+        AttributeValue::Bool(_) | AttributeValue::Null(_) => 1,
+        AttributeValue::L(list) => 3 + list.iter().map(|v| 1 + value_size(v)).sum::<usize>(),
+        AttributeValue::M(map) => {
+            3 + map
+                .iter()
+                .map(|(k, v)| 1 + k.len() + value_size(v))
+                .sum::<usize>()
+        }
+        AttributeValue::Ss(set) => set.iter().map(String::len).sum(),
+        AttributeValue::Ns(set) => set.iter().map(|n| (n.len() / 2 + 2).min(21)).sum(),
+        AttributeValue::Bs(set) => set.iter().map(|b| b.as_ref().len()).sum(),
+        _ => 0,
+    }
+}

@@ -1,0 +1,99 @@
+//! The event store port, its limits, and two adapters with the same semantics.
+
+use async_trait::async_trait;
+
+use crate::envelope::{EventEnvelope, StreamId};
+
+pub mod dynamo;
+pub mod item;
+pub mod memory;
+
+pub use dynamo::DynamoEventStore;
+pub use memory::InMemoryEventStore;
+
+/// DynamoDB's TransactWriteItems limit on items.
+pub const MAX_TRANSACTION_ITEMS: usize = 100;
+/// DynamoDB's TransactWriteItems limit on the summed size of the items.
+pub const MAX_TRANSACTION_BYTES: usize = 4 * 1024 * 1024;
+/// DynamoDB's limit on one item.
+pub const MAX_ITEM_BYTES: usize = 400 * 1024;
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum StoreError {
+    /// Another writer took one of these versions first (optimistic concurrency).
+    #[error("concurrent write: a version was already taken in {}", streams_list(.streams))]
+    Conflict { streams: Vec<StreamId> },
+    #[error("a transaction holds {count} events; DynamoDB allows {max}")]
+    TooManyItems { count: usize, max: usize },
+    #[error("event {stream} v{version} is {size} bytes; DynamoDB allows {max} per item")]
+    ItemTooLarge {
+        stream: StreamId,
+        version: u64,
+        size: usize,
+        max: usize,
+    },
+    #[error("a transaction is {size} bytes; DynamoDB allows {max}")]
+    TransactionTooLarge { size: usize, max: usize },
+    #[error("the same version {version} of {stream} appears twice in one append")]
+    DuplicateVersion { stream: StreamId, version: u64 },
+    #[error("stored event could not be read: {0}")]
+    Corrupt(String),
+    #[error("event store unavailable: {0}")]
+    Backend(String),
+}
+
+fn streams_list(streams: &[StreamId]) -> String {
+    streams
+        .iter()
+        .map(StreamId::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Append-only storage of event streams.
+#[async_trait]
+pub trait EventStore: Send + Sync {
+    /// Every event of the stream in version order, read strongly consistently.
+    async fn load(&self, stream: &StreamId) -> Result<Vec<EventEnvelope>, StoreError>;
+
+    /// Writes all events in one atomic step (they may span streams). Each (stream, version) must
+    /// be free, so a lost race surfaces as [`StoreError::Conflict`] and nothing is written.
+    async fn append(&self, events: &[EventEnvelope]) -> Result<(), StoreError>;
+}
+
+/// The checks both adapters make before writing, so a bad append fails the same way on each.
+pub fn check_append(events: &[EventEnvelope]) -> Result<(), StoreError> {
+    if events.len() > MAX_TRANSACTION_ITEMS {
+        return Err(StoreError::TooManyItems {
+            count: events.len(),
+            max: MAX_TRANSACTION_ITEMS,
+        });
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut total = 0;
+    for event in events {
+        if !seen.insert((event.stream(), event.version)) {
+            return Err(StoreError::DuplicateVersion {
+                stream: event.stream(),
+                version: event.version,
+            });
+        }
+        let size = item::item_size(&item::to_item(event)?);
+        if size > MAX_ITEM_BYTES {
+            return Err(StoreError::ItemTooLarge {
+                stream: event.stream(),
+                version: event.version,
+                size,
+                max: MAX_ITEM_BYTES,
+            });
+        }
+        total += size;
+    }
+    if total > MAX_TRANSACTION_BYTES {
+        return Err(StoreError::TransactionTooLarge {
+            size: total,
+            max: MAX_TRANSACTION_BYTES,
+        });
+    }
+    Ok(())
+}
