@@ -138,7 +138,9 @@ pub trait DomainEvent: Serialize + DeserializeOwned {
                 let payload = fields.remove("payload").unwrap_or(Value::Null);
                 Ok((event_type, payload))
             }
-            _ => Err(serde_json::Error::custom("event is not an adjacently tagged enum")),
+            _ => Err(serde_json::Error::custom(
+                "event is not an adjacently tagged enum",
+            )),
         }
     }
 

@@ -106,7 +106,10 @@ where
 }
 
 /// The whole `main` of an HTTP slice.
-pub async fn serve_http<H, F>(subscribers: Subscribers, handler: H) -> Result<(), lambda_http::Error>
+pub async fn serve_http<H, F>(
+    subscribers: Subscribers,
+    handler: H,
+) -> Result<(), lambda_http::Error>
 where
     H: Fn(Invocation, Request) -> F + Clone + Send + Sync + 'static,
     F: Future<Output = Result<Response<Body>, Problem>> + Send,

@@ -36,7 +36,9 @@ pub fn new_span_id() -> String {
 }
 
 fn non_empty(value: Option<&str>) -> Option<&str> {
-    value.map(str::trim).filter(|v| !v.is_empty() && v.len() <= 256)
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty() && v.len() <= 256)
 }
 
 /// `00-<trace-id>-<parent-id>-<flags>` → (trace id, parent span id).
@@ -144,7 +146,9 @@ mod tests {
 
         let xray = TraceHints {
             traceparent: Some("garbage"),
-            xray: Some("Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"),
+            xray: Some(
+                "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+            ),
             ..Default::default()
         };
         let trace = TraceContext::from_hints(&xray, NOW);
@@ -162,7 +166,10 @@ mod tests {
         let parent = TraceContext::from_hints(&TraceHints::default(), NOW);
         let child = parent.child("subscriber");
         assert_eq!(child.trace_id, parent.trace_id);
-        assert_eq!(child.parent_span_id.as_deref(), Some(parent.span_id.as_str()));
+        assert_eq!(
+            child.parent_span_id.as_deref(),
+            Some(parent.span_id.as_str())
+        );
         assert_ne!(child.span_id, parent.span_id);
         assert_eq!(child.source, "subscriber");
     }

@@ -5,7 +5,9 @@ use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 
 use crate::envelope::{EventEnvelope, PendingAppend};
-use crate::store::{check_append, EventStore, StoreError, MAX_TRANSACTION_BYTES, MAX_TRANSACTION_ITEMS};
+use crate::store::{
+    check_append, EventStore, StoreError, MAX_TRANSACTION_BYTES, MAX_TRANSACTION_ITEMS,
+};
 use crate::subscribers::{ErrorKind, Reaction, SubscriberError, Subscribers};
 use crate::trace::TraceContext;
 
@@ -88,13 +90,14 @@ impl EventWriter {
             let mut added = Vec::new();
             for event in &unit[frontier.clone()] {
                 for subscriber in self.subscribers.for_type(&event.event_type) {
-                    let reaction = subscriber
-                        .react(event, self.store.as_ref())
-                        .await
-                        .map_err(|source| AppendError::Subscriber {
-                            subscriber: subscriber.name(),
-                            source,
-                        })?;
+                    let reaction =
+                        subscriber
+                            .react(event, self.store.as_ref())
+                            .await
+                            .map_err(|source| AppendError::Subscriber {
+                                subscriber: subscriber.name(),
+                                source,
+                            })?;
                     match reaction {
                         Reaction::Proceed => {}
                         Reaction::Cancel { kind, reason } => {
@@ -103,7 +106,11 @@ impl EventWriter {
                         Reaction::Append(appends) => {
                             let child = event.trace.child(subscriber.name());
                             for append in appends {
-                                added.extend(append.into_envelopes(&child, now, Some(event.event_id)));
+                                added.extend(append.into_envelopes(
+                                    &child,
+                                    now,
+                                    Some(event.event_id),
+                                ));
                             }
                         }
                     }
@@ -159,7 +166,10 @@ impl EventWriter {
 
     /// Drops what batch mode buffered (the invocation failed, so nothing of it may land).
     pub fn discard(&self) {
-        self.buffer.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.buffer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     pub fn buffered(&self) -> usize {

@@ -1,1 +1,96 @@
-fn main() {}
+//! `cargo xtask dev [--port P]`: the whole local stack (moto, tables, `cargo lambda watch`).
+//! `cargo xtask test`: every test, with moto and the local stack started here.
+//! Both install what they need into the git-ignored `.venv` on first use.
+
+mod stack;
+
+use std::process::ExitCode;
+
+use stack::{run, Project};
+
+const USAGE: &str = "usage:
+  cargo xtask dev [--port P] [--batch]   start moto, the tables and every function at http://127.0.0.1:P/api (default 9000)
+  cargo xtask test                       run every test: unit, moto integration, local-stack end to end, template lint
+  cargo xtask lint-template              cfn-lint template.yaml after SAM translation
+  cargo xtask setup                      install the local tooling into .venv";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("dev") => dev(&args[1..]),
+        Some("test") => test(),
+        Some("lint-template") => {
+            Project::locate().and_then(|p| p.setup().and_then(|()| p.lint_template()))
+        }
+        Some("setup") => Project::locate().and_then(|p| p.setup()),
+        _ => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dev(args: &[String]) -> Result<(), String> {
+    let mut port = 9000;
+    let mut batch = false;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--port" => {
+                port = rest
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .ok_or("--port takes a port number")?
+            }
+            "--batch" => batch = true,
+            other => return Err(format!("unknown option {other}\n{USAGE}")),
+        }
+    }
+    let project = Project::locate()?;
+    project.setup()?;
+    let moto = project.start_moto(None)?;
+    let stack = project.start_stack(&moto, port, batch, true)?;
+    println!();
+    println!("EventCRM local stack is up:");
+    println!("  API       {}", stack.base_url());
+    println!("  DynamoDB  {} (moto)", moto.endpoint());
+    println!("  mode      {}", if batch { "batch" } else { "direct" });
+    println!("Try: curl -s -XPOST {}/contacts -H 'content-type: application/json' -d '{{\"name\":\"Ada\",\"email\":\"ada@example.com\"}}'", stack.base_url());
+    println!("Ctrl-C stops everything.");
+    stack.wait();
+    Ok(())
+}
+
+fn test() -> Result<(), String> {
+    let project = Project::locate()?;
+    project.setup()?;
+    project.lint_template()?;
+    let moto = project.start_moto(None)?;
+    let env = moto.client_env();
+    // Unit, handler and moto integration tests of every crate but the local-stack suite.
+    run(
+        project
+            .cargo(&["test", "--workspace", "--exclude", "xtask"])
+            .envs(env.clone()),
+        "cargo test --workspace",
+    )?;
+    // The end-to-end suite drives the real local stack over HTTP, in both write modes.
+    for batch in [false, true] {
+        let port = stack::free_port()?;
+        let stack = project.start_stack(&moto, port, batch, false)?;
+        run(
+            project
+                .cargo(&["test", "--package", "xtask"])
+                .envs(env.clone())
+                .env("EVENTCRM_BASE_URL", stack.base_url())
+                .env("EVENTCRM_MODE", if batch { "batch" } else { "direct" }),
+            "end-to-end tests against the local stack",
+        )?;
+        drop(stack);
+    }
+    Ok(())
+}

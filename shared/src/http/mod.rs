@@ -7,5 +7,8 @@ pub mod response;
 pub mod validate;
 
 pub use problem::{DomainError, FieldError, Problem};
-pub use request::{json_object, path_id, expected_version, query_flag, trace_hints_of, Fields, Patch, MAX_BODY_BYTES};
+pub use request::{
+    expected_version, json_object, path_id, query_flag, trace_hints_of, Fields, Patch,
+    MAX_BODY_BYTES,
+};
 pub use response::{etag, json_response};

@@ -84,7 +84,10 @@ impl Problem {
             errors: &self.errors,
         };
         let json = serde_json::to_string(&body).unwrap_or_else(|_| {
-            format!(r#"{{"type":"about:blank","status":{}}}"#, self.status.as_u16())
+            format!(
+                r#"{{"type":"about:blank","status":{}}}"#,
+                self.status.as_u16()
+            )
         });
         let mut response = Response::new(Body::Text(json));
         *response.status_mut() = self.status;
@@ -107,6 +110,12 @@ fn internal(detail: &str) -> Problem {
         StatusCode::INTERNAL_SERVER_ERROR,
         "the request could not be completed; nothing was written",
     )
+}
+
+impl<E: DomainError> From<E> for Problem {
+    fn from(error: E) -> Self {
+        Problem::of_kind(error.kind(), error.to_string())
+    }
 }
 
 impl From<StoreError> for Problem {

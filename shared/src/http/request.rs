@@ -51,7 +51,9 @@ pub fn json_object(request: &Request) -> Result<Map<String, Value>, Problem> {
     match serde_json::from_slice::<Value>(bytes) {
         Ok(Value::Object(object)) => Ok(object),
         Ok(_) => Err(Problem::bad_request("the body must be a JSON object")),
-        Err(e) => Err(Problem::bad_request(format!("the body is not valid JSON: {e}"))),
+        Err(e) => Err(Problem::bad_request(format!(
+            "the body is not valid JSON: {e}"
+        ))),
     }
 }
 

@@ -7,13 +7,17 @@ use super::problem::Problem;
 pub fn json_response(status: StatusCode, body: &impl Serialize) -> Result<Response<Body>, Problem> {
     let json = serde_json::to_string(body).map_err(|e| {
         tracing::error!(error = %e, "response could not be encoded");
-        Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "the response could not be encoded")
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the response could not be encoded",
+        )
     })?;
     let mut response = Response::new(Body::Text(json));
     *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     Ok(response)
 }
 

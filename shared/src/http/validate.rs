@@ -25,7 +25,10 @@ pub fn text(max: usize) -> impl Fn(&str) -> Result<(), String> {
             Err("must not be empty".into())
         } else if len > max {
             Err(format!("must be at most {max} characters"))
-        } else if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        } else if value
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
             Err("must not hold control characters".into())
         } else {
             Ok(())
@@ -66,7 +69,10 @@ pub fn phone(value: &str) -> Result<(), String> {
     if allowed && (5..=20).contains(&digits) && value.len() <= 32 {
         Ok(())
     } else {
-        Err("must be a phone number: 5 to 20 digits, optional leading '+', spaces, '-', '(', ')'".into())
+        Err(
+            "must be a phone number: 5 to 20 digits, optional leading '+', spaces, '-', '(', ')'"
+                .into(),
+        )
     }
 }
 
@@ -95,7 +101,17 @@ mod tests {
     #[test]
     fn emails() {
         assert!(email("ada@example.com").is_ok());
-        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a b@c.d", "a@b@c.d", "a@.c", "a@c..d"] {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a b@c.d",
+            "a@b@c.d",
+            "a@.c",
+            "a@c..d",
+        ] {
             assert!(email(bad).is_err(), "{bad:?} accepted");
         }
     }

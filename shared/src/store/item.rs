@@ -43,7 +43,9 @@ pub fn stream_key(stream: &StreamId) -> AttributeValue {
 /// Item size as DynamoDB counts it: names plus values, numbers at most 21 bytes, 3 bytes of
 /// overhead per list or map and 1 per element. Slightly pessimistic, never optimistic.
 pub fn item_size(item: &Item) -> usize {
-    item.iter().map(|(name, value)| name.len() + value_size(value)).sum()
+    item.iter()
+        .map(|(name, value)| name.len() + value_size(value))
+        .sum()
 }
 
 fn value_size(value: &AttributeValue) -> usize {

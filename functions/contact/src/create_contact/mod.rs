@@ -1,0 +1,87 @@
+//! create-contact: `POST /api/contacts`.
+
+mod http;
+
+pub use http::handle;
+use serde::{Deserialize, Serialize};
+
+use crate::contact::{Contact, ContactError, ContactEvent};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateContact {
+    pub contact_id: String,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactCreated {
+    pub contact_id: String,
+    pub name: String,
+    pub email: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// A contact is created once. The write is conditioned on a new stream too, so two racing
+/// creates of one id cannot both win; this check covers a state already known.
+pub fn decide(state: &Contact, command: CreateContact) -> Result<Vec<ContactEvent>, ContactError> {
+    match state {
+        Contact::NotCreated => Ok(vec![ContactEvent::ContactCreated(ContactCreated {
+            contact_id: command.contact_id,
+            name: command.name,
+            email: command.email,
+            phone: command.phone,
+        })]),
+        Contact::Active(_) | Contact::Deleted(_) => {
+            Err(ContactError::AlreadyExists(command.contact_id))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ContactDetails;
+
+    fn command() -> CreateContact {
+        CreateContact {
+            contact_id: "c1".into(),
+            name: "Ada".into(),
+            email: "ada@example.com".into(),
+            phone: Some("+34 600 123 456".into()),
+        }
+    }
+
+    #[test]
+    fn given_no_contact_when_created_then_contact_created() {
+        let events = decide(&Contact::NotCreated, command()).unwrap();
+        assert_eq!(
+            events,
+            vec![ContactEvent::ContactCreated(ContactCreated {
+                contact_id: "c1".into(),
+                name: "Ada".into(),
+                email: "ada@example.com".into(),
+                phone: Some("+34 600 123 456".into()),
+            })]
+        );
+    }
+
+    #[test]
+    fn given_existing_or_deleted_contact_when_created_then_already_exists() {
+        let details = ContactDetails {
+            contact_id: "c1".into(),
+            name: "Ada".into(),
+            email: "ada@example.com".into(),
+            phone: None,
+        };
+        for state in [Contact::Active(details.clone()), Contact::Deleted(details)] {
+            assert_eq!(
+                decide(&state, command()),
+                Err(ContactError::AlreadyExists("c1".into()))
+            );
+        }
+    }
+}

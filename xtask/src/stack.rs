@@ -1,0 +1,305 @@
+//! Local infrastructure: the tool venv, moto, the tables, and `cargo lambda watch`.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Project {
+    root: PathBuf,
+}
+
+pub fn run(command: &mut Command, what: &str) -> Result<(), String> {
+    let status = command
+        .status()
+        .map_err(|e| format!("{what}: cannot start: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what} failed ({status})"))
+    }
+}
+
+pub fn free_port() -> Result<u16, String> {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("no free port: {e}"))
+}
+
+/// A plain HTTP/1.0 GET, so readiness checks need no client library. Returns the status code.
+pub fn http_status(host_port: &str, path: &str) -> Option<u16> {
+    let mut stream = TcpStream::connect(host_port).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .ok()?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {host_port}\r\n\r\n").ok()?;
+    let mut head = [0u8; 32];
+    let n = stream.read(&mut head).ok()?;
+    let line = String::from_utf8_lossy(&head[..n]);
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// A child process group, ended with the guard.
+pub struct Service {
+    name: &'static str,
+    child: Child,
+}
+
+impl Service {
+    fn spawn(name: &'static str, command: &mut Command, log: &Path) -> Result<Self, String> {
+        let out = fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
+        let err = out.try_clone().map_err(|e| e.to_string())?;
+        let child = command
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .process_group(0)
+            .spawn()
+            .map_err(|e| format!("cannot start {name}: {e}"))?;
+        Ok(Self { name, child })
+    }
+
+    fn exited(&mut self) -> Option<String> {
+        match self.child.try_wait() {
+            Ok(Some(status)) => Some(format!("{} exited early ({status})", self.name)),
+            _ => None,
+        }
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        // The whole group: cargo lambda watch starts one process per function.
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        std::thread::sleep(Duration::from_millis(300));
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.child.wait();
+    }
+}
+
+pub struct Moto {
+    endpoint: String,
+    _service: Service,
+}
+
+impl Moto {
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// What an AWS SDK client needs to talk to this moto.
+    pub fn client_env(&self) -> HashMap<String, String> {
+        [
+            ("AWS_ENDPOINT_URL_DYNAMODB", self.endpoint.as_str()),
+            ("AWS_ENDPOINT_URL_DYNAMODBSTREAMS", self.endpoint.as_str()),
+            ("AWS_ACCESS_KEY_ID", "test"),
+            ("AWS_SECRET_ACCESS_KEY", "test"),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_DEFAULT_REGION", "us-east-1"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+    }
+}
+
+pub struct Stack {
+    base_url: String,
+    service: Service,
+}
+
+impl Stack {
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn wait(self) {
+        let Stack { service, .. } = self;
+        // Keep the guard alive until the watcher ends (Ctrl-C ends the whole group).
+        let mut service = service;
+        let _ = service.child.wait();
+    }
+}
+
+impl Project {
+    pub fn locate() -> Result<Self, String> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .ok_or("xtask is not inside the workspace")?
+            .to_path_buf();
+        fs::create_dir_all(root.join(".local")).map_err(|e| e.to_string())?;
+        Ok(Self { root })
+    }
+
+    fn venv_bin(&self, tool: &str) -> PathBuf {
+        self.root.join(".venv/bin").join(tool)
+    }
+
+    pub fn cargo(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        command.current_dir(&self.root).args(args);
+        command
+    }
+
+    /// Creates `.venv` and installs `xtask/requirements.txt` into it, once per change of that file.
+    pub fn setup(&self) -> Result<(), String> {
+        let requirements = self.root.join("xtask/requirements.txt");
+        let wanted = fs::read_to_string(&requirements).map_err(|e| e.to_string())?;
+        let stamp = self.root.join(".venv/.installed-requirements");
+        if fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str())
+            && self.venv_bin("moto_server").exists()
+        {
+            return Ok(());
+        }
+        if !self.venv_bin("python").exists() {
+            eprintln!("xtask: creating .venv");
+            run(
+                Command::new("python3")
+                    .args(["-m", "venv"])
+                    .arg(self.root.join(".venv")),
+                "python3 -m venv .venv",
+            )?;
+        }
+        eprintln!("xtask: installing local tooling (moto, cargo-lambda, cfn-lint) into .venv");
+        run(
+            Command::new(self.venv_bin("pip"))
+                .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+                .arg(&requirements),
+            "pip install -r xtask/requirements.txt",
+        )?;
+        fs::write(&stamp, wanted).map_err(|e| e.to_string())
+    }
+
+    pub fn start_moto(&self, port: Option<u16>) -> Result<Moto, String> {
+        let port = match port {
+            Some(port) => port,
+            None => free_port()?,
+        };
+        let log = self.root.join(".local/moto.log");
+        let mut service = Service::spawn(
+            "moto_server",
+            Command::new(self.venv_bin("moto_server")).args([
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ]),
+            &log,
+        )?;
+        let address = format!("127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while http_status(&address, "/moto-api/").is_none() {
+            if let Some(message) = service.exited() {
+                return Err(format!("{message}; see {}", log.display()));
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "moto did not answer on {address}; see {}",
+                    log.display()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        let moto = Moto {
+            endpoint: format!("http://{address}"),
+            _service: service,
+        };
+        create_tables(&moto)?;
+        Ok(moto)
+    }
+
+    /// Builds every function, then serves them with `cargo lambda watch` at their real routes.
+    pub fn start_stack(
+        &self,
+        moto: &Moto,
+        port: u16,
+        batch: bool,
+        reload: bool,
+    ) -> Result<Stack, String> {
+        run(
+            &mut self.cargo(&["build", "--workspace", "--bins"]),
+            "cargo build --workspace --bins",
+        )?;
+        let log = self.root.join(format!(".local/lambda-watch-{port}.log"));
+        let mut command = Command::new(self.venv_bin("cargo-lambda"));
+        command
+            .current_dir(&self.root)
+            .args([
+                "lambda",
+                "watch",
+                "-A",
+                "127.0.0.1",
+                "-P",
+                &port.to_string(),
+            ])
+            .envs(moto.client_env())
+            .env("EVENT_STORE_MODE", if batch { "batch" } else { "direct" })
+            .env("RUST_LOG", "info");
+        if !reload {
+            command.arg("--ignore-changes");
+        }
+        let mut service = Service::spawn("cargo lambda watch", &mut command, &log)?;
+        let address = format!("127.0.0.1:{port}");
+        // Ready when a function answers: a malformed id makes get-contact answer 400 itself.
+        let deadline = Instant::now() + Duration::from_secs(300);
+        loop {
+            if http_status(&address, "/api/contacts/not%20an%20id") == Some(400) {
+                break;
+            }
+            if let Some(message) = service.exited() {
+                return Err(format!("{message}; see {}", log.display()));
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "the local stack did not answer on {address}; see {}",
+                    log.display()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        Ok(Stack {
+            base_url: format!("http://{address}/api"),
+            service,
+        })
+    }
+
+    pub fn lint_template(&self) -> Result<(), String> {
+        run(
+            Command::new(self.venv_bin("cfn-lint"))
+                .current_dir(&self.root)
+                .arg("template.yaml"),
+            "cfn-lint template.yaml",
+        )
+    }
+}
+
+fn create_tables(moto: &Moto) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .endpoint_url(moto.endpoint())
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+                "test", "test", None, None, "moto",
+            ))
+            .load()
+            .await;
+        let client = aws_sdk_dynamodb::Client::new(&config);
+        shared::store::dynamo::create_event_store_table(
+            &client,
+            shared::runtime::DEFAULT_EVENT_TABLE,
+        )
+        .await
+        .map_err(|e| format!("cannot create the EventStore table: {e}"))
+    })
+}
