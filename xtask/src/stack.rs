@@ -120,11 +120,38 @@ impl Stack {
         &self.base_url
     }
 
-    pub fn wait(self) {
-        let Stack { service, .. } = self;
-        // Keep the guard alive until the watcher ends (Ctrl-C ends the whole group).
-        let mut service = service;
-        let _ = service.child.wait();
+    /// Serves until Ctrl-C or SIGTERM (the services run in their own process groups, so the
+    /// signal reaches only us, and dropping the guards ends them), or until the watcher exits.
+    pub fn wait(mut self) {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        runtime.block_on(async {
+            use tokio::signal::unix::{signal, SignalKind};
+            let (Ok(mut interrupt), Ok(mut terminate)) = (
+                signal(SignalKind::interrupt()),
+                signal(SignalKind::terminate()),
+            ) else {
+                return;
+            };
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+            loop {
+                tokio::select! {
+                    _ = interrupt.recv() => break,
+                    _ = terminate.recv() => break,
+                    _ = tick.tick() => {
+                        if let Some(message) = self.service.exited() {
+                            eprintln!("xtask: {message}");
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        eprintln!("xtask: stopping the local stack");
     }
 }
 

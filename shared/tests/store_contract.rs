@@ -1,0 +1,307 @@
+//! One contract, two adapters: every test here runs on the in-memory store and on DynamoDB
+//! (moto). The adapters must not differ in anything a caller can see.
+
+use std::sync::Arc;
+
+use serde_json::json;
+use shared::store::{EventStore, InMemoryEventStore, StoreError};
+use shared::testing::fresh_dynamo_store;
+use shared::trace::{TraceContext, TraceHints};
+use shared::{EventEnvelope, NewEvent, PendingAppend, StreamId};
+use time::macros::datetime;
+
+fn trace() -> TraceContext {
+    TraceContext::from_hints(
+        &TraceHints {
+            trace_id: Some("trace-1"),
+            user_id: Some("user-1"),
+            ..Default::default()
+        },
+        datetime!(2026-01-02 03:04:05 UTC),
+    )
+}
+
+fn events(stream: &StreamId, after: u64, payloads: Vec<serde_json::Value>) -> Vec<EventEnvelope> {
+    PendingAppend {
+        stream: stream.clone(),
+        expected_version: after,
+        events: payloads
+            .into_iter()
+            .map(|payload| NewEvent {
+                event_type: "Happened".into(),
+                schema_version: 1,
+                payload,
+            })
+            .collect(),
+    }
+    .into_envelopes(&trace(), datetime!(2026-01-02 03:04:05 UTC), None)
+}
+
+fn one(stream: &StreamId, version: u64) -> Vec<EventEnvelope> {
+    events(stream, version - 1, vec![json!({ "n": version })])
+}
+
+fn stream(id: &str) -> StreamId {
+    StreamId::new("thing", id)
+}
+
+async fn unknown_stream_loads_empty(store: Arc<dyn EventStore>) {
+    assert_eq!(store.load(&stream("nobody")).await.unwrap(), vec![]);
+}
+
+async fn appended_events_load_back_unchanged(store: Arc<dyn EventStore>) {
+    let s = stream("a");
+    let mut written = events(
+        &s,
+        0,
+        vec![
+            json!({ "name": "Ada", "nested": { "list": [1, 2.5, "x", null, true] }, "empty": "" }),
+            json!({ "unicode": "żółć ✓" }),
+        ],
+    );
+    written[1].causation_id = Some(uuid::Uuid::new_v4());
+    store.append(&written).await.unwrap();
+    assert_eq!(store.load(&s).await.unwrap(), written);
+}
+
+async fn events_load_in_version_order(store: Arc<dyn EventStore>) {
+    // v2 must come before v10: the zero-padded sort key keeps numeric order.
+    let s = stream("ordered");
+    for version in 1..=12 {
+        store.append(&one(&s, version)).await.unwrap();
+    }
+    let versions: Vec<u64> = store
+        .load(&s)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.version)
+        .collect();
+    assert_eq!(versions, (1..=12).collect::<Vec<_>>());
+}
+
+async fn taken_version_conflicts_and_writes_nothing(store: Arc<dyn EventStore>) {
+    let (a, b) = (stream("taken"), stream("innocent"));
+    store.append(&one(&a, 1)).await.unwrap();
+    let mut both = one(&b, 1);
+    both.extend(one(&a, 1));
+    let error = store.append(&both).await.unwrap_err();
+    assert_eq!(
+        error,
+        StoreError::Conflict {
+            streams: vec![a.clone()]
+        }
+    );
+    assert_eq!(
+        store.load(&b).await.unwrap(),
+        vec![],
+        "the other stream's event leaked"
+    );
+    assert_eq!(store.load(&a).await.unwrap().len(), 1);
+}
+
+async fn an_append_across_streams_lands_whole(store: Arc<dyn EventStore>) {
+    let (a, b) = (stream("x"), stream("y"));
+    let mut both = events(&a, 0, vec![json!(1), json!(2)]);
+    both.extend(one(&b, 1));
+    store.append(&both).await.unwrap();
+    assert_eq!(store.load(&a).await.unwrap().len(), 2);
+    assert_eq!(store.load(&b).await.unwrap().len(), 1);
+}
+
+async fn over_100_items_is_refused_before_writing(store: Arc<dyn EventStore>) {
+    let s = stream("many");
+    let error = store
+        .append(&events(&s, 0, vec![json!(0); 101]))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error,
+        StoreError::TooManyItems {
+            count: 101,
+            max: 100
+        }
+    );
+    assert_eq!(store.load(&s).await.unwrap(), vec![]);
+    store
+        .append(&events(&s, 0, vec![json!(0); 100]))
+        .await
+        .unwrap();
+    assert_eq!(store.load(&s).await.unwrap().len(), 100);
+}
+
+async fn over_400_kb_item_is_refused(store: Arc<dyn EventStore>) {
+    let s = stream("big");
+    let error = store
+        .append(&events(
+            &s,
+            0,
+            vec![json!({ "blob": "x".repeat(401 * 1024) })],
+        ))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, StoreError::ItemTooLarge { version: 1, .. }),
+        "{error:?}"
+    );
+    assert_eq!(store.load(&s).await.unwrap(), vec![]);
+}
+
+async fn over_4_mb_transaction_is_refused(store: Arc<dyn EventStore>) {
+    let s = stream("heavy");
+    let blob = json!({ "blob": "x".repeat(390 * 1024) });
+    let error = store
+        .append(&events(&s, 0, vec![blob; 11]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, StoreError::TransactionTooLarge { .. }),
+        "{error:?}"
+    );
+    assert_eq!(store.load(&s).await.unwrap(), vec![]);
+}
+
+async fn same_version_twice_in_one_append_is_refused(store: Arc<dyn EventStore>) {
+    let s = stream("twice");
+    let mut twice = one(&s, 1);
+    twice.extend(one(&s, 1));
+    assert!(matches!(
+        store.append(&twice).await.unwrap_err(),
+        StoreError::DuplicateVersion { version: 1, .. }
+    ));
+    assert_eq!(store.load(&s).await.unwrap(), vec![]);
+}
+
+async fn a_stream_longer_than_a_page_loads_whole(store: Arc<dyn EventStore>) {
+    // 12 events of ~200 KB: 2.4 MB, past DynamoDB's 1 MB query page.
+    let s = stream("long");
+    for version in 1..=12 {
+        let event = events(
+            &s,
+            version - 1,
+            vec![json!({ "blob": "y".repeat(200 * 1024) })],
+        );
+        store.append(&event).await.unwrap();
+    }
+    let loaded = store.load(&s).await.unwrap();
+    assert_eq!(
+        loaded.iter().map(|e| e.version).collect::<Vec<_>>(),
+        (1..=12).collect::<Vec<_>>()
+    );
+}
+
+async fn concurrent_appends_at_one_version_have_one_winner(store: Arc<dyn EventStore>) {
+    let s = stream("race");
+    let attempts = (0..16).map(|i| {
+        let store = store.clone();
+        let event = events(&s, 0, vec![json!({ "writer": i })]);
+        tokio::spawn(async move { store.append(&event).await })
+    });
+    let results = futures::future::join_all(attempts).await;
+    let (won, lost): (Vec<_>, Vec<_>) = results
+        .into_iter()
+        .map(|r| r.unwrap())
+        .partition(Result::is_ok);
+    assert_eq!(won.len(), 1, "exactly one writer wins");
+    for loser in lost {
+        assert_eq!(
+            loser.unwrap_err(),
+            StoreError::Conflict {
+                streams: vec![s.clone()]
+            }
+        );
+    }
+    assert_eq!(store.load(&s).await.unwrap().len(), 1);
+}
+
+async fn concurrent_writers_that_retry_leave_no_gap_and_no_duplicate(store: Arc<dyn EventStore>) {
+    let s = stream("counter");
+    let writers = (0..8).map(|writer| {
+        let store = store.clone();
+        let s = s.clone();
+        tokio::spawn(async move {
+            let mut conflicts = 0;
+            loop {
+                let version = store.load(&s).await.unwrap().len() as u64;
+                let event = events(&s, version, vec![json!({ "writer": writer })]);
+                match store.append(&event).await {
+                    Ok(()) => return conflicts,
+                    Err(StoreError::Conflict { .. }) => conflicts += 1,
+                    Err(other) => panic!("unexpected {other:?}"),
+                }
+            }
+        })
+    });
+    futures::future::join_all(writers)
+        .await
+        .into_iter()
+        .for_each(|r| {
+            r.unwrap();
+        });
+    let loaded = store.load(&s).await.unwrap();
+    assert_eq!(
+        loaded.iter().map(|e| e.version).collect::<Vec<_>>(),
+        (1..=8).collect::<Vec<_>>()
+    );
+    let mut writers: Vec<i64> = loaded
+        .iter()
+        .map(|e| e.payload["writer"].as_i64().unwrap())
+        .collect();
+    writers.sort();
+    assert_eq!(
+        writers,
+        (0..8).collect::<Vec<_>>(),
+        "every writer landed exactly once"
+    );
+}
+
+macro_rules! contract {
+    ($($test:ident),* $(,)?) => {
+        mod in_memory {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    super::$test(std::sync::Arc::new(super::InMemoryEventStore::new())).await;
+                }
+            )*
+        }
+        mod dynamodb {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $test() {
+                    let (store, _) = super::fresh_dynamo_store().await;
+                    super::$test(std::sync::Arc::new(store)).await;
+                }
+            )*
+        }
+    };
+}
+
+contract!(
+    unknown_stream_loads_empty,
+    appended_events_load_back_unchanged,
+    events_load_in_version_order,
+    taken_version_conflicts_and_writes_nothing,
+    an_append_across_streams_lands_whole,
+    over_100_items_is_refused_before_writing,
+    over_400_kb_item_is_refused,
+    over_4_mb_transaction_is_refused,
+    same_version_twice_in_one_append_is_refused,
+    a_stream_longer_than_a_page_loads_whole,
+    concurrent_appends_at_one_version_have_one_winner,
+    concurrent_writers_that_retry_leave_no_gap_and_no_duplicate,
+);
+
+#[tokio::test]
+async fn dynamodb_load_follows_last_evaluated_key() {
+    let (store, counter) = fresh_dynamo_store().await;
+    let store: Arc<dyn EventStore> = Arc::new(store);
+    a_stream_longer_than_a_page_loads_whole(store.clone()).await;
+    counter.reset();
+    store.load(&stream("long")).await.unwrap();
+    let queries = counter.operations();
+    assert!(
+        queries.len() >= 3,
+        "2.4 MB should take 3 pages of 1 MB, took {queries:?}"
+    );
+}
