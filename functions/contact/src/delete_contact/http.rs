@@ -1,7 +1,7 @@
-use lambda_http::http::StatusCode;
+use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
 use shared::aggregate::Invocation;
-use shared::http::{expected_version, path_id, Problem};
+use shared::http::{etag, expected_version, path_id, Problem};
 
 use super::{decide, DeleteContact};
 use crate::contact::Contact;
@@ -12,10 +12,13 @@ pub async fn handle(invocation: Invocation, request: Request) -> Result<Response
     };
     let expected = expected_version(&request)?;
     let id = command.contact_id.clone();
-    invocation
+    let outcome = invocation
         .execute::<Contact, _>(&id, expected, |state| decide(state, command))
         .await?;
-    let mut response = lambda_http::Response::new(Body::Empty);
+    let mut response = Response::new(Body::Empty);
     *response.status_mut() = StatusCode::NO_CONTENT;
+    response
+        .headers_mut()
+        .insert(header::ETAG, etag(outcome.version));
     Ok(response)
 }

@@ -1,0 +1,371 @@
+//! Handler tests: built API Gateway requests through the same dispatch the Lambdas use, on the
+//! in-memory store. Every status a contact route answers is here.
+
+use std::sync::Arc;
+
+use contact::{create_contact, delete_contact, edit_contact, get_contact};
+use lambda_http::{Body, Request, Response};
+use serde_json::{json, Value};
+use shared::runtime::{dispatch, App};
+use shared::store::InMemoryEventStore;
+use shared::testing::{assert_problem, body_json, memory_app, request};
+use shared::{Subscribers, WriteMode};
+
+struct Api {
+    app: App,
+    store: Arc<InMemoryEventStore>,
+}
+
+impl Api {
+    fn new(mode: WriteMode) -> Self {
+        let (app, store) = memory_app(Subscribers::new(), mode);
+        Self { app, store }
+    }
+
+    async fn send(&self, request: Request) -> Response<Body> {
+        let route = (
+            request.method().as_str().to_owned(),
+            request.uri().path().to_owned(),
+        );
+        match route.0.as_str() {
+            "POST" => dispatch(&self.app, request, create_contact::handle).await,
+            "PUT" | "PATCH" => dispatch(&self.app, request, edit_contact::handle).await,
+            "DELETE" => dispatch(&self.app, request, delete_contact::handle).await,
+            _ => dispatch(&self.app, request, get_contact::handle).await,
+        }
+    }
+
+    async fn create(&self, body: Value) -> Response<Body> {
+        self.send(request(
+            "POST",
+            "/api/contacts",
+            Some(&body.to_string()),
+            &[],
+        ))
+        .await
+    }
+
+    async fn at(
+        &self,
+        method: &str,
+        id: &str,
+        body: Option<Value>,
+        if_match: Option<&str>,
+    ) -> Response<Body> {
+        let body = body.map(|b| b.to_string());
+        let mut request = request(
+            method,
+            &format!("/api/contacts/{id}"),
+            body.as_deref(),
+            &[("id", id)],
+        );
+        if let Some(tag) = if_match {
+            request
+                .headers_mut()
+                .insert("if-match", tag.parse().unwrap());
+        }
+        self.send(request).await
+    }
+
+    fn written(&self) -> usize {
+        self.store.all_events().len()
+    }
+}
+
+fn ada() -> Value {
+    json!({ "contactId": "c1", "name": "Ada Lovelace", "email": "ada@example.com", "phone": "+44 20 7946 0000" })
+}
+
+fn header<'a>(response: &'a Response<Body>, name: &str) -> Option<&'a str> {
+    response.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+#[tokio::test]
+async fn create_answers_201_with_location_etag_and_the_contact() {
+    for mode in [WriteMode::Direct, WriteMode::Batch] {
+        let api = Api::new(mode);
+        let response = api.create(ada()).await;
+        assert_eq!(response.status(), 201);
+        assert_eq!(header(&response, "location"), Some("/api/contacts/c1"));
+        assert_eq!(header(&response, "etag"), Some("\"1\""));
+        assert_eq!(
+            body_json(&response),
+            json!({ "contactId": "c1", "name": "Ada Lovelace", "email": "ada@example.com", "phone": "+44 20 7946 0000", "version": 1 })
+        );
+        let stored = api.store.all_events();
+        assert_eq!(stored.len(), 1, "{mode:?}");
+        assert_eq!(stored[0].event_type, "ContactCreated");
+        assert_eq!(stored[0].aggregate_type, "contact");
+    }
+}
+
+#[tokio::test]
+async fn create_without_id_generates_one() {
+    let api = Api::new(WriteMode::Direct);
+    let response = api
+        .create(json!({ "name": "Bea", "email": "bea@example.com" }))
+        .await;
+    assert_eq!(response.status(), 201);
+    let id = body_json(&response)["contactId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(uuid::Uuid::parse_str(&id).is_ok());
+    assert_eq!(
+        header(&response, "location"),
+        Some(format!("/api/contacts/{id}").as_str())
+    );
+    assert_eq!(body_json(&response)["phone"], Value::Null);
+}
+
+#[tokio::test]
+async fn create_of_a_taken_id_is_409() {
+    let api = Api::new(WriteMode::Direct);
+    api.create(ada()).await;
+    let body = assert_problem(&api.create(ada()).await, 409);
+    assert!(body["detail"].as_str().unwrap().contains("already exists"));
+    assert_eq!(api.written(), 1);
+}
+
+#[tokio::test]
+async fn the_stored_event_carries_the_callers_trace() {
+    let api = Api::new(WriteMode::Direct);
+    let mut request = request("POST", "/api/contacts", Some(&ada().to_string()), &[]);
+    for (name, value) in [
+        ("x-trace-id", "trace-9"),
+        ("x-span-id", "span-8"),
+        ("x-source", "crm-ui"),
+        ("x-user-id", "u-7"),
+    ] {
+        request.headers_mut().insert(name, value.parse().unwrap());
+    }
+    assert_eq!(api.send(request).await.status(), 201);
+    let trace = &api.store.all_events()[0].trace;
+    assert_eq!(trace.trace_id, "trace-9");
+    assert_eq!(trace.parent_span_id.as_deref(), Some("span-8"));
+    assert_eq!(trace.source, "crm-ui");
+    assert_eq!(trace.user_id.as_deref(), Some("u-7"));
+}
+
+#[tokio::test]
+async fn bad_create_bodies_are_400_problems_and_write_nothing() {
+    let api = Api::new(WriteMode::Direct);
+    let cases: Vec<(&str, Vec<&str>)> = vec![
+        (r#"{"name": 5, "email": true}"#, vec!["/name", "/email"]),
+        (r#"{"name": null, "email": null}"#, vec!["/name", "/email"]),
+        (r#"{}"#, vec!["/name", "/email"]),
+        (
+            r#"{"name": "  ", "email": "not-an-email", "phone": "call me"}"#,
+            vec!["/name", "/email", "/phone"],
+        ),
+        (
+            r#"{"contactId": "a#b", "name": "A", "email": "a@b.co"}"#,
+            vec!["/contactId"],
+        ),
+        (
+            r#"{"contactId": "", "name": "A", "email": "a@b.co"}"#,
+            vec!["/contactId"],
+        ),
+        (
+            r#"{"name": "A", "email": "a@b.co", "nmae": "typo"}"#,
+            vec!["/nmae"],
+        ),
+    ];
+    for (body, pointers) in cases {
+        let response = api
+            .send(request("POST", "/api/contacts", Some(body), &[]))
+            .await;
+        let problem = assert_problem(&response, 400);
+        let reported: Vec<&str> = problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["pointer"].as_str().unwrap())
+            .collect();
+        assert_eq!(reported, pointers, "for {body}");
+    }
+    for body in ["{not json", "[1,2]", "\"text\"", ""] {
+        let response = api
+            .send(request("POST", "/api/contacts", Some(body), &[]))
+            .await;
+        assert_problem(&response, 400);
+    }
+    assert_eq!(api.written(), 0);
+}
+
+#[tokio::test]
+async fn bodies_over_64_kib_are_413_and_wrong_media_types_415() {
+    let api = Api::new(WriteMode::Direct);
+    let huge =
+        json!({ "name": "A", "email": "a@b.co", "phone": "1".repeat(70 * 1024) }).to_string();
+    assert_problem(
+        &api.send(request("POST", "/api/contacts", Some(&huge), &[]))
+            .await,
+        413,
+    );
+    let mut form = request("POST", "/api/contacts", Some("name=A"), &[]);
+    form.headers_mut().insert(
+        "content-type",
+        "application/x-www-form-urlencoded".parse().unwrap(),
+    );
+    assert_problem(&api.send(form).await, 415);
+    assert_eq!(api.written(), 0);
+}
+
+#[tokio::test]
+async fn get_answers_the_contact_with_its_etag() {
+    let api = Api::new(WriteMode::Direct);
+    api.create(ada()).await;
+    let response = api.at("GET", "c1", None, None).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "etag"), Some("\"1\""));
+    assert_eq!(body_json(&response)["name"], "Ada Lovelace");
+    assert_problem(&api.at("GET", "nobody", None, None).await, 404);
+    assert_problem(&api.at("GET", "bad%20id", None, None).await, 400);
+}
+
+#[tokio::test]
+async fn patch_changes_only_the_fields_given() {
+    let api = Api::new(WriteMode::Direct);
+    api.create(ada()).await;
+    let response = api
+        .at(
+            "PATCH",
+            "c1",
+            Some(json!({ "email": "ada@lovelace.org" })),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "etag"), Some("\"2\""));
+    assert_eq!(
+        body_json(&response),
+        json!({ "contactId": "c1", "name": "Ada Lovelace", "email": "ada@lovelace.org", "phone": "+44 20 7946 0000", "version": 2 })
+    );
+    let response = api
+        .at("PATCH", "c1", Some(json!({ "phone": null })), None)
+        .await;
+    assert_eq!(body_json(&response)["phone"], Value::Null);
+    assert_eq!(
+        body_json(&api.at("GET", "c1", None, None).await)["version"],
+        3
+    );
+}
+
+#[tokio::test]
+async fn put_replaces_the_contact() {
+    let api = Api::new(WriteMode::Direct);
+    api.create(ada()).await;
+    let response = api
+        .at(
+            "PUT",
+            "c1",
+            Some(json!({ "name": "Ada King", "email": "ada@king.org" })),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        body_json(&response),
+        json!({ "contactId": "c1", "name": "Ada King", "email": "ada@king.org", "phone": null, "version": 2 })
+    );
+    // PUT needs the whole contact.
+    let problem = assert_problem(
+        &api.at("PUT", "c1", Some(json!({ "name": "X" })), None)
+            .await,
+        400,
+    );
+    assert_eq!(problem["errors"][0]["pointer"], "/email");
+}
+
+#[tokio::test]
+async fn an_edit_that_changes_nothing_records_nothing() {
+    let api = Api::new(WriteMode::Direct);
+    api.create(ada()).await;
+    let response = api
+        .at("PATCH", "c1", Some(json!({ "name": "Ada Lovelace" })), None)
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(body_json(&response)["version"], 1);
+    assert_eq!(api.written(), 1);
+}
+
+#[tokio::test]
+async fn bad_edits_are_400_and_write_nothing() {
+    let api = Api::new(WriteMode::Direct);
+    api.create(ada()).await;
+    for body in [
+        json!({}),
+        json!({ "name": null }),
+        json!({ "email": 3 }),
+        json!({ "contactId": "c2" }),
+        json!({ "colour": "red" }),
+    ] {
+        assert_problem(&api.at("PATCH", "c1", Some(body), None).await, 400);
+    }
+    assert_problem(
+        &api.at("PATCH", "bad#id", Some(json!({ "name": "X" })), None)
+            .await,
+        400,
+    );
+    assert_eq!(api.written(), 1);
+}
+
+#[tokio::test]
+async fn if_match_is_honoured_on_put_patch_and_delete() {
+    let api = Api::new(WriteMode::Direct);
+    api.create(ada()).await;
+    let change = || Some(json!({ "name": "Ada B" }));
+    assert_problem(&api.at("PATCH", "c1", change(), Some("\"7\"")).await, 412);
+    assert_problem(
+        &api.at(
+            "PUT",
+            "c1",
+            Some(json!({ "name": "A", "email": "a@b.co" })),
+            Some("\"0\""),
+        )
+        .await,
+        412,
+    );
+    assert_problem(&api.at("PATCH", "c1", change(), Some("garbage")).await, 412);
+    assert_problem(&api.at("DELETE", "c1", None, Some("\"2\"")).await, 412);
+    assert_eq!(api.written(), 1);
+    assert_eq!(
+        api.at("PATCH", "c1", change(), Some("\"1\""))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        api.at(
+            "PATCH",
+            "c1",
+            Some(json!({ "name": "Ada C" })),
+            Some("W/\"2\"")
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(api.at("DELETE", "c1", None, Some("*")).await.status(), 204);
+}
+
+#[tokio::test]
+async fn a_deleted_contact_is_gone_for_reads_and_edits() {
+    let api = Api::new(WriteMode::Direct);
+    api.create(ada()).await;
+    let response = api.at("DELETE", "c1", None, None).await;
+    assert_eq!(response.status(), 204);
+    assert_eq!(header(&response, "etag"), Some("\"2\""));
+    assert_problem(&api.at("GET", "c1", None, None).await, 404);
+    assert_problem(
+        &api.at("PATCH", "c1", Some(json!({ "name": "Zombie" })), None)
+            .await,
+        404,
+    );
+    assert_problem(&api.at("DELETE", "c1", None, None).await, 404);
+    assert_problem(&api.at("DELETE", "nobody", None, None).await, 404);
+    // The id stays taken: its stream exists.
+    assert_problem(&api.create(ada()).await, 409);
+    assert_eq!(api.written(), 2);
+}

@@ -1,0 +1,216 @@
+//! End to end over HTTP against the local stack (`cargo lambda watch` + moto), as a user of the
+//! API sees it. `cargo xtask test` starts the stack and sets `EVENTCRM_BASE_URL`.
+
+use serde_json::{json, Value};
+use shared::store::{DynamoEventStore, EventStore};
+use shared::StreamId;
+
+fn base_url() -> String {
+    std::env::var("EVENTCRM_BASE_URL").unwrap_or_else(|_| {
+        panic!("EVENTCRM_BASE_URL is not set: run these through `cargo xtask test`, which starts the local stack")
+    })
+}
+
+struct Reply {
+    status: u16,
+    content_type: String,
+    etag: Option<String>,
+    location: Option<String>,
+    body: Value,
+}
+
+fn call(method: &str, path: &str, body: Option<Value>, headers: &[(&str, &str)]) -> Reply {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(std::time::Duration::from_secs(120)))
+        .build()
+        .into();
+    let url = format!("{}{path}", base_url());
+    let mut request = ureq::http::Request::builder().method(method).uri(&url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = match body {
+        Some(body) => agent.run(
+            request
+                .header("content-type", "application/json")
+                .body(body.to_string())
+                .expect("request"),
+        ),
+        None => agent.run(request.body(()).expect("request")),
+    }
+    .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (status, content_type, etag, location) = (
+        response.status().as_u16(),
+        header("content-type").unwrap_or_default(),
+        header("etag"),
+        header("location"),
+    );
+    let text = response.into_body().read_to_string().expect("body");
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
+    Reply {
+        status,
+        content_type,
+        etag,
+        location,
+        body,
+    }
+}
+
+fn assert_problem(reply: &Reply, status: u16) {
+    assert_eq!(reply.status, status, "{:?}", reply.body);
+    assert_eq!(reply.content_type, "application/problem+json");
+    assert_eq!(reply.body["status"], status);
+}
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}-{}", uuid::Uuid::new_v4().simple())
+}
+
+#[test]
+fn a_contact_lives_and_dies_over_http() {
+    let id = unique("ada");
+    let created = call(
+        "POST",
+        "/contacts",
+        Some(json!({ "contactId": id, "name": "Ada Lovelace", "email": "ada@example.com" })),
+        &[],
+    );
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    assert_eq!(
+        created.location.as_deref(),
+        Some(format!("/api/contacts/{id}").as_str())
+    );
+    assert_eq!(created.etag.as_deref(), Some("\"1\""));
+    assert_eq!(created.body["version"], 1);
+
+    let got = call("GET", &format!("/contacts/{id}"), None, &[]);
+    assert_eq!(
+        (got.status, got.body["name"].as_str()),
+        (200, Some("Ada Lovelace"))
+    );
+
+    let patched = call(
+        "PATCH",
+        &format!("/contacts/{id}"),
+        Some(json!({ "phone": "+44 20 7946 0000" })),
+        &[("if-match", "\"1\"")],
+    );
+    assert_eq!(patched.status, 200, "{:?}", patched.body);
+    assert_eq!(patched.etag.as_deref(), Some("\"2\""));
+    assert_eq!(patched.body["email"], "ada@example.com");
+
+    let stale = call(
+        "PATCH",
+        &format!("/contacts/{id}"),
+        Some(json!({ "name": "Lost update" })),
+        &[("if-match", "\"1\"")],
+    );
+    assert_problem(&stale, 412);
+
+    let put = call(
+        "PUT",
+        &format!("/contacts/{id}"),
+        Some(json!({ "name": "Ada King", "email": "ada@king.org" })),
+        &[],
+    );
+    assert_eq!(
+        (
+            put.status,
+            put.body["phone"].clone(),
+            put.body["version"].clone()
+        ),
+        (200, Value::Null, json!(3))
+    );
+
+    assert_problem(
+        &call(
+            "POST",
+            "/contacts",
+            Some(json!({ "contactId": id, "name": "Dup", "email": "d@example.com" })),
+            &[],
+        ),
+        409,
+    );
+
+    let deleted = call("DELETE", &format!("/contacts/{id}"), None, &[]);
+    assert_eq!(deleted.status, 204);
+    assert_problem(&call("GET", &format!("/contacts/{id}"), None, &[]), 404);
+    assert_problem(
+        &call(
+            "PATCH",
+            &format!("/contacts/{id}"),
+            Some(json!({ "name": "Zombie" })),
+            &[],
+        ),
+        404,
+    );
+}
+
+#[test]
+fn bad_requests_get_problem_json_never_html() {
+    let invalid = call(
+        "POST",
+        "/contacts",
+        Some(json!({ "name": 42, "email": "nope", "extra": true })),
+        &[],
+    );
+    assert_problem(&invalid, 400);
+    assert_eq!(invalid.body["errors"].as_array().map(Vec::len), Some(3));
+    assert_problem(&call("GET", "/contacts/bad~id", None, &[]), 400);
+    assert_problem(
+        &call("GET", &format!("/contacts/{}", unique("nobody")), None, &[]),
+        404,
+    );
+    let huge = json!({ "name": "A", "email": "a@example.com", "phone": "9".repeat(70_000) });
+    assert_problem(&call("POST", "/contacts", Some(huge), &[]), 413);
+}
+
+#[test]
+fn events_land_in_the_event_store_with_the_callers_trace() {
+    let id = unique("traced");
+    let created = call(
+        "POST",
+        "/contacts",
+        Some(json!({ "contactId": id, "name": "Grace", "email": "grace@example.com" })),
+        &[
+            ("x-trace-id", "e2e-trace-1"),
+            ("x-user-id", "tester"),
+            ("x-source", "e2e"),
+        ],
+    );
+    assert_eq!(created.status, 201);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let events = runtime.block_on(async {
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let store = DynamoEventStore::new(aws_sdk_dynamodb::Client::new(&config), "EventStore");
+        store
+            .load(&StreamId::new("contact", &id))
+            .await
+            .expect("load")
+    });
+    assert_eq!(events.len(), 1);
+    let event = &events[0];
+    assert_eq!(
+        (event.event_type.as_str(), event.version),
+        ("ContactCreated", 1)
+    );
+    assert_eq!(event.trace.trace_id, "e2e-trace-1");
+    assert_eq!(event.trace.user_id.as_deref(), Some("tester"));
+    assert_eq!(event.trace.source, "e2e");
+    assert_eq!(event.payload["email"], "grace@example.com");
+}
