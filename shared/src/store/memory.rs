@@ -22,7 +22,7 @@ impl InMemoryEventStore {
     pub fn all_events(&self) -> Vec<EventEnvelope> {
         let streams = self.streams.lock().unwrap_or_else(|e| e.into_inner());
         let mut events: Vec<_> = streams.values().flat_map(|s| s.values().cloned()).collect();
-        events.sort_by(|a, b| (a.stream(), a.version).cmp(&(b.stream(), b.version)));
+        events.sort_by_key(|e| (e.stream(), e.version));
         events
     }
 }
