@@ -2,6 +2,8 @@
 
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Response};
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 use shared::http::{etag, json_response, DomainError, Problem};
 use shared::subscribers::ErrorKind;
@@ -10,6 +12,7 @@ use shared::{Aggregate, DomainEvent};
 use crate::create_contact::ContactCreated;
 use crate::delete_contact::ContactDeleted;
 use crate::edit_contact::ContactEdited;
+use crate::links::{ClientContactLink, ClientContactUnlink};
 
 pub const AGGREGATE_TYPE: &str = "contact";
 
@@ -20,6 +23,9 @@ pub struct ContactDetails {
     pub name: String,
     pub email: String,
     pub phone: Option<String>,
+    /// Ids of the clients this contact is linked to.
+    #[serde(default)]
+    pub clients: BTreeSet<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -47,6 +53,8 @@ pub enum ContactEvent {
     ContactCreated(ContactCreated),
     ContactEdited(ContactEdited),
     ContactDeleted(ContactDeleted),
+    LinkedToClient(ClientContactLink),
+    UnlinkedFromClient(ClientContactUnlink),
 }
 
 impl DomainEvent for ContactEvent {}
@@ -62,6 +70,7 @@ impl Aggregate for Contact {
                 name: created.name.clone(),
                 email: created.email.clone(),
                 phone: created.phone.clone(),
+                clients: BTreeSet::new(),
             }),
             (Contact::Active(details), ContactEvent::ContactEdited(edited)) => {
                 Contact::Active(ContactDetails {
@@ -73,6 +82,14 @@ impl Aggregate for Contact {
             }
             (Contact::Active(details), ContactEvent::ContactDeleted(_)) => {
                 Contact::Deleted(details)
+            }
+            (Contact::Active(mut details), ContactEvent::LinkedToClient(link)) => {
+                details.clients.insert(link.client_id.clone());
+                Contact::Active(details)
+            }
+            (Contact::Active(mut details), ContactEvent::UnlinkedFromClient(unlink)) => {
+                details.clients.remove(&unlink.client_id);
+                Contact::Active(details)
             }
             // Events never recorded against these states; keep the state as it is.
             (state, _) => state,
@@ -147,14 +164,36 @@ mod tests {
             name: "Ada L".into(),
             email: "ada@example.org".into(),
             phone: Some("+44 20 7946 0000".into()),
+            clients: BTreeSet::new(),
         };
         assert_eq!(state, Contact::Active(expected.clone()));
         // WHEN it is deleted, THEN it is deleted, and later edits do not revive it
         let state = state.evolve(&ContactEvent::ContactDeleted(ContactDeleted {
             contact_id: "c1".into(),
+            linked_client_ids: vec![],
+            cascade: false,
         }));
         assert_eq!(state, Contact::Deleted(expected.clone()));
         assert_eq!(state.active("c1"), Err(ContactError::Deleted("c1".into())));
+    }
+
+    #[test]
+    fn evolve_tracks_the_clients_a_contact_is_linked_to() {
+        let link = |client: &str| ClientContactLink {
+            client_id: client.into(),
+            contact_id: "c1".into(),
+        };
+        let state = Contact::default()
+            .evolve(&created())
+            .evolve(&ContactEvent::LinkedToClient(link("k1")))
+            .evolve(&ContactEvent::LinkedToClient(link("k2")))
+            .evolve(&ContactEvent::UnlinkedFromClient(ClientContactUnlink {
+                client_id: "k1".into(),
+                contact_id: "c1".into(),
+                cause: Default::default(),
+            }));
+        let clients: Vec<_> = state.active("c1").unwrap().clients.iter().cloned().collect();
+        assert_eq!(clients, ["k2"]);
     }
 
     #[test]

@@ -6,5 +6,6 @@ pub mod create_contact;
 pub mod delete_contact;
 pub mod edit_contact;
 pub mod get_contact;
+pub mod links;
 
 pub use contact::{Contact, ContactDetails, ContactError, ContactEvent};

@@ -7,11 +7,11 @@ use contact::{create_contact, delete_contact, edit_contact, get_contact};
 use serde_json::json;
 use shared::runtime::{dispatch, App};
 use shared::testing::{assert_problem, fresh_dynamo_store, request};
-use shared::{Subscribers, WriteMode};
+use shared::WriteMode;
 
 async fn app(mode: WriteMode) -> (App, shared::testing::RequestCounter) {
     let (store, counter) = fresh_dynamo_store().await;
-    (App::new(Arc::new(store), Subscribers::new(), mode), counter)
+    (App::new(Arc::new(store), contact::delete_contact::subscribers(), mode), counter)
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use shared::runtime::{dispatch, App};
 use shared::store::InMemoryEventStore;
 use shared::testing::{assert_problem, body_json, memory_app, request};
-use shared::{Subscribers, WriteMode};
+use shared::WriteMode;
 
 struct Api {
     app: App,
@@ -18,7 +18,7 @@ struct Api {
 
 impl Api {
     fn new(mode: WriteMode) -> Self {
-        let (app, store) = memory_app(Subscribers::new(), mode);
+        let (app, store) = memory_app(contact::delete_contact::subscribers(), mode);
         Self { app, store }
     }
 
@@ -90,7 +90,7 @@ async fn create_answers_201_with_location_etag_and_the_contact() {
         assert_eq!(header(&response, "etag"), Some("\"1\""));
         assert_eq!(
             body_json(&response),
-            json!({ "contactId": "c1", "name": "Ada Lovelace", "email": "ada@example.com", "phone": "+44 20 7946 0000", "version": 1 })
+            json!({ "contactId": "c1", "name": "Ada Lovelace", "email": "ada@example.com", "phone": "+44 20 7946 0000", "clients": [], "version": 1 })
         );
         let stored = api.store.all_events();
         assert_eq!(stored.len(), 1, "{mode:?}");
@@ -240,7 +240,7 @@ async fn patch_changes_only_the_fields_given() {
     assert_eq!(header(&response, "etag"), Some("\"2\""));
     assert_eq!(
         body_json(&response),
-        json!({ "contactId": "c1", "name": "Ada Lovelace", "email": "ada@lovelace.org", "phone": "+44 20 7946 0000", "version": 2 })
+        json!({ "contactId": "c1", "name": "Ada Lovelace", "email": "ada@lovelace.org", "phone": "+44 20 7946 0000", "clients": [], "version": 2 })
     );
     let response = api
         .at("PATCH", "c1", Some(json!({ "phone": null })), None)
@@ -267,7 +267,7 @@ async fn put_replaces_the_contact() {
     assert_eq!(response.status(), 200);
     assert_eq!(
         body_json(&response),
-        json!({ "contactId": "c1", "name": "Ada King", "email": "ada@king.org", "phone": null, "version": 2 })
+        json!({ "contactId": "c1", "name": "Ada King", "email": "ada@king.org", "phone": null, "clients": [], "version": 2 })
     );
     // PUT needs the whole contact.
     let problem = assert_problem(
@@ -368,4 +368,53 @@ async fn a_deleted_contact_is_gone_for_reads_and_edits() {
     // The id stays taken: its stream exists.
     assert_problem(&api.create(ada()).await, 409);
     assert_eq!(api.written(), 2);
+}
+
+/// Plants a link as link-contact writes it: on the client's stream and the contact's.
+async fn plant_link(api: &Api, client_id: &str, contact_version: u64) {
+    use shared::{EventStore, NewEvent, PendingAppend, StreamId};
+    let link = json!({ "clientId": client_id, "contactId": "c1" });
+    let event = |event_type: &str| NewEvent { event_type: event_type.into(), schema_version: 1, payload: link.clone() };
+    let trace = shared::TraceContext::from_hints(&Default::default(), time::OffsetDateTime::now_utc());
+    let mut events = PendingAppend {
+        stream: StreamId::new("client", client_id),
+        expected_version: 0,
+        events: vec![event("ClientCreated"), event("ContactLinked")],
+    }
+    .into_envelopes(&trace, time::OffsetDateTime::now_utc(), None);
+    events.extend(
+        PendingAppend { stream: StreamId::new("contact", "c1"), expected_version: contact_version, events: vec![event("LinkedToClient")] }
+            .into_envelopes(&trace, time::OffsetDateTime::now_utc(), None),
+    );
+    api.store.append(&events).await.unwrap();
+}
+
+#[tokio::test]
+async fn deleting_a_linked_contact_needs_cascade() {
+    let api = Api::new(WriteMode::Direct);
+    api.create(ada()).await;
+    plant_link(&api, "k1", 1).await;
+    plant_link(&api, "k2", 2).await;
+    assert_eq!(body_json(&api.at("GET", "c1", None, None).await)["clients"], json!(["k1", "k2"]));
+    let before = api.written();
+
+    let refused = assert_problem(&api.at("DELETE", "c1", None, None).await, 409);
+    assert!(refused["detail"].as_str().unwrap().contains("k1, k2"), "{refused}");
+    assert_eq!(api.written(), before, "a refused delete wrote something");
+
+    let mut cascade = request("DELETE", "/api/contacts/c1?cascade=true", None, &[("id", "c1")]);
+    cascade = lambda_http::RequestExt::with_query_string_parameters(cascade, std::collections::HashMap::from([("cascade".to_owned(), "true".to_owned())]));
+    let response = api.send(cascade).await;
+    assert_eq!(response.status(), 204);
+    let events = api.store.all_events();
+    assert_eq!(events.len(), before + 3, "the deletion and one unlink per client");
+    let deleted = events.iter().find(|e| e.event_type == "ContactDeleted").unwrap();
+    for client in ["k1", "k2"] {
+        let unlink = events.iter().find(|e| e.event_type == "ContactUnlinked" && e.aggregate_id == client).unwrap();
+        assert_eq!(unlink.version, 3, "appended at the client's real next version");
+        assert_eq!(unlink.payload, json!({ "clientId": client, "contactId": "c1", "cause": "contactDeleted" }));
+        assert_eq!(unlink.causation_id, Some(deleted.event_id));
+        assert_eq!(unlink.trace.trace_id, deleted.trace.trace_id);
+    }
+    assert_problem(&api.at("GET", "c1", None, None).await, 404);
 }

@@ -76,6 +76,7 @@ mod tests {
             name: "Ada".into(),
             email: "ada@example.com".into(),
             phone: None,
+            clients: Default::default(),
         };
         for state in [Contact::Active(details.clone()), Contact::Deleted(details)] {
             assert_eq!(

@@ -1,4 +1,5 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve_http(shared::Subscribers::new(), contact::delete_contact::handle).await
+    use contact::delete_contact;
+    shared::runtime::serve_http(delete_contact::subscribers(), delete_contact::handle).await
 }

@@ -1,27 +1,44 @@
-//! delete-contact: `DELETE /api/contacts/{id}`.
+//! delete-contact: `DELETE /api/contacts/{id}[?cascade=true]`.
+//!
+//! A contact linked to clients is not deleted silently: the [`CascadeToClients`] subscriber
+//! cancels the delete (409) unless `cascade=true`, and then unlinks the contact from every
+//! client it is linked to in the same transaction as the deletion.
 
 mod http;
+mod subscriber;
 
 pub use http::handle;
 use serde::{Deserialize, Serialize};
+pub use subscriber::{subscribers, CascadeToClients};
 
 use crate::contact::{Contact, ContactError, ContactEvent};
+
+pub const CONTACT_DELETED: &str = "ContactDeleted";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeleteContact {
     pub contact_id: String,
+    /// Also unlink the contact from its clients.
+    pub cascade: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactDeleted {
     pub contact_id: String,
+    /// The clients linked when it was deleted: the cascade unlinks exactly these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub linked_client_ids: Vec<String>,
+    #[serde(default)]
+    pub cascade: bool,
 }
 
 pub fn decide(state: &Contact, command: DeleteContact) -> Result<Vec<ContactEvent>, ContactError> {
-    state.active(&command.contact_id)?;
+    let contact = state.active(&command.contact_id)?;
     Ok(vec![ContactEvent::ContactDeleted(ContactDeleted {
         contact_id: command.contact_id,
+        linked_client_ids: contact.clients.iter().cloned().collect(),
+        cascade: command.cascade,
     })])
 }
 
@@ -30,38 +47,52 @@ mod tests {
     use super::*;
     use crate::ContactDetails;
 
-    fn delete() -> DeleteContact {
+    fn delete(cascade: bool) -> DeleteContact {
         DeleteContact {
             contact_id: "c1".into(),
+            cascade,
+        }
+    }
+
+    fn ada(clients: &[&str]) -> ContactDetails {
+        ContactDetails {
+            contact_id: "c1".into(),
+            name: "Ada".into(),
+            email: "ada@example.com".into(),
+            phone: None,
+            clients: clients.iter().map(|c| c.to_string()).collect(),
         }
     }
 
     #[test]
     fn given_contact_when_deleted_then_contact_deleted() {
-        let state = Contact::Active(ContactDetails {
-            contact_id: "c1".into(),
-            name: "Ada".into(),
-            email: "ada@example.com".into(),
-            phone: None,
-        });
         assert_eq!(
-            decide(&state, delete()),
+            decide(&Contact::Active(ada(&[])), delete(false)),
             Ok(vec![ContactEvent::ContactDeleted(ContactDeleted {
-                contact_id: "c1".into()
+                contact_id: "c1".into(),
+                linked_client_ids: vec![],
+                cascade: false,
             })])
         );
     }
 
     #[test]
-    fn given_deleted_contact_when_deleted_again_then_refused() {
-        let state = Contact::Deleted(ContactDetails {
-            contact_id: "c1".into(),
-            name: "Ada".into(),
-            email: "ada@example.com".into(),
-            phone: None,
-        });
+    fn given_linked_contact_when_deleted_then_event_names_its_clients() {
+        let events = decide(&Contact::Active(ada(&["k2", "k1"])), delete(true)).unwrap();
         assert_eq!(
-            decide(&state, delete()),
+            events,
+            vec![ContactEvent::ContactDeleted(ContactDeleted {
+                contact_id: "c1".into(),
+                linked_client_ids: vec!["k1".into(), "k2".into()],
+                cascade: true,
+            })]
+        );
+    }
+
+    #[test]
+    fn given_deleted_contact_when_deleted_again_then_refused() {
+        assert_eq!(
+            decide(&Contact::Deleted(ada(&[])), delete(false)),
             Err(ContactError::Deleted("c1".into()))
         );
     }
@@ -69,7 +100,7 @@ mod tests {
     #[test]
     fn given_no_contact_when_deleted_then_not_found() {
         assert_eq!(
-            decide(&Contact::NotCreated, delete()),
+            decide(&Contact::NotCreated, delete(false)),
             Err(ContactError::NotFound("c1".into()))
         );
     }

@@ -60,6 +60,7 @@ mod tests {
             name: "Ada".into(),
             email: "ada@example.com".into(),
             phone: Some("12345".into()),
+            clients: Default::default(),
         }
     }
 
