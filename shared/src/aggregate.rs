@@ -17,6 +17,14 @@ pub trait Aggregate: Default + Clone + Send + Sync + 'static {
 
     fn evolve(self, event: &Self::Event) -> Self;
 
+    /// The state after these events: the "given" of a given/when/then test.
+    fn from_events<'a>(events: impl IntoIterator<Item = &'a Self::Event>) -> Self
+    where
+        Self::Event: 'a,
+    {
+        events.into_iter().fold(Self::default(), Self::evolve)
+    }
+
     fn stream(id: &str) -> StreamId {
         StreamId::new(Self::TYPE, id)
     }

@@ -81,6 +81,17 @@ impl Subscribers {
         self
     }
 
+    /// Both sets, for a process that serves several slices (tests, a local router).
+    pub fn merge(mut self, other: Subscribers) -> Self {
+        for (event_type, subscribers) in other.by_type {
+            self.by_type
+                .entry(event_type)
+                .or_default()
+                .extend(subscribers);
+        }
+        self
+    }
+
     pub fn for_type(&self, event_type: &str) -> &[Arc<dyn Subscriber>] {
         self.by_type
             .get(event_type)

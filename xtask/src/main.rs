@@ -68,9 +68,19 @@ fn dev(args: &[String]) -> Result<(), String> {
 fn test() -> Result<(), String> {
     let project = Project::locate()?;
     project.setup()?;
-    run(&mut project.cargo(&["fmt", "--all", "--", "--check"]), "cargo fmt --check")?;
     run(
-        &mut project.cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        &mut project.cargo(&["fmt", "--all", "--", "--check"]),
+        "cargo fmt --check",
+    )?;
+    run(
+        &mut project.cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
         "cargo clippy -D warnings",
     )?;
     project.lint_template()?;

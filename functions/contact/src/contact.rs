@@ -192,7 +192,13 @@ mod tests {
                 contact_id: "c1".into(),
                 cause: Default::default(),
             }));
-        let clients: Vec<_> = state.active("c1").unwrap().clients.iter().cloned().collect();
+        let clients: Vec<_> = state
+            .active("c1")
+            .unwrap()
+            .clients
+            .iter()
+            .cloned()
+            .collect();
         assert_eq!(clients, ["k2"]);
     }
 

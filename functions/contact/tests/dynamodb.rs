@@ -11,7 +11,14 @@ use shared::WriteMode;
 
 async fn app(mode: WriteMode) -> (App, shared::testing::RequestCounter) {
     let (store, counter) = fresh_dynamo_store().await;
-    (App::new(Arc::new(store), contact::delete_contact::subscribers(), mode), counter)
+    (
+        App::new(
+            Arc::new(store),
+            contact::delete_contact::subscribers(),
+            mode,
+        ),
+        counter,
+    )
 }
 
 #[tokio::test]

@@ -374,8 +374,13 @@ async fn a_deleted_contact_is_gone_for_reads_and_edits() {
 async fn plant_link(api: &Api, client_id: &str, contact_version: u64) {
     use shared::{EventStore, NewEvent, PendingAppend, StreamId};
     let link = json!({ "clientId": client_id, "contactId": "c1" });
-    let event = |event_type: &str| NewEvent { event_type: event_type.into(), schema_version: 1, payload: link.clone() };
-    let trace = shared::TraceContext::from_hints(&Default::default(), time::OffsetDateTime::now_utc());
+    let event = |event_type: &str| NewEvent {
+        event_type: event_type.into(),
+        schema_version: 1,
+        payload: link.clone(),
+    };
+    let trace =
+        shared::TraceContext::from_hints(&Default::default(), time::OffsetDateTime::now_utc());
     let mut events = PendingAppend {
         stream: StreamId::new("client", client_id),
         expected_version: 0,
@@ -383,8 +388,12 @@ async fn plant_link(api: &Api, client_id: &str, contact_version: u64) {
     }
     .into_envelopes(&trace, time::OffsetDateTime::now_utc(), None);
     events.extend(
-        PendingAppend { stream: StreamId::new("contact", "c1"), expected_version: contact_version, events: vec![event("LinkedToClient")] }
-            .into_envelopes(&trace, time::OffsetDateTime::now_utc(), None),
+        PendingAppend {
+            stream: StreamId::new("contact", "c1"),
+            expected_version: contact_version,
+            events: vec![event("LinkedToClient")],
+        }
+        .into_envelopes(&trace, time::OffsetDateTime::now_utc(), None),
     );
     api.store.append(&events).await.unwrap();
 }
@@ -395,24 +404,54 @@ async fn deleting_a_linked_contact_needs_cascade() {
     api.create(ada()).await;
     plant_link(&api, "k1", 1).await;
     plant_link(&api, "k2", 2).await;
-    assert_eq!(body_json(&api.at("GET", "c1", None, None).await)["clients"], json!(["k1", "k2"]));
+    assert_eq!(
+        body_json(&api.at("GET", "c1", None, None).await)["clients"],
+        json!(["k1", "k2"])
+    );
     let before = api.written();
 
     let refused = assert_problem(&api.at("DELETE", "c1", None, None).await, 409);
-    assert!(refused["detail"].as_str().unwrap().contains("k1, k2"), "{refused}");
+    assert!(
+        refused["detail"].as_str().unwrap().contains("k1, k2"),
+        "{refused}"
+    );
     assert_eq!(api.written(), before, "a refused delete wrote something");
 
-    let mut cascade = request("DELETE", "/api/contacts/c1?cascade=true", None, &[("id", "c1")]);
-    cascade = lambda_http::RequestExt::with_query_string_parameters(cascade, std::collections::HashMap::from([("cascade".to_owned(), "true".to_owned())]));
+    let mut cascade = request(
+        "DELETE",
+        "/api/contacts/c1?cascade=true",
+        None,
+        &[("id", "c1")],
+    );
+    cascade = lambda_http::RequestExt::with_query_string_parameters(
+        cascade,
+        std::collections::HashMap::from([("cascade".to_owned(), "true".to_owned())]),
+    );
     let response = api.send(cascade).await;
     assert_eq!(response.status(), 204);
     let events = api.store.all_events();
-    assert_eq!(events.len(), before + 3, "the deletion and one unlink per client");
-    let deleted = events.iter().find(|e| e.event_type == "ContactDeleted").unwrap();
+    assert_eq!(
+        events.len(),
+        before + 3,
+        "the deletion and one unlink per client"
+    );
+    let deleted = events
+        .iter()
+        .find(|e| e.event_type == "ContactDeleted")
+        .unwrap();
     for client in ["k1", "k2"] {
-        let unlink = events.iter().find(|e| e.event_type == "ContactUnlinked" && e.aggregate_id == client).unwrap();
-        assert_eq!(unlink.version, 3, "appended at the client's real next version");
-        assert_eq!(unlink.payload, json!({ "clientId": client, "contactId": "c1", "cause": "contactDeleted" }));
+        let unlink = events
+            .iter()
+            .find(|e| e.event_type == "ContactUnlinked" && e.aggregate_id == client)
+            .unwrap();
+        assert_eq!(
+            unlink.version, 3,
+            "appended at the client's real next version"
+        );
+        assert_eq!(
+            unlink.payload,
+            json!({ "clientId": client, "contactId": "c1", "cause": "contactDeleted" })
+        );
         assert_eq!(unlink.causation_id, Some(deleted.event_id));
         assert_eq!(unlink.trace.trace_id, deleted.trace.trace_id);
     }

@@ -18,6 +18,8 @@ pub async fn handle(invocation: Invocation, request: Request) -> Result<Response
         .await?;
     let mut response = Response::new(Body::Empty);
     *response.status_mut() = StatusCode::NO_CONTENT;
-    response.headers_mut().insert(header::ETAG, etag(outcome.version));
+    response
+        .headers_mut()
+        .insert(header::ETAG, etag(outcome.version));
     Ok(response)
 }

@@ -1,0 +1,40 @@
+use lambda_http::http::{header, HeaderValue, StatusCode};
+use lambda_http::{Body, Request, Response};
+use shared::aggregate::Invocation;
+use shared::http::{expected_version, json_object, path_id, validate, Fields, Problem};
+
+use super::{decide, LinkContact};
+use crate::client::{client_response, Client};
+
+pub fn parse(request: &Request) -> Result<LinkContact, Problem> {
+    let client_id = path_id(request, "id")?;
+    let body = json_object(request)?;
+    let mut fields = Fields::new(&body);
+    let contact_id = fields.required_string("contactId", validate::id);
+    fields.finish()?;
+    Ok(LinkContact {
+        client_id,
+        contact_id: contact_id.unwrap_or_default(),
+    })
+}
+
+/// 201 with the client, and the link's own address as `Location`.
+pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
+    let command = parse(&request)?;
+    let expected = expected_version(&request)?;
+    let (client_id, contact_id) = (command.client_id.clone(), command.contact_id.clone());
+    let outcome = invocation
+        .execute::<Client, _>(&client_id, expected, |state| decide(state, command))
+        .await?;
+    let mut response = client_response(
+        StatusCode::CREATED,
+        outcome.state.active(&client_id)?,
+        outcome.version,
+    )?;
+    if let Ok(location) =
+        HeaderValue::from_str(&format!("/api/clients/{client_id}/contacts/{contact_id}"))
+    {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}

@@ -1,0 +1,269 @@
+//! Cross-aggregate transactions against DynamoDB (moto): the cascade, and races.
+
+mod common;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use common::Api;
+use serde_json::json;
+use shared::store::{EventStore, StoreError};
+use shared::testing::{assert_problem, body_json, fresh_dynamo_store};
+use shared::trace::TraceContext;
+use shared::{EventEnvelope, NewEvent, PendingAppend, StreamId, WriteMode};
+
+/// Lets a rival write land on one stream right after it is read: the race a cascade meets
+/// when a client changes between the subscriber's read and the transaction.
+struct RivalWriteAfterLoad {
+    inner: Arc<dyn EventStore>,
+    target: StreamId,
+    fired: AtomicBool,
+}
+
+#[async_trait]
+impl EventStore for RivalWriteAfterLoad {
+    async fn load(&self, stream: &StreamId) -> Result<Vec<EventEnvelope>, StoreError> {
+        let events = self.inner.load(stream).await?;
+        if *stream == self.target && !self.fired.swap(true, Ordering::SeqCst) {
+            let rival = PendingAppend {
+                stream: stream.clone(),
+                expected_version: events.last().map_or(0, |e| e.version),
+                events: vec![NewEvent {
+                    event_type: "ClientEdited".into(),
+                    schema_version: 1,
+                    payload: json!({ "clientId": stream.aggregate_id, "name": "Renamed meanwhile" }),
+                }],
+            }
+            .into_envelopes(&TraceContext::from_hints(&Default::default(), time::OffsetDateTime::now_utc()), time::OffsetDateTime::now_utc(), None);
+            self.inner.append(&rival).await?;
+        }
+        Ok(events)
+    }
+
+    async fn append(&self, events: &[EventEnvelope]) -> Result<(), StoreError> {
+        self.inner.append(events).await
+    }
+}
+
+async fn linked_to_two_clients(api: &Api) {
+    api.call(
+        "POST",
+        "/api/contacts",
+        Some(json!({ "contactId": "c1", "name": "Ada", "email": "ada@example.com" })),
+    )
+    .await;
+    for client in ["k1", "k2"] {
+        let created = api
+            .call(
+                "POST",
+                "/api/clients",
+                Some(json!({ "clientId": client, "name": client })),
+            )
+            .await;
+        assert_eq!(created.status(), 201);
+        let linked = api
+            .call(
+                "POST",
+                &format!("/api/clients/{client}/contacts"),
+                Some(json!({ "contactId": "c1" })),
+            )
+            .await;
+        assert_eq!(linked.status(), 201, "{:?}", linked.body());
+    }
+}
+
+#[tokio::test]
+async fn cascade_delete_is_one_transaction_with_real_versions() {
+    for mode in [WriteMode::Direct, WriteMode::Batch] {
+        let (store, counter) = fresh_dynamo_store().await;
+        let api = Api::new(Arc::new(store), mode);
+        linked_to_two_clients(&api).await;
+        counter.reset();
+        assert_eq!(
+            api.call("DELETE", "/api/contacts/c1?cascade=true", None)
+                .await
+                .status(),
+            204
+        );
+        let writes = counter
+            .operations()
+            .iter()
+            .filter(|o| *o == "TransactWriteItems")
+            .count();
+        assert_eq!(
+            writes, 1,
+            "the deletion and both unlinks in one transaction ({mode:?})"
+        );
+        for client in ["k1", "k2"] {
+            let events = api.events("client", client).await;
+            let last = events.last().unwrap();
+            assert_eq!(
+                (last.event_type.as_str(), last.version),
+                ("ContactUnlinked", 3)
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_conflict_on_one_client_rolls_back_the_whole_cascade() {
+    let (store, _) = fresh_dynamo_store().await;
+    let store: Arc<dyn EventStore> = Arc::new(store);
+    linked_to_two_clients(&Api::new(store.clone(), WriteMode::Direct)).await;
+    let racing = Arc::new(RivalWriteAfterLoad {
+        inner: store.clone(),
+        target: StreamId::new("client", "k2"),
+        fired: AtomicBool::new(false),
+    });
+    let api = Api::new(racing, WriteMode::Direct);
+    let conflict = assert_problem(
+        &api.call("DELETE", "/api/contacts/c1?cascade=true", None)
+            .await,
+        409,
+    );
+    assert!(
+        conflict["detail"].as_str().unwrap().contains("client#k2"),
+        "{conflict}"
+    );
+
+    // Nothing of the cascade landed: the contact lives, k1 still lists it, k2 has only the rival.
+    let after = Api::new(store, WriteMode::Direct);
+    assert_eq!(
+        body_json(&after.call("GET", "/api/contacts/c1", None).await)["clients"],
+        json!(["k1", "k2"])
+    );
+    assert_eq!(
+        body_json(&after.call("GET", "/api/clients/k1", None).await)["contacts"],
+        json!(["c1"])
+    );
+    let k2: Vec<String> = after
+        .events("client", "k2")
+        .await
+        .into_iter()
+        .map(|e| e.event_type)
+        .collect();
+    assert_eq!(k2, ["ClientCreated", "ContactLinked", "ClientEdited"]);
+    // A retry sees the new versions and succeeds.
+    assert_eq!(
+        after
+            .call("DELETE", "/api/contacts/c1?cascade=true", None)
+            .await
+            .status(),
+        204
+    );
+}
+
+#[tokio::test]
+async fn two_concurrent_links_of_one_contact_have_one_winner() {
+    let (store, _) = fresh_dynamo_store().await;
+    let api = Arc::new(Api::new(Arc::new(store), WriteMode::Direct));
+    api.call(
+        "POST",
+        "/api/contacts",
+        Some(json!({ "contactId": "c1", "name": "Ada", "email": "ada@example.com" })),
+    )
+    .await;
+    api.call(
+        "POST",
+        "/api/clients",
+        Some(json!({ "clientId": "k1", "name": "Acme" })),
+    )
+    .await;
+    for round in 0..5 {
+        let links = (0..2).map(|_| {
+            let api = api.clone();
+            tokio::spawn(async move {
+                api.call(
+                    "POST",
+                    "/api/clients/k1/contacts",
+                    Some(json!({ "contactId": "c1" })),
+                )
+                .await
+                .status()
+                .as_u16()
+            })
+        });
+        let mut statuses = Vec::new();
+        for link in links.collect::<Vec<_>>() {
+            statuses.push(link.await.unwrap());
+        }
+        statuses.sort();
+        assert_eq!(statuses, [201, 409], "round {round}");
+        let linked = api
+            .events("contact", "c1")
+            .await
+            .iter()
+            .filter(|e| e.event_type == "LinkedToClient")
+            .count();
+        assert_eq!(
+            linked,
+            round + 1,
+            "the contact records each link exactly once"
+        );
+        assert_eq!(
+            api.call("DELETE", "/api/clients/k1/contacts/c1", None)
+                .await
+                .status(),
+            204
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_link_racing_a_delete_never_leaves_a_dangling_link() {
+    let (store, _) = fresh_dynamo_store().await;
+    let api = Arc::new(Api::new(Arc::new(store), WriteMode::Direct));
+    for round in 0..4 {
+        let contact = format!("c{round}");
+        api.call(
+            "POST",
+            "/api/contacts",
+            Some(json!({ "contactId": contact, "name": "Ada", "email": "ada@example.com" })),
+        )
+        .await;
+        api.call(
+            "POST",
+            "/api/clients",
+            Some(json!({ "clientId": format!("k{round}"), "name": "Acme" })),
+        )
+        .await;
+        let (link, delete) = {
+            let (a, b) = (api.clone(), api.clone());
+            let (c1, c2) = (contact.clone(), contact.clone());
+            (
+                tokio::spawn(async move {
+                    a.call(
+                        "POST",
+                        &format!("/api/clients/k{round}/contacts"),
+                        Some(json!({ "contactId": c1 })),
+                    )
+                    .await
+                    .status()
+                    .as_u16()
+                }),
+                tokio::spawn(async move {
+                    b.call("DELETE", &format!("/api/contacts/{c2}"), None)
+                        .await
+                        .status()
+                        .as_u16()
+                }),
+            )
+        };
+        let (link, delete) = (link.await.unwrap(), delete.await.unwrap());
+        let client = body_json(
+            &api.call("GET", &format!("/api/clients/k{round}"), None)
+                .await,
+        );
+        let contact_alive = api
+            .call("GET", &format!("/api/contacts/{contact}"), None)
+            .await
+            .status()
+            == 200;
+        match (link, delete) {
+            (201, 409) => assert!(contact_alive && client["contacts"] == json!([contact])),
+            (422 | 409, 204) => assert!(!contact_alive && client["contacts"] == json!([])),
+            other => panic!("both or neither won: {other:?}"),
+        }
+    }
+}
