@@ -6,6 +6,7 @@
 pub mod aggregate;
 pub mod envelope;
 pub mod http;
+pub mod routes;
 pub mod runtime;
 pub mod store;
 pub mod subscribers;

@@ -161,3 +161,66 @@ pub fn assert_problem(
     assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()));
     body
 }
+
+/// Routes requests to slices as API Gateway would, through the Lambdas' own dispatch.
+pub struct Router {
+    pub app: crate::runtime::App,
+    routes: Vec<crate::routes::Route>,
+}
+
+impl Router {
+    pub fn new(app: crate::runtime::App, routes: Vec<crate::routes::Route>) -> Self {
+        Self { app, routes }
+    }
+
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> lambda_http::Response<lambda_http::Body> {
+        self.call_with(method, path, body, &[]).await
+    }
+
+    /// `path` may carry a query string; `headers` are added as given.
+    pub async fn call_with(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+        headers: &[(&str, &str)],
+    ) -> lambda_http::Response<lambda_http::Body> {
+        use lambda_http::RequestExt;
+        let (path_only, query) = path.split_once('?').unwrap_or((path, ""));
+        let (route, params) = self
+            .routes
+            .iter()
+            .filter_map(|route| route.matches(method, path_only).map(|p| (route, p)))
+            .max_by_key(|(route, _)| route.specificity())
+            .unwrap_or_else(|| panic!("no route for {method} {path_only}"));
+        let params: Vec<(&str, &str)> = params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let body = body.map(|b| b.to_string());
+        let mut request = request(method, path_only, body.as_deref(), &params);
+        for (name, value) in headers {
+            let name =
+                lambda_http::http::HeaderName::from_bytes(name.as_bytes()).expect("header name");
+            request
+                .headers_mut()
+                .insert(name, value.parse().expect("header value"));
+        }
+        let query: std::collections::HashMap<String, String> = query
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        let request = request.with_query_string_parameters(query);
+        let handler = route.handler.clone();
+        crate::runtime::dispatch(&self.app, request, move |invocation, request| {
+            handler(invocation, request)
+        })
+        .await
+    }
+}

@@ -9,3 +9,47 @@ pub mod link_contact;
 pub mod unlink_contact;
 
 pub use client::{Client, ClientDetails, ClientError, ClientEvent};
+
+use shared::routes::Route;
+
+/// Every client slice: method, path, Lambda binary, handler.
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new(
+            "POST",
+            "/api/clients",
+            "create-client",
+            create_client::handle,
+        ),
+        Route::new("GET", "/api/clients/{id}", "get-client", get_client::handle),
+        Route::new(
+            "PUT",
+            "/api/clients/{id}",
+            "edit-client",
+            edit_client::handle,
+        ),
+        Route::new(
+            "PATCH",
+            "/api/clients/{id}",
+            "edit-client",
+            edit_client::handle,
+        ),
+        Route::new(
+            "POST",
+            "/api/clients/{id}/contacts",
+            "link-contact",
+            link_contact::handle,
+        ),
+        Route::new(
+            "DELETE",
+            "/api/clients/{id}/contacts/{contactId}",
+            "unlink-contact",
+            unlink_contact::handle,
+        ),
+    ]
+}
+
+/// Every subscriber the client slices register.
+pub fn subscribers() -> shared::Subscribers {
+    link_contact::subscribers().merge(unlink_contact::subscribers())
+}

@@ -9,3 +9,41 @@ pub mod get_contact;
 pub mod links;
 
 pub use contact::{Contact, ContactDetails, ContactError, ContactEvent};
+
+use shared::routes::Route;
+
+/// Every contact slice: method, path, Lambda binary, handler.
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new(
+            "POST",
+            "/api/contacts",
+            "create-contact",
+            create_contact::handle,
+        ),
+        Route::new(
+            "GET",
+            "/api/contacts/{id}",
+            "get-contact",
+            get_contact::handle,
+        ),
+        Route::new(
+            "PUT",
+            "/api/contacts/{id}",
+            "edit-contact",
+            edit_contact::handle,
+        ),
+        Route::new(
+            "PATCH",
+            "/api/contacts/{id}",
+            "edit-contact",
+            edit_contact::handle,
+        ),
+        Route::new(
+            "DELETE",
+            "/api/contacts/{id}",
+            "delete-contact",
+            delete_contact::handle,
+        ),
+    ]
+}

@@ -57,6 +57,22 @@ pub fn json_object(request: &Request) -> Result<Map<String, Value>, Problem> {
     }
 }
 
+/// Like [`json_object`], but an empty body reads as `{}` (for commands whose fields all have
+/// defaults, such as closing a case).
+pub fn json_object_or_empty(request: &Request) -> Result<Map<String, Value>, Problem> {
+    let empty = match request.body() {
+        Body::Empty => true,
+        Body::Text(text) => text.trim().is_empty(),
+        Body::Binary(bytes) => bytes.iter().all(u8::is_ascii_whitespace),
+        _ => true,
+    };
+    if empty {
+        Ok(Map::new())
+    } else {
+        json_object(request)
+    }
+}
+
 /// A field that may be absent, explicitly null, or set: PATCH needs all three.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Patch<T> {
@@ -140,6 +156,28 @@ impl<'a> Fields<'a> {
         rule: impl Fn(&str) -> Result<(), String>,
     ) -> Option<String> {
         self.string(field, rule).into_option()
+    }
+
+    /// An optional RFC 3339 timestamp, in UTC: stored times all read alike.
+    pub fn optional_timestamp(&mut self, field: &'static str) -> Option<time::OffsetDateTime> {
+        self.optional_string(field, validate::rfc3339)
+            .and_then(|value| validate::parse_rfc3339(&value).ok())
+            .map(|at| at.to_offset(time::UtcOffset::UTC))
+    }
+
+    /// An optional string that must be one of `choices`.
+    pub fn optional_choice(
+        &mut self,
+        field: &'static str,
+        choices: &'static [&'static str],
+    ) -> Option<String> {
+        self.optional_string(field, |value| {
+            if choices.contains(&value.trim()) {
+                Ok(())
+            } else {
+                Err(format!("must be one of {}", choices.join(", ")))
+            }
+        })
     }
 
     /// Fails with every error found, including fields the command does not know.

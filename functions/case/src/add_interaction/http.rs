@@ -1,0 +1,45 @@
+use contact::Contact;
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+use shared::aggregate::Invocation;
+use shared::http::{expected_version, json_object, path_id, validate, Fields, Problem};
+use time::OffsetDateTime;
+
+use super::{decide, AddInteraction};
+use crate::case::{case_response, Case, InteractionType};
+
+pub fn parse(request: &Request, now: OffsetDateTime) -> Result<AddInteraction, Problem> {
+    let case_id = path_id(request, "id")?;
+    let body = json_object(request)?;
+    let mut fields = Fields::new(&body);
+    let description = fields.required_string("description", validate::text(2000));
+    let interaction_date = fields.optional_timestamp("interactionDate");
+    let kind = fields.optional_choice("type", InteractionType::NAMES);
+    let contact_id = fields.optional_string("contactId", validate::id);
+    fields.finish()?;
+    Ok(AddInteraction {
+        case_id,
+        interaction_id: uuid::Uuid::new_v4().to_string(),
+        description: description.unwrap_or_default(),
+        interaction_date: interaction_date.unwrap_or(now),
+        kind: kind
+            .and_then(|k| InteractionType::parse(&k))
+            .unwrap_or_default(),
+        contact: contact_id.map(|id| (id, false)),
+    })
+}
+
+/// 201 with the whole case, its new interaction last.
+pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
+    let mut command = parse(&request, invocation.now)?;
+    let expected = expected_version(&request)?;
+    if let Some((contact_id, exists)) = command.contact.as_mut() {
+        let contact = invocation.load::<Contact>(contact_id).await?;
+        *exists = contact.state.active(contact_id).is_ok();
+    }
+    let id = command.case_id.clone();
+    let outcome = invocation
+        .execute::<Case, _>(&id, expected, |state| decide(state, command))
+        .await?;
+    case_response(StatusCode::CREATED, &outcome.state, &id, outcome.version)
+}

@@ -1,0 +1,212 @@
+//! Case state and `evolve` (the original's project-case).
+
+use lambda_http::http::{header, StatusCode};
+use lambda_http::{Body, Response};
+use serde::{Deserialize, Serialize};
+use shared::http::{etag, json_response, DomainError, Problem};
+use shared::subscribers::ErrorKind;
+use shared::{Aggregate, DomainEvent};
+use time::OffsetDateTime;
+
+use crate::add_interaction::InteractionAdded;
+use crate::close_case::CaseClosed;
+use crate::create_case::CaseCreated;
+
+pub const AGGREGATE_TYPE: &str = "case";
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InteractionType {
+    #[default]
+    Note,
+    Call,
+    Email,
+    Meeting,
+}
+
+impl InteractionType {
+    pub const NAMES: &'static [&'static str] = &["note", "call", "email", "meeting"];
+
+    pub fn parse(name: &str) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Interaction {
+    pub interaction_id: String,
+    pub description: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub interaction_date: OffsetDateTime,
+    #[serde(rename = "type")]
+    pub kind: InteractionType,
+    pub contact_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseDetails {
+    pub case_id: String,
+    pub client_id: String,
+    pub description: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub opened_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub closed_at: Option<OffsetDateTime>,
+    pub resolution: Option<String>,
+    /// In the order they were added.
+    pub interactions: Vec<Interaction>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Case {
+    #[default]
+    NotCreated,
+    Open(CaseDetails),
+    Closed(CaseDetails),
+}
+
+impl Case {
+    /// The case, open or closed, or `NotFound`.
+    pub fn existing(&self, id: &str) -> Result<&CaseDetails, CaseError> {
+        match self {
+            Case::Open(details) | Case::Closed(details) => Ok(details),
+            Case::NotCreated => Err(CaseError::NotFound(id.to_owned())),
+        }
+    }
+
+    /// The case if it is still open.
+    pub fn open(&self, id: &str) -> Result<&CaseDetails, CaseError> {
+        match self {
+            Case::Open(details) => Ok(details),
+            Case::Closed(_) => Err(CaseError::Closed(id.to_owned())),
+            Case::NotCreated => Err(CaseError::NotFound(id.to_owned())),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "eventType", content = "payload")]
+pub enum CaseEvent {
+    CaseCreated(CaseCreated),
+    InteractionAdded(InteractionAdded),
+    CaseClosed(CaseClosed),
+}
+
+impl DomainEvent for CaseEvent {}
+
+impl Aggregate for Case {
+    const TYPE: &'static str = AGGREGATE_TYPE;
+    type Event = CaseEvent;
+
+    fn evolve(self, event: &CaseEvent) -> Self {
+        match (self, event) {
+            (_, CaseEvent::CaseCreated(created)) => Case::Open(CaseDetails {
+                case_id: created.case_id.clone(),
+                client_id: created.client_id.clone(),
+                description: created.description.clone(),
+                opened_at: created.opened_at,
+                closed_at: None,
+                resolution: None,
+                interactions: Vec::new(),
+            }),
+            (Case::Open(mut details), CaseEvent::InteractionAdded(added)) => {
+                details.interactions.push(Interaction {
+                    interaction_id: added.interaction_id.clone(),
+                    description: added.description.clone(),
+                    interaction_date: added.interaction_date,
+                    kind: added.kind,
+                    contact_id: added.contact_id.clone(),
+                });
+                Case::Open(details)
+            }
+            (Case::Open(details), CaseEvent::CaseClosed(closed)) => Case::Closed(CaseDetails {
+                closed_at: Some(closed.closed_at),
+                resolution: closed.resolution.clone(),
+                ..details
+            }),
+            (state, _) => state,
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CaseError {
+    #[error("case {0} does not exist")]
+    NotFound(String),
+    #[error("case {0} already exists")]
+    AlreadyExists(String),
+    #[error("case {0} is closed")]
+    Closed(String),
+    #[error("client {0} does not exist; a case needs an existing client")]
+    UnknownClient(String),
+    #[error("contact {0} does not exist or was deleted")]
+    UnknownContact(String),
+    #[error("{what} ({at}) cannot precede the case's opening ({opened_at})")]
+    BeforeOpening {
+        what: &'static str,
+        at: String,
+        opened_at: String,
+    },
+}
+
+impl DomainError for CaseError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            CaseError::NotFound(_) => ErrorKind::NotFound,
+            CaseError::AlreadyExists(_) | CaseError::Closed(_) => ErrorKind::Conflict,
+            CaseError::UnknownClient(_)
+            | CaseError::UnknownContact(_)
+            | CaseError::BeforeOpening { .. } => ErrorKind::Unprocessable,
+        }
+    }
+}
+
+/// Refuses a timestamp earlier than the case's opening.
+pub fn not_before_opening(
+    case: &CaseDetails,
+    what: &'static str,
+    at: OffsetDateTime,
+) -> Result<(), CaseError> {
+    if at < case.opened_at {
+        return Err(CaseError::BeforeOpening {
+            what,
+            at: shared::envelope::rfc3339(at),
+            opened_at: shared::envelope::rfc3339(case.opened_at),
+        });
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct CaseRepresentation<'a> {
+    #[serde(flatten)]
+    details: &'a CaseDetails,
+    status: &'static str,
+    version: u64,
+}
+
+pub fn case_response(
+    status: StatusCode,
+    case: &Case,
+    id: &str,
+    version: u64,
+) -> Result<Response<Body>, Problem> {
+    let details = case.existing(id)?;
+    let case_status = if matches!(case, Case::Closed(_)) {
+        "closed"
+    } else {
+        "open"
+    };
+    let mut response = json_response(
+        status,
+        &CaseRepresentation {
+            details,
+            status: case_status,
+            version,
+        },
+    )?;
+    response.headers_mut().insert(header::ETAG, etag(version));
+    Ok(response)
+}

@@ -1,0 +1,54 @@
+use client::Client;
+use lambda_http::http::{header, HeaderValue, StatusCode};
+use lambda_http::{Body, Request, Response};
+use shared::aggregate::Invocation;
+use shared::http::{json_object, validate, Fields, Problem};
+use shared::Expected;
+use time::OffsetDateTime;
+
+use super::{decide, CreateCase};
+use crate::case::{case_response, Case};
+
+/// `open` would be shadowed by the `GET /api/cases/open` query route, so it is no case id.
+pub const RESERVED_CASE_IDS: &[&str] = &["open"];
+
+pub fn parse(request: &Request, now: OffsetDateTime) -> Result<CreateCase, Problem> {
+    let body = json_object(request)?;
+    let mut fields = Fields::new(&body);
+    let case_id = fields.optional_string("caseId", |id| {
+        validate::id(id)?;
+        if RESERVED_CASE_IDS.contains(&id) {
+            return Err(format!(
+                "'{id}' is reserved by the route GET /api/cases/{id}"
+            ));
+        }
+        Ok(())
+    });
+    let client_id = fields.required_string("clientId", validate::id);
+    let description = fields.required_string("description", validate::text(2000));
+    let opened_at = fields.optional_timestamp("openedAt");
+    fields.finish()?;
+    Ok(CreateCase {
+        case_id: case_id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+        client_id: client_id.unwrap_or_default(),
+        description: description.unwrap_or_default(),
+        opened_at: opened_at.unwrap_or(now),
+        client_exists: false,
+    })
+}
+
+pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
+    let mut command = parse(&request, invocation.now)?;
+    // Clients are never deleted, so a client read now still exists when the case is written.
+    let client = invocation.load::<Client>(&command.client_id).await?;
+    command.client_exists = client.state.active(&command.client_id).is_ok();
+    let id = command.case_id.clone();
+    let outcome = invocation
+        .execute::<Case, _>(&id, Expected::New, |state| decide(state, command))
+        .await?;
+    let mut response = case_response(StatusCode::CREATED, &outcome.state, &id, outcome.version)?;
+    if let Ok(location) = HeaderValue::from_str(&format!("/api/cases/{id}")) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}

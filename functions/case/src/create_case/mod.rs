@@ -1,0 +1,91 @@
+//! create-case: `POST /api/cases`.
+
+mod http;
+
+pub use http::handle;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::case::{Case, CaseError, CaseEvent};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateCase {
+    pub case_id: String,
+    pub client_id: String,
+    pub description: String,
+    pub opened_at: OffsetDateTime,
+    /// Whether the client exists, as read by the adapter just before.
+    pub client_exists: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseCreated {
+    pub case_id: String,
+    pub client_id: String,
+    pub description: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub opened_at: OffsetDateTime,
+}
+
+pub fn decide(state: &Case, command: CreateCase) -> Result<Vec<CaseEvent>, CaseError> {
+    if *state != Case::NotCreated {
+        return Err(CaseError::AlreadyExists(command.case_id));
+    }
+    if !command.client_exists {
+        return Err(CaseError::UnknownClient(command.client_id));
+    }
+    Ok(vec![CaseEvent::CaseCreated(CaseCreated {
+        case_id: command.case_id,
+        client_id: command.client_id,
+        description: command.description,
+        opened_at: command.opened_at,
+    })])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::Aggregate;
+    use time::macros::datetime;
+
+    fn command(client_exists: bool) -> CreateCase {
+        CreateCase {
+            case_id: "s1".into(),
+            client_id: "k1".into(),
+            description: "Printer on fire".into(),
+            opened_at: datetime!(2026-01-01 09:00 UTC),
+            client_exists,
+        }
+    }
+
+    #[test]
+    fn given_no_case_and_a_client_when_created_then_case_created() {
+        assert_eq!(
+            decide(&Case::NotCreated, command(true)),
+            Ok(vec![CaseEvent::CaseCreated(CaseCreated {
+                case_id: "s1".into(),
+                client_id: "k1".into(),
+                description: "Printer on fire".into(),
+                opened_at: datetime!(2026-01-01 09:00 UTC),
+            })])
+        );
+    }
+
+    #[test]
+    fn given_no_client_when_created_then_unknown_client() {
+        assert_eq!(
+            decide(&Case::NotCreated, command(false)),
+            Err(CaseError::UnknownClient("k1".into()))
+        );
+    }
+
+    #[test]
+    fn given_case_when_created_again_then_already_exists() {
+        let state = Case::from_events(&decide(&Case::NotCreated, command(true)).unwrap());
+        assert_eq!(
+            decide(&state, command(true)),
+            Err(CaseError::AlreadyExists("s1".into()))
+        );
+    }
+}

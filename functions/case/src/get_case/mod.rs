@@ -1,0 +1,14 @@
+//! get-case: `GET /api/cases/{id}`: client, description, dates, status, interactions in order.
+
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+use shared::aggregate::Invocation;
+use shared::http::{path_id, Problem};
+
+use crate::case::{case_response, Case};
+
+pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
+    let id = path_id(&request, "id")?;
+    let loaded = invocation.load::<Case>(&id).await?;
+    case_response(StatusCode::OK, &loaded.state, &id, loaded.version)
+}

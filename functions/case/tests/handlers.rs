@@ -1,0 +1,254 @@
+//! Case routes through the test router, on the in-memory store.
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use shared::runtime::App;
+use shared::store::InMemoryEventStore;
+use shared::testing::{assert_problem, body_json, Router};
+use shared::WriteMode;
+
+fn api() -> Router {
+    let store = Arc::new(InMemoryEventStore::new());
+    let subscribers = contact::delete_contact::subscribers().merge(client::subscribers());
+    let routes = [contact::routes(), client::routes(), case::routes()].concat();
+    Router::new(App::new(store, subscribers, WriteMode::Direct), routes)
+}
+
+async fn given_client_and_contact(api: &Router) {
+    assert_eq!(
+        api.call(
+            "POST",
+            "/api/clients",
+            Some(json!({ "clientId": "k1", "name": "Acme" }))
+        )
+        .await
+        .status(),
+        201
+    );
+    let contact = json!({ "contactId": "c1", "name": "Ada", "email": "ada@example.com" });
+    assert_eq!(
+        api.call("POST", "/api/contacts", Some(contact))
+            .await
+            .status(),
+        201
+    );
+}
+
+async fn open_case(api: &Router) -> Value {
+    let created = api
+        .call("POST", "/api/cases", Some(json!({ "caseId": "s1", "clientId": "k1", "description": "Printer on fire", "openedAt": "2026-01-01T09:00:00+01:00" })))
+        .await;
+    assert_eq!(created.status(), 201, "{:?}", created.body());
+    body_json(&created)
+}
+
+#[tokio::test]
+async fn a_case_is_opened_worked_and_closed() {
+    let api = api();
+    given_client_and_contact(&api).await;
+    let created = open_case(&api).await;
+    assert_eq!(
+        created,
+        json!({ "caseId": "s1", "clientId": "k1", "description": "Printer on fire", "openedAt": "2026-01-01T08:00:00Z",
+                "closedAt": null, "resolution": null, "interactions": [], "status": "open", "version": 1 })
+    );
+
+    let call = api
+        .call("POST", "/api/cases/s1/interactions", Some(json!({ "description": "Called", "type": "call", "contactId": "c1", "interactionDate": "2026-01-01T10:00:00Z" })))
+        .await;
+    assert_eq!(call.status(), 201, "{:?}", call.body());
+    let note = api
+        .call(
+            "POST",
+            "/api/cases/s1/interactions",
+            Some(json!({ "description": "Toner ordered" })),
+        )
+        .await;
+    let note = body_json(&note);
+    assert_eq!(note["version"], 3);
+    let interactions = note["interactions"].as_array().unwrap();
+    assert_eq!(interactions.len(), 2);
+    assert_eq!(
+        (
+            interactions[0]["type"].as_str(),
+            interactions[0]["contactId"].as_str()
+        ),
+        (Some("call"), Some("c1"))
+    );
+    assert_eq!(
+        (
+            interactions[1]["type"].as_str(),
+            interactions[1]["contactId"].clone()
+        ),
+        (Some("note"), Value::Null)
+    );
+    assert!(uuid::Uuid::parse_str(interactions[1]["interactionId"].as_str().unwrap()).is_ok());
+
+    let closed = api
+        .call(
+            "POST",
+            "/api/cases/s1/close",
+            Some(json!({ "closedAt": "2026-01-02T09:00:00Z", "resolution": "Fixed" })),
+        )
+        .await;
+    assert_eq!(closed.status(), 200);
+    let got = body_json(&api.call("GET", "/api/cases/s1", None).await);
+    assert_eq!(
+        (
+            got["status"].as_str(),
+            got["closedAt"].as_str(),
+            got["resolution"].as_str()
+        ),
+        (Some("closed"), Some("2026-01-02T09:00:00Z"), Some("Fixed"))
+    );
+    assert_eq!(got["version"], 4);
+
+    let again = assert_problem(&api.call("POST", "/api/cases/s1/close", None).await, 409);
+    assert!(again["detail"].as_str().unwrap().contains("closed"));
+    assert_problem(
+        &api.call(
+            "POST",
+            "/api/cases/s1/interactions",
+            Some(json!({ "description": "Late" })),
+        )
+        .await,
+        409,
+    );
+}
+
+#[tokio::test]
+async fn a_case_needs_an_existing_client_and_valid_fields() {
+    let api = api();
+    given_client_and_contact(&api).await;
+    let unknown = assert_problem(
+        &api.call(
+            "POST",
+            "/api/cases",
+            Some(json!({ "clientId": "ghost", "description": "x" })),
+        )
+        .await,
+        422,
+    );
+    assert!(unknown["detail"]
+        .as_str()
+        .unwrap()
+        .contains("client ghost does not exist"));
+    let invalid = assert_problem(
+        &api.call("POST", "/api/cases", Some(json!({ "clientId": 1, "description": "", "openedAt": "yesterday", "status": "open" }))).await,
+        400,
+    );
+    let pointers: Vec<&str> = invalid["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["pointer"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        pointers,
+        ["/clientId", "/description", "/openedAt", "/status"]
+    );
+    let reserved = assert_problem(
+        &api.call(
+            "POST",
+            "/api/cases",
+            Some(json!({ "caseId": "open", "clientId": "k1", "description": "x" })),
+        )
+        .await,
+        400,
+    );
+    assert!(reserved["errors"][0]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("reserved"));
+
+    open_case(&api).await;
+    assert_problem(
+        &api.call(
+            "POST",
+            "/api/cases",
+            Some(json!({ "caseId": "s1", "clientId": "k1", "description": "dup" })),
+        )
+        .await,
+        409,
+    );
+    assert_problem(&api.call("GET", "/api/cases/nobody", None).await, 404);
+    assert_problem(
+        &api.call("POST", "/api/cases/nobody/close", None).await,
+        404,
+    );
+}
+
+#[tokio::test]
+async fn times_and_references_are_checked() {
+    let api = api();
+    given_client_and_contact(&api).await;
+    open_case(&api).await;
+    let early = assert_problem(
+        &api.call(
+            "POST",
+            "/api/cases/s1/close",
+            Some(json!({ "closedAt": "2025-12-31T00:00:00Z" })),
+        )
+        .await,
+        422,
+    );
+    assert!(early["detail"].as_str().unwrap().contains("cannot precede"));
+    assert_problem(
+        &api.call(
+            "POST",
+            "/api/cases/s1/interactions",
+            Some(json!({ "description": "x", "interactionDate": "2020-01-01T00:00:00Z" })),
+        )
+        .await,
+        422,
+    );
+    assert_problem(
+        &api.call(
+            "POST",
+            "/api/cases/s1/interactions",
+            Some(json!({ "description": "x", "contactId": "ghost" })),
+        )
+        .await,
+        422,
+    );
+    assert_problem(
+        &api.call(
+            "POST",
+            "/api/cases/s1/interactions",
+            Some(json!({ "description": "x", "type": "fax" })),
+        )
+        .await,
+        400,
+    );
+    assert_problem(
+        &api.call(
+            "POST",
+            "/api/cases/s1/close",
+            Some(json!({ "resolution": 5 })),
+        )
+        .await,
+        400,
+    );
+    assert_problem(
+        &api.call_with(
+            "POST",
+            "/api/cases/s1/close",
+            None,
+            &[("if-match", "\"9\"")],
+        )
+        .await,
+        412,
+    );
+    // Nothing of that was written: the case is still at version 1, open.
+    let got = body_json(&api.call("GET", "/api/cases/s1", None).await);
+    assert_eq!(
+        (got["version"].clone(), got["status"].as_str()),
+        (json!(1), Some("open"))
+    );
+    // An empty body closes it now.
+    assert_eq!(
+        api.call("POST", "/api/cases/s1/close", None).await.status(),
+        200
+    );
+}
