@@ -2,7 +2,7 @@
 
 mod http;
 
-pub use http::handle;
+pub use http::{handle, parse};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
