@@ -221,21 +221,62 @@ fn events_land_in_the_event_store_with_the_callers_trace() {
 fn a_realistic_sequence_reads_back_consistently() {
     let client = unique("acme");
     let other_client = unique("initech");
-    for (id, name, industry) in [(&client, "Acme", "Retail"), (&other_client, "Initech", "Software")] {
-        let created = call("POST", "/clients", Some(json!({ "clientId": id, "name": name, "industry": industry })), &[]);
+    for (id, name, industry) in [
+        (&client, "Acme", "Retail"),
+        (&other_client, "Initech", "Software"),
+    ] {
+        let created = call(
+            "POST",
+            "/clients",
+            Some(json!({ "clientId": id, "name": name, "industry": industry })),
+            &[],
+        );
         assert_eq!(created.status, 201, "{:?}", created.body);
     }
     let contacts: Vec<String> = (0..3).map(|i| unique(&format!("person{i}"))).collect();
     for (i, id) in contacts.iter().enumerate() {
-        let created = call("POST", "/contacts", Some(json!({ "contactId": id, "name": format!("Person {i}"), "email": format!("p{i}@acme.example") })), &[]);
+        let created = call(
+            "POST",
+            "/contacts",
+            Some(
+                json!({ "contactId": id, "name": format!("Person {i}"), "email": format!("p{i}@acme.example") }),
+            ),
+            &[],
+        );
         assert_eq!(created.status, 201, "{:?}", created.body);
-        let linked = call("POST", &format!("/clients/{client}/contacts"), Some(json!({ "contactId": id })), &[]);
+        let linked = call(
+            "POST",
+            &format!("/clients/{client}/contacts"),
+            Some(json!({ "contactId": id })),
+            &[],
+        );
         assert_eq!(linked.status, 201, "{:?}", linked.body);
     }
-    let linked = call("POST", &format!("/clients/{other_client}/contacts"), Some(json!({ "contactId": contacts[0] })), &[]);
+    let linked = call(
+        "POST",
+        &format!("/clients/{other_client}/contacts"),
+        Some(json!({ "contactId": contacts[0] })),
+        &[],
+    );
     assert_eq!(linked.status, 201);
-    assert_problem(&call("POST", &format!("/clients/{client}/contacts"), Some(json!({ "contactId": contacts[0] })), &[]), 409);
-    assert_problem(&call("POST", &format!("/clients/{client}/contacts"), Some(json!({ "contactId": unique("ghost") })), &[]), 422);
+    assert_problem(
+        &call(
+            "POST",
+            &format!("/clients/{client}/contacts"),
+            Some(json!({ "contactId": contacts[0] })),
+            &[],
+        ),
+        409,
+    );
+    assert_problem(
+        &call(
+            "POST",
+            &format!("/clients/{client}/contacts"),
+            Some(json!({ "contactId": unique("ghost") })),
+            &[],
+        ),
+        422,
+    );
 
     let mut cases = Vec::new();
     for n in 0..3 {
@@ -243,31 +284,78 @@ fn a_realistic_sequence_reads_back_consistently() {
         let opened = call(
             "POST",
             "/cases",
-            Some(json!({ "caseId": case, "clientId": client, "description": format!("Issue {n}"), "openedAt": "2026-03-01T09:00:00Z" })),
+            Some(
+                json!({ "caseId": case, "clientId": client, "description": format!("Issue {n}"), "openedAt": "2026-03-01T09:00:00Z" }),
+            ),
             &[],
         );
         assert_eq!(opened.status, 201, "{:?}", opened.body);
-        for (kind, who) in [("call", Some(&contacts[1])), ("email", None), ("meeting", Some(&contacts[2]))] {
+        for (kind, who) in [
+            ("call", Some(&contacts[1])),
+            ("email", None),
+            ("meeting", Some(&contacts[2])),
+        ] {
             let mut interaction = json!({ "description": format!("{kind} about issue {n}"), "type": kind, "interactionDate": "2026-03-02T10:00:00Z" });
             if let Some(who) = who {
                 interaction["contactId"] = json!(who);
             }
-            let added = call("POST", &format!("/cases/{case}/interactions"), Some(interaction), &[]);
+            let added = call(
+                "POST",
+                &format!("/cases/{case}/interactions"),
+                Some(interaction),
+                &[],
+            );
             assert_eq!(added.status, 201, "{:?}", added.body);
         }
         cases.push(case);
     }
-    assert_problem(&call("POST", "/cases", Some(json!({ "clientId": unique("ghost"), "description": "x" })), &[]), 422);
+    assert_problem(
+        &call(
+            "POST",
+            "/cases",
+            Some(json!({ "clientId": unique("ghost"), "description": "x" })),
+            &[],
+        ),
+        422,
+    );
     for case in &cases[..2] {
-        let closed = call("POST", &format!("/cases/{case}/close"), Some(json!({ "closedAt": "2026-03-05T17:00:00Z", "resolution": "Solved" })), &[]);
+        let closed = call(
+            "POST",
+            &format!("/cases/{case}/close"),
+            Some(json!({ "closedAt": "2026-03-05T17:00:00Z", "resolution": "Solved" })),
+            &[],
+        );
         assert_eq!(closed.status, 200, "{:?}", closed.body);
-        assert_problem(&call("POST", &format!("/cases/{case}/close"), None, &[]), 409);
+        assert_problem(
+            &call("POST", &format!("/cases/{case}/close"), None, &[]),
+            409,
+        );
     }
-    assert_problem(&call("POST", &format!("/cases/{}/close", cases[2]), Some(json!({ "closedAt": "2026-02-01T00:00:00Z" })), &[]), 422);
+    assert_problem(
+        &call(
+            "POST",
+            &format!("/cases/{}/close", cases[2]),
+            Some(json!({ "closedAt": "2026-02-01T00:00:00Z" })),
+            &[],
+        ),
+        422,
+    );
 
     // Person 0 is linked to both clients: a plain delete is refused, a cascade goes through.
-    assert_problem(&call("DELETE", &format!("/contacts/{}", contacts[0]), None, &[]), 409);
-    assert_eq!(call("DELETE", &format!("/contacts/{}?cascade=true", contacts[0]), None, &[]).status, 204);
+    assert_problem(
+        &call("DELETE", &format!("/contacts/{}", contacts[0]), None, &[]),
+        409,
+    );
+    assert_eq!(
+        call(
+            "DELETE",
+            &format!("/contacts/{}?cascade=true", contacts[0]),
+            None,
+            &[]
+        )
+        .status,
+        204
+    );
 
     // Read everything back.
     let acme = call("GET", &format!("/clients/{client}"), None, &[]);
@@ -276,16 +364,30 @@ fn a_realistic_sequence_reads_back_consistently() {
     expected.sort();
     assert_eq!(acme.body["contacts"], json!(expected));
     assert_eq!(acme.body["industry"], "Retail");
-    assert_eq!(call("GET", &format!("/clients/{other_client}"), None, &[]).body["contacts"], json!([]));
-    assert_problem(&call("GET", &format!("/contacts/{}", contacts[0]), None, &[]), 404);
+    assert_eq!(
+        call("GET", &format!("/clients/{other_client}"), None, &[]).body["contacts"],
+        json!([])
+    );
+    assert_problem(
+        &call("GET", &format!("/contacts/{}", contacts[0]), None, &[]),
+        404,
+    );
     for id in &contacts[1..] {
         let person = call("GET", &format!("/contacts/{id}"), None, &[]);
-        assert_eq!((person.status, person.body["clients"].clone()), (200, json!([client])));
+        assert_eq!(
+            (person.status, person.body["clients"].clone()),
+            (200, json!([client]))
+        );
     }
     for (n, case) in cases.iter().enumerate() {
         let got = call("GET", &format!("/cases/{case}"), None, &[]);
         assert_eq!(got.status, 200);
-        let kinds: Vec<&str> = got.body["interactions"].as_array().unwrap().iter().map(|i| i["type"].as_str().unwrap()).collect();
+        let kinds: Vec<&str> = got.body["interactions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["type"].as_str().unwrap())
+            .collect();
         assert_eq!(kinds, ["call", "email", "meeting"], "interactions in order");
         let status = if n < 2 { "closed" } else { "open" };
         assert_eq!(got.body["status"], status);

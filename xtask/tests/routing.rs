@@ -6,20 +6,34 @@ use std::collections::BTreeSet;
 type Routes = BTreeSet<(String, String, String)>;
 
 fn root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn declared() -> Routes {
     [contact::routes(), client::routes(), case::routes()]
         .concat()
         .into_iter()
-        .map(|r| (r.method.to_owned(), r.path.to_owned(), r.function.to_owned()))
+        .map(|r| {
+            (
+                r.method.to_owned(),
+                r.path.to_owned(),
+                r.function.to_owned(),
+            )
+        })
         .collect()
 }
 
 fn local_router() -> Routes {
-    let manifest: toml::Table = std::fs::read_to_string(root().join("Cargo.toml")).unwrap().parse().unwrap();
-    let router = manifest["workspace"]["metadata"]["lambda"]["watch"]["router"].as_table().unwrap();
+    let manifest: toml::Table = std::fs::read_to_string(root().join("Cargo.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let router = manifest["workspace"]["metadata"]["lambda"]["watch"]["router"]
+        .as_table()
+        .unwrap();
     let mut routes = Routes::new();
     for (path, entries) in router {
         for entry in entries.as_array().unwrap() {
@@ -48,7 +62,8 @@ fn template() -> Routes {
         events.clear();
     };
     for line in text.lines() {
-        let is_resource = line.starts_with("  ") && !line.starts_with("   ") && line.trim_end().ends_with(':');
+        let is_resource =
+            line.starts_with("  ") && !line.starts_with("   ") && line.trim_end().ends_with(':');
         if is_resource {
             flush(&mut binary, &mut events);
         }
@@ -57,8 +72,16 @@ fn template() -> Routes {
             binary = Some(name.to_owned());
         }
         if let (Some(m), Some(p)) = (trimmed.find("Method: "), trimmed.find("Path: ")) {
-            let method = trimmed[m + 8..].split(',').next().unwrap().trim().to_owned();
-            let path = trimmed[p + 6..].trim_end_matches([' ', '}']).trim_matches('"').to_owned();
+            let method = trimmed[m + 8..]
+                .split(',')
+                .next()
+                .unwrap()
+                .trim()
+                .to_owned();
+            let path = trimmed[p + 6..]
+                .trim_end_matches([' ', '}'])
+                .trim_matches('"')
+                .to_owned();
             events.push((method, path));
         }
     }
@@ -81,7 +104,11 @@ fn no_route_shadows_another() {
     // Literal segments win over parameters (as in API Gateway and cargo lambda's router), and
     // case ids may not be `open`, so `/api/cases/open` can never be read as a case.
     let routes = declared();
-    let open = ("GET".to_owned(), "/api/cases/{id}".to_owned(), "get-case".to_owned());
+    let open = (
+        "GET".to_owned(),
+        "/api/cases/{id}".to_owned(),
+        "get-case".to_owned(),
+    );
     assert!(routes.contains(&open));
     let request = shared::testing::request(
         "POST",
