@@ -5,6 +5,7 @@
 
 pub mod aggregate;
 pub mod envelope;
+pub mod projection;
 pub mod http;
 pub mod routes;
 pub mod runtime;

@@ -1,0 +1,155 @@
+//! Runs projections over a batch of stream records.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::{ItemKey, Projection, ProjectionStore, ProjectionStoreError, ViewWrite};
+use crate::envelope::{EventEnvelope, StreamId};
+use crate::store::EventStore;
+
+/// Attempts per item when another consumer moves it between our read and our write.
+const MAX_ATTEMPTS: usize = 3;
+
+/// One stream record: its sequence number, and the event it carries (or why it carries none).
+#[derive(Clone, Debug)]
+pub struct IncomingRecord {
+    pub sequence_number: String,
+    pub event: Result<EventEnvelope, String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProcessReport {
+    /// Sequence numbers to report in `batchItemFailures`.
+    pub failed: Vec<String>,
+    /// Projection items written (once each, however many records touched them).
+    pub writes: usize,
+    /// Items rebuilt from the event store after a gap.
+    pub rebuilds: usize,
+}
+
+pub struct Consumer {
+    projections: Vec<Arc<dyn Projection>>,
+    views: Arc<dyn ProjectionStore>,
+    events: Arc<dyn EventStore>,
+}
+
+enum Outcome {
+    UpToDate,
+    Written { rebuilt: bool },
+}
+
+impl Consumer {
+    pub fn new(
+        projections: Vec<Arc<dyn Projection>>,
+        views: Arc<dyn ProjectionStore>,
+        events: Arc<dyn EventStore>,
+    ) -> Self {
+        Self {
+            projections,
+            views,
+            events,
+        }
+    }
+
+    /// Applies a batch: records are grouped per projection item, each item is read once,
+    /// folded over its new events in version order, and written once. A record that cannot
+    /// be read, or whose item cannot be written, is reported; the rest proceed.
+    pub async fn process(&self, records: Vec<IncomingRecord>) -> ProcessReport {
+        let mut report = ProcessReport::default();
+        let mut groups: BTreeMap<(usize, StreamId), Vec<(EventEnvelope, String)>> = BTreeMap::new();
+        for record in records {
+            match record.event {
+                Err(reason) => {
+                    tracing::error!(sequence = %record.sequence_number, %reason, "unreadable stream record");
+                    report.failed.push(record.sequence_number);
+                }
+                Ok(event) => {
+                    for (index, projection) in self.projections.iter().enumerate() {
+                        if projection.source() == event.aggregate_type {
+                            groups
+                                .entry((index, event.stream()))
+                                .or_default()
+                                .push((event.clone(), record.sequence_number.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        for ((index, stream), mut events) in groups {
+            events.sort_by_key(|(event, _)| event.version);
+            events.dedup_by_key(|(event, _)| event.version);
+            let projection = self.projections[index].as_ref();
+            match self.project(projection, &stream, &events).await {
+                Ok(Outcome::UpToDate) => {}
+                Ok(Outcome::Written { rebuilt }) => {
+                    report.writes += 1;
+                    report.rebuilds += usize::from(rebuilt);
+                }
+                Err(reason) => {
+                    tracing::error!(%stream, projection = projection.name(), %reason, "projection failed");
+                    report.failed.extend(events.into_iter().map(|(_, sequence)| sequence));
+                }
+            }
+        }
+        report.failed.sort();
+        report.failed.dedup();
+        report
+    }
+
+    async fn project(
+        &self,
+        projection: &dyn Projection,
+        stream: &StreamId,
+        events: &[(EventEnvelope, String)],
+    ) -> Result<Outcome, String> {
+        let key = ItemKey::new(stream.partition_key(), projection.name());
+        for _ in 0..MAX_ATTEMPTS {
+            let stored = self.views.get(&key).await.map_err(|e| e.to_string())?;
+            let pending: Vec<&EventEnvelope> = events
+                .iter()
+                .map(|(event, _)| event)
+                .filter(|event| event.version > stored.source_version)
+                .collect();
+            if pending.is_empty() {
+                return Ok(Outcome::UpToDate);
+            }
+            let contiguous = pending
+                .iter()
+                .zip(stored.source_version + 1..)
+                .all(|(event, expected)| event.version == expected);
+            let (view, version, rebuilt) = if contiguous {
+                let mut view = stored.view.clone();
+                for event in &pending {
+                    view = projection.apply(view, event)?;
+                }
+                (view, pending[pending.len() - 1].version, false)
+            } else {
+                // A gap: the missing events exist in the store (they were committed before
+                // the ones we hold), so fold the whole stream rather than guess.
+                let history = self.events.load(stream).await.map_err(|e| e.to_string())?;
+                let mut view = None;
+                for event in &history {
+                    view = projection.apply(view, event)?;
+                }
+                (view, history.last().map_or(0, |e| e.version), true)
+            };
+            if version <= stored.source_version {
+                return Ok(Outcome::UpToDate);
+            }
+            let write = ViewWrite {
+                index: view.as_ref().map(|v| projection.index(v)).unwrap_or_default(),
+                counters: projection.counters(stored.view.as_ref(), view.as_ref()),
+                key: key.clone(),
+                expected_version: stored.source_version,
+                new_version: version,
+                view,
+            };
+            match self.views.write(write).await {
+                Ok(()) => return Ok(Outcome::Written { rebuilt }),
+                Err(ProjectionStoreError::Conflict(_)) => continue,
+                Err(other) => return Err(other.to_string()),
+            }
+        }
+        Err(format!("{key:?} kept changing under us"))
+    }
+}

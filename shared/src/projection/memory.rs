@@ -1,0 +1,88 @@
+//! In-memory projection store with the DynamoDB adapter's semantics.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+
+use super::{Index, IndexEntry, IndexPage, ItemKey, ProjectionStore, ProjectionStoreError, StoredView, ViewWrite};
+
+#[derive(Clone, Debug, Default)]
+struct Item {
+    stored: StoredView,
+    index: HashMap<Index, IndexEntry>,
+}
+
+#[derive(Default)]
+pub struct InMemoryProjectionStore {
+    items: Mutex<BTreeMap<ItemKey, Item>>,
+    writes: Mutex<usize>,
+}
+
+impl InMemoryProjectionStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every item's view and version, for comparing projections.
+    pub fn snapshot(&self) -> BTreeMap<ItemKey, StoredView> {
+        let items = self.items.lock().unwrap_or_else(|e| e.into_inner());
+        items.iter().map(|(k, v)| (k.clone(), v.stored.clone())).collect()
+    }
+
+    /// How many successful writes (transactions) were made.
+    pub fn writes(&self) -> usize {
+        *self.writes.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[async_trait]
+impl ProjectionStore for InMemoryProjectionStore {
+    async fn get(&self, key: &ItemKey) -> Result<StoredView, ProjectionStoreError> {
+        let items = self.items.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(items.get(key).map(|i| i.stored.clone()).unwrap_or_default())
+    }
+
+    async fn write(&self, write: ViewWrite) -> Result<(), ProjectionStoreError> {
+        let mut items = self.items.lock().unwrap_or_else(|e| e.into_inner());
+        let current = items.get(&write.key).map_or(0, |i| i.stored.source_version);
+        if current != write.expected_version {
+            return Err(ProjectionStoreError::Conflict(write.key));
+        }
+        let item = items.entry(write.key.clone()).or_default();
+        item.stored.view = write.view;
+        item.stored.source_version = write.new_version;
+        item.index = write.index.into_iter().map(|e| (e.index, e)).collect();
+        for delta in write.counters {
+            let target = items.entry(delta.key).or_default();
+            *target.stored.counters.entry(delta.counter.to_owned()).or_default() += delta.delta;
+        }
+        *self.writes.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        Ok(())
+    }
+
+    async fn query(
+        &self,
+        index: Index,
+        partition: &str,
+        after: Option<&(String, ItemKey)>,
+        limit: usize,
+    ) -> Result<IndexPage, ProjectionStoreError> {
+        let items = self.items.lock().unwrap_or_else(|e| e.into_inner());
+        let mut matching: Vec<(String, ItemKey, IndexEntry, StoredView)> = items
+            .iter()
+            .filter_map(|(key, item)| {
+                let entry = item.index.get(&index)?;
+                (entry.pk == partition).then(|| (entry.sk.clone(), key.clone(), entry.clone(), item.stored.clone()))
+            })
+            .filter(|(sk, key, _, _)| after.is_none_or(|(after_sk, after_key)| (sk, key) > (after_sk, after_key)))
+            .collect();
+        matching.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        let more = matching.len() > limit;
+        matching.truncate(limit);
+        Ok(IndexPage {
+            items: matching.into_iter().map(|(_, key, entry, stored)| (key, entry, stored)).collect(),
+            more,
+        })
+    }
+}
