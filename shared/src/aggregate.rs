@@ -99,6 +99,8 @@ pub enum CommandError<E> {
 #[derive(Clone)]
 pub struct Invocation {
     pub store: Arc<dyn EventStore>,
+    /// Read models, for query slices.
+    pub views: Arc<dyn crate::projection::ProjectionStore>,
     pub writer: EventWriter,
     pub trace: TraceContext,
     pub now: OffsetDateTime,

@@ -5,8 +5,8 @@
 
 pub mod aggregate;
 pub mod envelope;
-pub mod projection;
 pub mod http;
+pub mod projection;
 pub mod routes;
 pub mod runtime;
 pub mod store;

@@ -10,53 +10,72 @@ use tracing::Instrument;
 
 use crate::aggregate::Invocation;
 use crate::http::{trace_hints_of, Problem};
+use crate::projection::{DynamoProjectionStore, InMemoryProjectionStore, ProjectionStore};
 use crate::store::{DynamoEventStore, EventStore};
 use crate::subscribers::Subscribers;
 use crate::trace::TraceContext;
 use crate::writer::{EventWriter, WriteMode};
 
 pub const DEFAULT_EVENT_TABLE: &str = "EventStore";
+pub const DEFAULT_PROJECTION_TABLE: &str = "ProjectionStore";
 
 /// What lives for the whole process: built once at cold start.
 #[derive(Clone)]
 pub struct App {
     pub store: Arc<dyn EventStore>,
+    pub views: Arc<dyn ProjectionStore>,
     pub subscribers: Arc<Subscribers>,
     pub mode: WriteMode,
 }
 
 impl App {
+    /// An app on this event store, with an empty in-memory projection store until
+    /// [`App::with_views`] gives it one.
     pub fn new(store: Arc<dyn EventStore>, subscribers: Subscribers, mode: WriteMode) -> Self {
         Self {
             store,
+            views: Arc::new(InMemoryProjectionStore::new()),
             subscribers: Arc::new(subscribers),
             mode,
         }
+    }
+
+    pub fn with_views(mut self, views: Arc<dyn ProjectionStore>) -> Self {
+        self.views = views;
+        self
     }
 
     /// DynamoDB from the standard AWS environment (`AWS_ENDPOINT_URL_DYNAMODB` points it at a
     /// local emulator), table from `EVENT_STORE_TABLE`, mode from `EVENT_STORE_MODE`.
     pub async fn from_env(subscribers: Subscribers) -> Result<Self, lambda_http::Error> {
         let mode = WriteMode::parse(std::env::var("EVENT_STORE_MODE").ok().as_deref())?;
-        let table =
-            std::env::var("EVENT_STORE_TABLE").unwrap_or_else(|_| DEFAULT_EVENT_TABLE.into());
-        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-        let client = aws_sdk_dynamodb::Client::new(&config);
-        Ok(Self::new(
-            Arc::new(DynamoEventStore::new(client, table)),
-            subscribers,
-            mode,
-        ))
+        let (store, views) = dynamo_stores_from_env().await;
+        Ok(Self::new(store, subscribers, mode).with_views(views))
     }
 
     pub fn invocation(&self, trace: TraceContext, now: OffsetDateTime) -> Invocation {
         Invocation {
             store: self.store.clone(),
+            views: self.views.clone(),
             writer: EventWriter::new(self.store.clone(), self.subscribers.clone(), self.mode),
             trace,
             now,
         }
     }
+}
+
+/// The event store and projection store named by `EVENT_STORE_TABLE` and
+/// `PROJECTION_STORE_TABLE`, on DynamoDB as the standard AWS environment configures it.
+pub async fn dynamo_stores_from_env() -> (Arc<dyn EventStore>, Arc<dyn ProjectionStore>) {
+    let events = std::env::var("EVENT_STORE_TABLE").unwrap_or_else(|_| DEFAULT_EVENT_TABLE.into());
+    let projections =
+        std::env::var("PROJECTION_STORE_TABLE").unwrap_or_else(|_| DEFAULT_PROJECTION_TABLE.into());
+    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let client = aws_sdk_dynamodb::Client::new(&config);
+    (
+        Arc::new(DynamoEventStore::new(client.clone(), events)),
+        Arc::new(DynamoProjectionStore::new(client, projections)),
+    )
 }
 
 /// Runs one request through a slice's handler: trace context in, problem+json out, and in batch

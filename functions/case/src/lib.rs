@@ -6,6 +6,7 @@ pub mod case;
 pub mod close_case;
 pub mod create_case;
 pub mod get_case;
+pub mod open_cases;
 
 pub use case::{Case, CaseDetails, CaseError, CaseEvent, Interaction, InteractionType};
 
@@ -28,5 +29,14 @@ pub fn routes() -> Vec<Route> {
             "close-case",
             close_case::handle,
         ),
+        Route::new("GET", "/api/cases/open", "open-cases", open_cases::handle),
     ]
+}
+
+/// The read models folded from case streams.
+pub fn projections() -> Vec<std::sync::Arc<dyn shared::projection::Projection>> {
+    use shared::projection::ViewProjection;
+    vec![std::sync::Arc::new(
+        ViewProjection::<open_cases::CaseSummary>::default(),
+    )]
 }

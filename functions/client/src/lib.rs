@@ -6,6 +6,7 @@ pub mod create_client;
 pub mod edit_client;
 pub mod get_client;
 pub mod link_contact;
+pub mod list_clients;
 pub mod unlink_contact;
 
 pub use client::{Client, ClientDetails, ClientError, ClientEvent};
@@ -46,7 +47,16 @@ pub fn routes() -> Vec<Route> {
             "unlink-contact",
             unlink_contact::handle,
         ),
+        Route::new("GET", "/api/clients", "list-clients", list_clients::handle),
     ]
+}
+
+/// The read models folded from client streams.
+pub fn projections() -> Vec<std::sync::Arc<dyn shared::projection::Projection>> {
+    use shared::projection::ViewProjection;
+    vec![std::sync::Arc::new(ViewProjection::<
+        list_clients::ClientSummary,
+    >::default())]
 }
 
 /// Every subscriber the client slices register.

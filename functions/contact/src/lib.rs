@@ -7,6 +7,7 @@ pub mod delete_contact;
 pub mod edit_contact;
 pub mod get_contact;
 pub mod links;
+pub mod list_contacts;
 
 pub use contact::{Contact, ContactDetails, ContactError, ContactEvent};
 
@@ -45,5 +46,19 @@ pub fn routes() -> Vec<Route> {
             "delete-contact",
             delete_contact::handle,
         ),
+        Route::new(
+            "GET",
+            "/api/contacts",
+            "list-contacts",
+            list_contacts::handle,
+        ),
     ]
+}
+
+/// The read models folded from contact streams.
+pub fn projections() -> Vec<std::sync::Arc<dyn shared::projection::Projection>> {
+    use shared::projection::ViewProjection;
+    vec![std::sync::Arc::new(ViewProjection::<
+        list_contacts::ContactListItem,
+    >::default())]
 }

@@ -8,7 +8,7 @@ pub mod validate;
 
 pub use problem::{DomainError, FieldError, Problem};
 pub use request::{
-    expected_version, json_object, json_object_or_empty, path_id, query_flag, trace_hints_of,
-    Fields, Patch, MAX_BODY_BYTES,
+    expected_version, json_object, json_object_or_empty, page_params, path_id, query_flag,
+    trace_hints_of, Fields, Patch, MAX_BODY_BYTES,
 };
-pub use response::{etag, json_response};
+pub use response::{etag, json_response, page_response};

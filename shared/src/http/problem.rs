@@ -145,6 +145,22 @@ impl From<StoreError> for Problem {
     }
 }
 
+impl From<crate::projection::ProjectionStoreError> for Problem {
+    fn from(error: crate::projection::ProjectionStoreError) -> Self {
+        use crate::projection::ProjectionStoreError;
+        match error {
+            ProjectionStoreError::BadCursor(_) => Problem::bad_request(error.to_string()),
+            ProjectionStoreError::Conflict(_) | ProjectionStoreError::Backend(_) => {
+                tracing::error!(error = %error, "projection store unavailable");
+                Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the read models are unavailable; retry later",
+                )
+            }
+        }
+    }
+}
+
 impl From<AppendError> for Problem {
     fn from(error: AppendError) -> Self {
         match error {

@@ -272,3 +272,25 @@ pub fn trace_hints_of(request: &Request) -> TraceHints<'_> {
         user_id: header("x-user-id"),
     }
 }
+
+/// `?limit=` (1 to 100, default 20) and `?cursor=` of a paginated query.
+pub fn page_params(request: &Request) -> Result<(usize, Option<String>), Problem> {
+    use crate::projection::query::{DEFAULT_LIMIT, MAX_LIMIT};
+    let query = request.query_string_parameters();
+    let limit = match query.first("limit") {
+        None => DEFAULT_LIMIT,
+        Some(text) => match text.parse::<usize>() {
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+            _ => {
+                return Err(Problem::bad_request(format!(
+                    "limit must be a whole number from 1 to {MAX_LIMIT}, not '{text}'"
+                )))
+            }
+        },
+    };
+    let cursor = query
+        .first("cursor")
+        .map(str::to_owned)
+        .filter(|c| !c.is_empty());
+    Ok((limit, cursor))
+}

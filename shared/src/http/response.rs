@@ -25,3 +25,14 @@ pub fn json_response(status: StatusCode, body: &impl Serialize) -> Result<Respon
 pub fn etag(version: u64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
 }
+
+/// A page of a list: `{ "items": [...], "nextCursor": "..." | null }`.
+pub fn page_response(
+    items: Vec<serde_json::Value>,
+    next_cursor: Option<String>,
+) -> Result<Response<Body>, Problem> {
+    json_response(
+        StatusCode::OK,
+        &serde_json::json!({ "items": items, "nextCursor": next_cursor }),
+    )
+}

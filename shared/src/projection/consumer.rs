@@ -87,7 +87,9 @@ impl Consumer {
                 }
                 Err(reason) => {
                     tracing::error!(%stream, projection = projection.name(), %reason, "projection failed");
-                    report.failed.extend(events.into_iter().map(|(_, sequence)| sequence));
+                    report
+                        .failed
+                        .extend(events.into_iter().map(|(_, sequence)| sequence));
                 }
             }
         }
@@ -137,7 +139,10 @@ impl Consumer {
                 return Ok(Outcome::UpToDate);
             }
             let write = ViewWrite {
-                index: view.as_ref().map(|v| projection.index(v)).unwrap_or_default(),
+                index: view
+                    .as_ref()
+                    .map(|v| projection.index(v))
+                    .unwrap_or_default(),
                 counters: projection.counters(stored.view.as_ref(), view.as_ref()),
                 key: key.clone(),
                 expected_version: stored.source_version,

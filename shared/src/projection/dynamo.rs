@@ -10,7 +10,10 @@ use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use aws_sdk_dynamodb::Client;
 use serde_json::Value;
 
-use super::{Index, IndexEntry, IndexPage, ItemKey, ProjectionStore, ProjectionStoreError, StoredView, ViewWrite};
+use super::{
+    Index, IndexEntry, IndexPage, ItemKey, ProjectionStore, ProjectionStoreError, StoredView,
+    ViewWrite,
+};
 
 const VIEW: &str = "view";
 const SOURCE_VERSION: &str = "sourceVersion";
@@ -78,9 +81,12 @@ fn stored_view(item: &HashMap<String, AttributeValue>) -> Result<StoredView, Pro
 }
 
 fn is_conditional_failure(reasons: &[aws_sdk_dynamodb::types::CancellationReason]) -> bool {
-    reasons
-        .iter()
-        .any(|r| matches!(r.code(), Some("ConditionalCheckFailed") | Some("TransactionConflict")))
+    reasons.iter().any(|r| {
+        matches!(
+            r.code(),
+            Some("ConditionalCheckFailed") | Some("TransactionConflict")
+        )
+    })
 }
 
 #[async_trait]
@@ -102,14 +108,21 @@ impl ProjectionStore for DynamoProjectionStore {
     }
 
     async fn write(&self, write: ViewWrite) -> Result<(), ProjectionStoreError> {
-        let mut names = HashMap::from([("#v".to_owned(), VIEW.to_owned()), ("#sv".to_owned(), SOURCE_VERSION.to_owned())]);
-        let mut values = HashMap::from([(":nv".to_owned(), AttributeValue::N(write.new_version.to_string()))]);
+        let mut names = HashMap::from([
+            ("#v".to_owned(), VIEW.to_owned()),
+            ("#sv".to_owned(), SOURCE_VERSION.to_owned()),
+        ]);
+        let mut values = HashMap::from([(
+            ":nv".to_owned(),
+            AttributeValue::N(write.new_version.to_string()),
+        )]);
         let mut set = vec!["#sv = :nv".to_owned()];
         let mut remove = Vec::new();
         match &write.view {
             Some(view) => {
-                let value = serde_dynamo::to_attribute_value(view)
-                    .map_err(|e| ProjectionStoreError::Backend(format!("view not storable: {e}")))?;
+                let value = serde_dynamo::to_attribute_value(view).map_err(|e| {
+                    ProjectionStoreError::Backend(format!("view not storable: {e}"))
+                })?;
                 values.insert(":view".into(), value);
                 set.push("#v = :view".into());
             }
@@ -133,7 +146,10 @@ impl ProjectionStore for DynamoProjectionStore {
         let condition = if write.expected_version == 0 {
             "attribute_not_exists(#sv)".to_owned()
         } else {
-            values.insert(":ev".into(), AttributeValue::N(write.expected_version.to_string()));
+            values.insert(
+                ":ev".into(),
+                AttributeValue::N(write.expected_version.to_string()),
+            );
             "#sv = :ev".to_owned()
         };
         let mut expression = format!("SET {}", set.join(", "));
@@ -155,7 +171,9 @@ impl ProjectionStore for DynamoProjectionStore {
                 .await;
             return match result {
                 Ok(_) => Ok(()),
-                Err(SdkError::ServiceError(e)) if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) => {
+                Err(SdkError::ServiceError(e))
+                    if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) =>
+                {
                     Err(ProjectionStoreError::Conflict(write.key))
                 }
                 Err(e) => Err(backend(e)),
@@ -183,7 +201,10 @@ impl ProjectionStore for DynamoProjectionStore {
                             .set_key(Some(key_item(&delta.key)))
                             .update_expression("ADD #c :d")
                             .expression_attribute_names("#c", delta.counter)
-                            .expression_attribute_values(":d", AttributeValue::N(delta.delta.to_string()))
+                            .expression_attribute_values(
+                                ":d",
+                                AttributeValue::N(delta.delta.to_string()),
+                            )
                             .build()
                             .map_err(backend)?,
                     )
@@ -248,17 +269,28 @@ impl ProjectionStore for DynamoProjectionStore {
             ) else {
                 continue;
             };
-            items.push((ItemKey::new(pk, sk), IndexEntry { index, pk: ipk, sk: isk }, stored_view(&item)?));
+            items.push((
+                ItemKey::new(pk, sk),
+                IndexEntry {
+                    index,
+                    pk: ipk,
+                    sk: isk,
+                },
+                stored_view(&item)?,
+            ));
         }
         Ok(IndexPage { items, more })
     }
 }
 
 /// Creates the projection table as `template.yaml` defines it (local stack and tests).
-pub async fn create_projection_store_table(client: &Client, table: &str) -> Result<(), ProjectionStoreError> {
+pub async fn create_projection_store_table(
+    client: &Client,
+    table: &str,
+) -> Result<(), ProjectionStoreError> {
     use aws_sdk_dynamodb::types::{
-        AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-        ProjectionType, ScalarAttributeType,
+        AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
+        Projection, ProjectionType, ScalarAttributeType,
     };
     let attribute = |name: &str| {
         AttributeDefinition::builder()
@@ -290,7 +322,11 @@ pub async fn create_projection_store_table(client: &Client, table: &str) -> Resu
                 .index_name(index.name())
                 .key_schema(key(pk, KeyType::Hash)?)
                 .key_schema(key(sk, KeyType::Range)?)
-                .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::All)
+                        .build(),
+                )
                 .build()
                 .map_err(backend)?,
         );

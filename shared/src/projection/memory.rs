@@ -5,7 +5,10 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 
-use super::{Index, IndexEntry, IndexPage, ItemKey, ProjectionStore, ProjectionStoreError, StoredView, ViewWrite};
+use super::{
+    Index, IndexEntry, IndexPage, ItemKey, ProjectionStore, ProjectionStoreError, StoredView,
+    ViewWrite,
+};
 
 #[derive(Clone, Debug, Default)]
 struct Item {
@@ -27,7 +30,10 @@ impl InMemoryProjectionStore {
     /// Every item's view and version, for comparing projections.
     pub fn snapshot(&self) -> BTreeMap<ItemKey, StoredView> {
         let items = self.items.lock().unwrap_or_else(|e| e.into_inner());
-        items.iter().map(|(k, v)| (k.clone(), v.stored.clone())).collect()
+        items
+            .iter()
+            .map(|(k, v)| (k.clone(), v.stored.clone()))
+            .collect()
     }
 
     /// How many successful writes (transactions) were made.
@@ -55,7 +61,11 @@ impl ProjectionStore for InMemoryProjectionStore {
         item.index = write.index.into_iter().map(|e| (e.index, e)).collect();
         for delta in write.counters {
             let target = items.entry(delta.key).or_default();
-            *target.stored.counters.entry(delta.counter.to_owned()).or_default() += delta.delta;
+            *target
+                .stored
+                .counters
+                .entry(delta.counter.to_owned())
+                .or_default() += delta.delta;
         }
         *self.writes.lock().unwrap_or_else(|e| e.into_inner()) += 1;
         Ok(())
@@ -73,15 +83,27 @@ impl ProjectionStore for InMemoryProjectionStore {
             .iter()
             .filter_map(|(key, item)| {
                 let entry = item.index.get(&index)?;
-                (entry.pk == partition).then(|| (entry.sk.clone(), key.clone(), entry.clone(), item.stored.clone()))
+                (entry.pk == partition).then(|| {
+                    (
+                        entry.sk.clone(),
+                        key.clone(),
+                        entry.clone(),
+                        item.stored.clone(),
+                    )
+                })
             })
-            .filter(|(sk, key, _, _)| after.is_none_or(|(after_sk, after_key)| (sk, key) > (after_sk, after_key)))
+            .filter(|(sk, key, _, _)| {
+                after.is_none_or(|(after_sk, after_key)| (sk, key) > (after_sk, after_key))
+            })
             .collect();
         matching.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
         let more = matching.len() > limit;
         matching.truncate(limit);
         Ok(IndexPage {
-            items: matching.into_iter().map(|(_, key, entry, stored)| (key, entry, stored)).collect(),
+            items: matching
+                .into_iter()
+                .map(|(_, key, entry, stored)| (key, entry, stored))
+                .collect(),
             more,
         })
     }

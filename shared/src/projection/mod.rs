@@ -72,9 +72,9 @@ pub const LIST_SHARDS: u32 = 4;
 
 /// The list partition of an id: `<list>#<shard>`, stable across processes (FNV-1a).
 pub fn list_partition(list: &str, id: &str) -> String {
-    let hash = id
-        .bytes()
-        .fold(0x811c9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x01000193));
+    let hash = id.bytes().fold(0x811c9dc5u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x01000193)
+    });
     format!("{list}#{}", hash % LIST_SHARDS)
 }
 
@@ -208,12 +208,18 @@ impl<V: View> Projection for ViewProjection<V> {
     fn apply(&self, view: Option<Value>, event: &EventEnvelope) -> Result<Option<Value>, String> {
         let current: Option<V> = match view {
             Some(value) => Some(
-                serde_json::from_value(value).map_err(|e| format!("stored view unreadable: {e}"))?,
+                serde_json::from_value(value)
+                    .map_err(|e| format!("stored view unreadable: {e}"))?,
             ),
             None => None,
         };
         let event: V::Event = event.decode().map_err(|e| {
-            format!("{} v{} ({}): {e}", event.stream(), event.version, event.event_type)
+            format!(
+                "{} v{} ({}): {e}",
+                event.stream(),
+                event.version,
+                event.event_type
+            )
         })?;
         V::apply(current, &event)
             .map(|v| serde_json::to_value(v).map_err(|e| e.to_string()))
@@ -221,7 +227,9 @@ impl<V: View> Projection for ViewProjection<V> {
     }
 
     fn index(&self, view: &Value) -> Vec<IndexEntry> {
-        typed::<V>(Some(view)).map(|v| v.index()).unwrap_or_default()
+        typed::<V>(Some(view))
+            .map(|v| v.index())
+            .unwrap_or_default()
     }
 
     fn counters(&self, before: Option<&Value>, after: Option<&Value>) -> Vec<CounterDelta> {

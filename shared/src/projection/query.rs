@@ -25,7 +25,11 @@ pub struct Page {
 #[serde(rename_all = "camelCase")]
 enum Position {
     Start,
-    After { sk: String, pk: String, key_sk: String },
+    After {
+        sk: String,
+        pk: String,
+        key_sk: String,
+    },
     Done,
 }
 
@@ -42,8 +46,11 @@ fn encode(cursor: &Cursor) -> String {
 
 fn decode(text: &str, list: &str, partitions: usize) -> Result<Cursor, ProjectionStoreError> {
     let bad = |why: &str| ProjectionStoreError::BadCursor(why.to_owned());
-    let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| bad("not a cursor this API issued"))?;
-    let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| bad("not a cursor this API issued"))?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(text)
+        .map_err(|_| bad("not a cursor this API issued"))?;
+    let cursor: Cursor =
+        serde_json::from_slice(&bytes).map_err(|_| bad("not a cursor this API issued"))?;
     if cursor.list != list || cursor.positions.len() != partitions {
         return Err(bad("the cursor belongs to another query"));
     }
@@ -110,5 +117,7 @@ pub async fn page(
 
 /// The partitions of a whole-table list.
 pub fn list_partitions(list: &str) -> Vec<String> {
-    (0..LIST_SHARDS).map(|shard| format!("{list}#{shard}")).collect()
+    (0..LIST_SHARDS)
+        .map(|shard| format!("{list}#{shard}"))
+        .collect()
 }

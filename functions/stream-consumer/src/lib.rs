@@ -1,0 +1,77 @@
+//! The stream consumer: DynamoDB Stream records of the EventStore in, projections out, and a
+//! partial batch response naming the records that could not be applied.
+
+use std::sync::Arc;
+
+use aws_lambda_events::event::dynamodb::EventRecord;
+use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use serde_json::Value;
+use shared::projection::{Consumer, IncomingRecord, Projection, ProjectionStore};
+use shared::store::EventStore;
+use shared::EventEnvelope;
+
+/// Every projection of every aggregate.
+pub fn projections() -> Vec<Arc<dyn Projection>> {
+    [
+        contact::projections(),
+        client::projections(),
+        case::projections(),
+    ]
+    .concat()
+}
+
+pub fn consumer(views: Arc<dyn ProjectionStore>, events: Arc<dyn EventStore>) -> Consumer {
+    Consumer::new(projections(), views, events)
+}
+
+/// Reads each record on its own, so one malformed record fails alone. Only INSERTs carry
+/// events (events are never modified); other records are skipped.
+pub fn parse_records(event: &Value) -> Vec<IncomingRecord> {
+    let Some(records) = event.get("Records").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    records
+        .iter()
+        .enumerate()
+        .filter(|(_, raw)| raw.get("eventName").and_then(Value::as_str) == Some("INSERT"))
+        .map(|(position, raw)| {
+            let sequence_number = raw
+                .pointer("/dynamodb/SequenceNumber")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .unwrap_or_else(|| format!("record-{position}"));
+            let event = serde_json::from_value::<EventRecord>(raw.clone())
+                .map_err(|e| format!("not a DynamoDB stream record: {e}"))
+                .and_then(|record| {
+                    serde_dynamo::from_item::<_, EventEnvelope>(record.change.new_image)
+                        .map_err(|e| format!("not an event: {e}"))
+                });
+            IncomingRecord {
+                sequence_number,
+                event,
+            }
+        })
+        .collect()
+}
+
+/// One invocation: apply the batch, report what failed.
+pub async fn handle(consumer: &Consumer, event: Value) -> DynamoDbEventResponse {
+    let report = consumer.process(parse_records(&event)).await;
+    tracing::info!(
+        writes = report.writes,
+        rebuilds = report.rebuilds,
+        failed = report.failed.len(),
+        "batch applied"
+    );
+    let mut response = DynamoDbEventResponse::default();
+    response.batch_item_failures = report
+        .failed
+        .into_iter()
+        .map(|sequence| {
+            let mut failure = DynamoDbBatchItemFailure::default();
+            failure.item_identifier = Some(sequence);
+            failure
+        })
+        .collect();
+    response
+}

@@ -1,0 +1,202 @@
+//! The consumer with built stream events, on the in-memory stores: idempotence, order, gaps,
+//! poison records and coalescing.
+
+mod support;
+
+use std::sync::Arc;
+
+use serde_json::json;
+use shared::projection::{InMemoryProjectionStore, ItemKey};
+use shared::store::{EventStore, InMemoryEventStore};
+use stream_consumer::{consumer, handle};
+use support::{envelope, insert_record, stream_event};
+
+fn contact_history() -> Vec<shared::EventEnvelope> {
+    vec![
+        envelope(
+            "contact",
+            "c1",
+            1,
+            "ContactCreated",
+            json!({ "contactId": "c1", "name": "Ada", "email": "ada@example.com" }),
+        ),
+        envelope(
+            "contact",
+            "c1",
+            2,
+            "ContactEdited",
+            json!({ "contactId": "c1", "name": "Ada L", "email": "ada@example.com" }),
+        ),
+        envelope(
+            "contact",
+            "c1",
+            3,
+            "ContactEdited",
+            json!({ "contactId": "c1", "name": "Ada Lovelace", "email": "ada@lovelace.org", "phone": "12345" }),
+        ),
+    ]
+}
+
+async fn stores(
+    history: &[shared::EventEnvelope],
+) -> (Arc<InMemoryEventStore>, Arc<InMemoryProjectionStore>) {
+    let events = Arc::new(InMemoryEventStore::new());
+    events.append(history).await.unwrap();
+    (events, Arc::new(InMemoryProjectionStore::new()))
+}
+
+fn contact_view(views: &InMemoryProjectionStore) -> (serde_json::Value, u64) {
+    let stored = views
+        .snapshot()
+        .remove(&ItemKey::new("contact#c1", "summary"))
+        .expect("contact projected");
+    (stored.view.unwrap(), stored.source_version)
+}
+
+#[tokio::test]
+async fn a_batch_is_coalesced_into_one_write_per_item() {
+    let history = contact_history();
+    let (events, views) = stores(&history).await;
+    let consumer = consumer(views.clone(), events);
+    let records = history
+        .iter()
+        .enumerate()
+        .map(|(i, e)| insert_record(e, i as u64))
+        .collect();
+    let response = handle(&consumer, stream_event(records)).await;
+    assert!(response.batch_item_failures.is_empty());
+    assert_eq!(views.writes(), 1, "three events of one item, one write");
+    let (view, version) = contact_view(&views);
+    assert_eq!(version, 3);
+    assert_eq!(view["name"], "Ada Lovelace");
+    assert_eq!(view["email"], "ada@lovelace.org");
+}
+
+#[tokio::test]
+async fn redelivered_and_older_records_change_nothing() {
+    let history = contact_history();
+    let (events, views) = stores(&history).await;
+    let consumer = consumer(views.clone(), events);
+    let all: Vec<_> = history
+        .iter()
+        .enumerate()
+        .map(|(i, e)| insert_record(e, i as u64))
+        .collect();
+    handle(&consumer, stream_event(all.clone())).await;
+    let before = views.snapshot();
+    handle(
+        &consumer,
+        stream_event(vec![all[0].clone(), all[2].clone(), all[1].clone()]),
+    )
+    .await;
+    assert_eq!(views.snapshot(), before);
+    assert_eq!(views.writes(), 1, "a redelivery wrote");
+}
+
+#[tokio::test]
+async fn a_gap_rebuilds_the_item_from_the_event_store() {
+    let history = contact_history();
+    let (events, views) = stores(&history).await;
+    let consumer = consumer(views.clone(), events);
+    handle(&consumer, stream_event(vec![insert_record(&history[0], 1)])).await;
+    // v2 is late; v3 arrives first.
+    let response = handle(&consumer, stream_event(vec![insert_record(&history[2], 3)])).await;
+    assert!(response.batch_item_failures.is_empty());
+    let (view, version) = contact_view(&views);
+    assert_eq!((version, view["name"].as_str()), (3, Some("Ada Lovelace")));
+    // The late v2 is then a no-op.
+    handle(&consumer, stream_event(vec![insert_record(&history[1], 2)])).await;
+    assert_eq!(contact_view(&views).1, 3);
+}
+
+#[tokio::test]
+async fn a_poison_record_fails_alone() {
+    let history = contact_history();
+    let (events, views) = stores(&history).await;
+    let client = envelope(
+        "client",
+        "k1",
+        1,
+        "ClientCreated",
+        json!({ "clientId": "k1", "name": "Acme" }),
+    );
+    events.append(std::slice::from_ref(&client)).await.unwrap();
+    let consumer = consumer(views.clone(), events);
+    let mut broken = insert_record(&history[0], 7);
+    broken["dynamodb"]["NewImage"] =
+        json!({ "PK": { "S": "contact#c9" }, "garbage": { "S": "x" } });
+    let undecodable = insert_record(
+        &envelope("case", "s1", 1, "CaseCreated", json!({ "nonsense": true })),
+        8,
+    );
+    let response = handle(
+        &consumer,
+        stream_event(vec![
+            insert_record(&history[0], 1),
+            broken,
+            insert_record(&client, 9),
+            undecodable,
+        ]),
+    )
+    .await;
+    let failed: Vec<_> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.clone().unwrap())
+        .collect();
+    assert_eq!(failed, [format!("{:021}", 7), format!("{:021}", 8)]);
+    let snapshot = views.snapshot();
+    assert!(snapshot.contains_key(&ItemKey::new("contact#c1", "summary")));
+    assert!(snapshot.contains_key(&ItemKey::new("client#k1", "summary")));
+}
+
+#[tokio::test]
+async fn non_insert_records_are_ignored() {
+    let history = contact_history();
+    let (events, views) = stores(&history).await;
+    let consumer = consumer(views.clone(), events);
+    let mut modify = insert_record(&history[0], 1);
+    modify["eventName"] = json!("MODIFY");
+    let response = handle(&consumer, stream_event(vec![modify])).await;
+    assert!(response.batch_item_failures.is_empty());
+    assert_eq!(views.writes(), 0);
+}
+
+#[tokio::test]
+async fn closing_a_case_moves_its_clients_open_case_count_once() {
+    let case = |version, event_type, payload| envelope("case", "s1", version, event_type, payload);
+    let history = vec![
+        envelope(
+            "client",
+            "k1",
+            1,
+            "ClientCreated",
+            json!({ "clientId": "k1", "name": "Acme" }),
+        ),
+        case(
+            1,
+            "CaseCreated",
+            json!({ "caseId": "s1", "clientId": "k1", "description": "x", "openedAt": "2026-01-01T09:00:00Z" }),
+        ),
+        case(
+            2,
+            "CaseClosed",
+            json!({ "caseId": "s1", "closedAt": "2026-01-02T09:00:00Z" }),
+        ),
+    ];
+    let (events, views) = stores(&history).await;
+    let consumer = consumer(views.clone(), events);
+    let records: Vec<_> = history
+        .iter()
+        .enumerate()
+        .map(|(i, e)| insert_record(e, i as u64))
+        .collect();
+    handle(&consumer, stream_event(records[..2].to_vec())).await;
+    let count = |views: &InMemoryProjectionStore| {
+        views.snapshot()[&ItemKey::new("client#k1", "summary")].counters["openCaseCount"]
+    };
+    assert_eq!(count(&views), 1);
+    handle(&consumer, stream_event(records.clone())).await;
+    handle(&consumer, stream_event(records)).await;
+    assert_eq!(count(&views), 0);
+}
