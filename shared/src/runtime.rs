@@ -86,7 +86,9 @@ where
     H: FnOnce(Invocation, Request) -> F,
     F: Future<Output = Result<Response<Body>, Problem>>,
 {
+    // Milliseconds are precision enough for business time, and keep timestamps short.
     let now = OffsetDateTime::now_utc();
+    let now = now.replace_millisecond(now.millisecond()).unwrap_or(now);
     let trace = TraceContext::from_hints(&trace_hints_of(&request), now);
     let request_id = request
         .lambda_context_ref()

@@ -224,3 +224,15 @@ impl Router {
         .await
     }
 }
+
+/// A new, empty projection table of its own on moto.
+pub async fn fresh_dynamo_projection_store(
+    counter: &RequestCounter,
+) -> crate::projection::DynamoProjectionStore {
+    let client = moto_client(counter);
+    let table = format!("ProjectionStore-test-{}", uuid::Uuid::new_v4().simple());
+    crate::projection::create_projection_store_table(&client, &table)
+        .await
+        .unwrap_or_else(|e| panic!("cannot create table {table} on moto: {e}"));
+    crate::projection::DynamoProjectionStore::new(client, table)
+}

@@ -2,6 +2,7 @@
 //! `cargo xtask test`: every test, with moto and the local stack started here.
 //! Both install what they need into the git-ignored `.venv` on first use.
 
+mod poller;
 mod stack;
 
 use std::process::ExitCode;

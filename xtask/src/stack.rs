@@ -112,6 +112,8 @@ impl Moto {
 
 pub struct Stack {
     base_url: String,
+    // Declared first so it stops before the functions it feeds.
+    _poller: crate::poller::Poller,
     service: Service,
 }
 
@@ -291,8 +293,15 @@ impl Project {
             }
             std::thread::sleep(Duration::from_millis(500));
         }
+        let poller_log = self.root.join(format!(".local/stream-poller-{port}.log"));
+        let poller = crate::poller::Poller::start(
+            moto.endpoint(),
+            &format!("http://{address}"),
+            fs::File::create(&poller_log).map_err(|e| e.to_string())?,
+        );
         Ok(Stack {
             base_url: format!("http://{address}/api"),
+            _poller: poller,
             service,
         })
     }
@@ -327,6 +336,12 @@ fn create_tables(moto: &Moto) -> Result<(), String> {
             shared::runtime::DEFAULT_EVENT_TABLE,
         )
         .await
-        .map_err(|e| format!("cannot create the EventStore table: {e}"))
+        .map_err(|e| format!("cannot create the EventStore table: {e}"))?;
+        shared::projection::create_projection_store_table(
+            &client,
+            shared::runtime::DEFAULT_PROJECTION_TABLE,
+        )
+        .await
+        .map_err(|e| format!("cannot create the ProjectionStore table: {e}"))
     })
 }
