@@ -395,3 +395,107 @@ fn a_realistic_sequence_reads_back_consistently() {
         assert_eq!(got.etag, Some(format!("\"{}\"", got.body["version"])));
     }
 }
+
+/// Polls `path` until `found` holds, and says how long the projection took.
+fn eventually(path: &str, found: impl Fn(&Value) -> bool) -> std::time::Duration {
+    let start = std::time::Instant::now();
+    loop {
+        let reply = call("GET", path, None, &[]);
+        assert_eq!(reply.status, 200, "{path}: {:?}", reply.body);
+        if found(&reply.body) {
+            return start.elapsed();
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "{path} never showed it: {:?}",
+            reply.body
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+fn lists(body: &Value, field: &str, id: &str) -> bool {
+    body["items"]
+        .as_array()
+        .is_some_and(|items| items.iter().any(|i| i[field] == id))
+}
+
+#[test]
+fn writes_show_up_in_the_read_models_within_seconds() {
+    let (client, contact, case) = (unique("k"), unique("c"), unique("s"));
+    let email = format!("{contact}@Example.com");
+    assert_eq!(
+        call(
+            "POST",
+            "/clients",
+            Some(json!({ "clientId": client, "name": format!("zz {client}") })),
+            &[]
+        )
+        .status,
+        201
+    );
+    assert_eq!(
+        call(
+            "POST",
+            "/contacts",
+            Some(json!({ "contactId": contact, "name": "Grace", "email": email })),
+            &[]
+        )
+        .status,
+        201
+    );
+    assert_eq!(
+        call(
+            "POST",
+            &format!("/clients/{client}/contacts"),
+            Some(json!({ "contactId": contact })),
+            &[]
+        )
+        .status,
+        201
+    );
+    assert_eq!(
+        call(
+            "POST",
+            "/cases",
+            Some(json!({ "caseId": case, "clientId": client, "description": "Broken" })),
+            &[]
+        )
+        .status,
+        201
+    );
+
+    let by_email = eventually(&format!("/contacts?email={}", email.to_uppercase()), |b| {
+        lists(b, "contactId", &contact)
+    });
+    let open = eventually(&format!("/cases/open?clientId={client}"), |b| {
+        lists(b, "caseId", &case)
+    });
+    let summary = eventually(&format!("/clients?limit=100"), |b| {
+        b["items"].as_array().unwrap().iter().any(|i| {
+            i["clientId"] == client.as_str() && i["contactCount"] == 1 && i["openCaseCount"] == 1
+        })
+    });
+    eprintln!("projection latency: email lookup {by_email:?}, open cases {open:?}, client summary {summary:?}");
+
+    assert_eq!(
+        call("POST", &format!("/cases/{case}/close"), None, &[]).status,
+        200
+    );
+    eventually(&format!("/cases/open?clientId={client}"), |b| {
+        b["items"] == json!([])
+    });
+    assert_eq!(
+        call(
+            "DELETE",
+            &format!("/contacts/{contact}?cascade=true"),
+            None,
+            &[]
+        )
+        .status,
+        204
+    );
+    eventually(&format!("/contacts?email={email}"), |b| {
+        b["items"] == json!([])
+    });
+}
