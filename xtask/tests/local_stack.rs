@@ -428,7 +428,7 @@ fn writes_show_up_in_the_read_models_within_seconds() {
         call(
             "POST",
             "/clients",
-            Some(json!({ "clientId": client, "name": format!("zz {client}") })),
+            Some(json!({ "clientId": client, "name": format!("0 {client}") })),
             &[]
         )
         .status,
@@ -471,7 +471,7 @@ fn writes_show_up_in_the_read_models_within_seconds() {
     let open = eventually(&format!("/cases/open?clientId={client}"), |b| {
         lists(b, "caseId", &case)
     });
-    let summary = eventually(&format!("/clients?limit=100"), |b| {
+    let summary = eventually("/clients?limit=100", |b| {
         b["items"].as_array().unwrap().iter().any(|i| {
             i["clientId"] == client.as_str() && i["contactCount"] == 1 && i["openCaseCount"] == 1
         })
