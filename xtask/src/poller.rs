@@ -2,6 +2,10 @@
 //! `cargo lambda watch`, the way the Lambda event source mapping does on AWS: batches of up to
 //! 100 records per shard, in order; a response's `batchItemFailures` makes the batch be
 //! retried from the lowest failed record, a bounded number of times.
+//!
+//! Each read takes a fresh iterator after the last delivered sequence number: moto undoes a
+//! failed transaction by restoring a copy of the table, stream shard included, which strands
+//! any iterator taken before it.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,7 +34,8 @@ impl Drop for Poller {
 
 struct Shard {
     id: String,
-    iterator: Option<String>,
+    /// The last record delivered; the next read starts after it.
+    last_sequence: Option<String>,
 }
 
 struct Feed {
@@ -135,20 +140,24 @@ impl Feed {
             let Some(id) = shard["ShardId"].as_str() else {
                 continue;
             };
-            if shards.iter().any(|s| s.id == id) {
-                continue;
+            if !shards.iter().any(|s| s.id == id) {
+                shards.push(Shard {
+                    id: id.to_owned(),
+                    last_sequence: None,
+                });
             }
-            let iterator = self.aws(
-                "DynamoDBStreams_20120810.GetShardIterator",
-                json!({ "StreamArn": arn, "ShardId": id, "ShardIteratorType": "TRIM_HORIZON" }),
-            )?;
-            shards.push(Shard {
-                id: id.to_owned(),
-                iterator: iterator["ShardIterator"].as_str().map(str::to_owned),
-            });
         }
         for shard in shards.iter_mut() {
-            let Some(iterator) = shard.iterator.clone() else {
+            let request = match &shard.last_sequence {
+                Some(sequence) => {
+                    json!({ "StreamArn": arn, "ShardId": shard.id, "ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": sequence })
+                }
+                None => {
+                    json!({ "StreamArn": arn, "ShardId": shard.id, "ShardIteratorType": "TRIM_HORIZON" })
+                }
+            };
+            let iterator = self.aws("DynamoDBStreams_20120810.GetShardIterator", request)?;
+            let Some(iterator) = iterator["ShardIterator"].as_str() else {
                 continue;
             };
             let page = self.aws(
@@ -159,10 +168,12 @@ impl Feed {
             for record in &mut records {
                 record["eventSourceARN"] = json!(arn);
             }
-            if !records.is_empty() {
+            if let Some(last) = records.last() {
+                shard.last_sequence = last["dynamodb"]["SequenceNumber"]
+                    .as_str()
+                    .map(str::to_owned);
                 self.deliver(records);
             }
-            shard.iterator = page["NextShardIterator"].as_str().map(str::to_owned);
         }
         Ok(())
     }
