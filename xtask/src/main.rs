@@ -12,6 +12,9 @@ use stack::{run, Project};
 const USAGE: &str = "usage:
   cargo xtask dev [--port P] [--batch]   start moto, the tables and every function at http://127.0.0.1:P/api (default 9000)
   cargo xtask test                       run every test: unit, moto integration, local-stack end to end, template lint
+  cargo xtask rebuild-projections        clear ProjectionStore and replay every event of EventStore into it
+                                         (tables from EVENT_STORE_TABLE / PROJECTION_STORE_TABLE, DynamoDB from
+                                         the AWS environment; locally: AWS_ENDPOINT_URL_DYNAMODB=<moto> as dev prints)
   cargo xtask lint-template              cfn-lint template.yaml after SAM translation
   cargo xtask setup                      install the local tooling into .venv";
 
@@ -23,6 +26,7 @@ fn main() -> ExitCode {
         Some("lint-template") => {
             Project::locate().and_then(|p| p.setup().and_then(|()| p.lint_template()))
         }
+        Some("rebuild-projections") => rebuild_projections(),
         Some("setup") => Project::locate().and_then(|p| p.setup()),
         _ => Err(USAGE.to_owned()),
     };
@@ -61,6 +65,10 @@ fn dev(args: &[String]) -> Result<(), String> {
     println!("  DynamoDB  {} (moto)", moto.endpoint());
     println!("  mode      {}", if batch { "batch" } else { "direct" });
     println!("Try: curl -s -XPOST {}/contacts -H 'content-type: application/json' -d '{{\"name\":\"Ada\",\"email\":\"ada@example.com\"}}'", stack.base_url());
+    println!(
+        "Rebuild the read models: AWS_ENDPOINT_URL_DYNAMODB={} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 cargo xtask rebuild-projections",
+        moto.endpoint()
+    );
     println!("Ctrl-C stops everything.");
     stack.wait();
     Ok(())
@@ -109,4 +117,31 @@ fn test() -> Result<(), String> {
         drop(stack);
     }
     Ok(())
+}
+
+fn rebuild_projections() -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let client = aws_sdk_dynamodb::Client::new(&config);
+        let table =
+            |var: &str, default: &str| std::env::var(var).unwrap_or_else(|_| default.to_owned());
+        let events = shared::store::DynamoEventStore::new(
+            client.clone(),
+            table("EVENT_STORE_TABLE", shared::runtime::DEFAULT_EVENT_TABLE),
+        );
+        let views = std::sync::Arc::new(shared::projection::DynamoProjectionStore::new(
+            client,
+            table(
+                "PROJECTION_STORE_TABLE",
+                shared::runtime::DEFAULT_PROJECTION_TABLE,
+            ),
+        ));
+        let (replayed, written) = stream_consumer::rebuild(&events, views).await?;
+        println!("rebuilt projections: {replayed} events replayed, {written} item writes");
+        Ok(())
+    })
 }

@@ -75,3 +75,34 @@ pub async fn handle(consumer: &Consumer, event: Value) -> DynamoDbEventResponse 
         .collect();
     response
 }
+
+/// Replays every event, in order, into projections cleared beforehand: for a new projection,
+/// or to repair one. Returns (events replayed, items written).
+pub async fn rebuild(
+    events: &shared::store::DynamoEventStore,
+    views: Arc<shared::projection::DynamoProjectionStore>,
+) -> Result<(usize, usize), String> {
+    views.clear().await.map_err(|e| e.to_string())?;
+    let history = events.scan_all().await.map_err(|e| e.to_string())?;
+    let consumer = consumer(views, Arc::new(events.clone()));
+    let mut writes = 0;
+    for (chunk_index, chunk) in history.chunks(100).enumerate() {
+        let records = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, event)| IncomingRecord {
+                sequence_number: format!("rebuild-{chunk_index}-{i}"),
+                event: Ok(event.clone()),
+            })
+            .collect();
+        let report = consumer.process(records).await;
+        if !report.failed.is_empty() {
+            return Err(format!(
+                "{} event(s) could not be projected",
+                report.failed.len()
+            ));
+        }
+        writes += report.writes;
+    }
+    Ok((history.len(), writes))
+}

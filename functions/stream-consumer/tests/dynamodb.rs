@@ -228,3 +228,70 @@ async fn pages_return_every_item_once_while_items_are_inserted() {
     sorted.sort_by_key(|id| format!("person {id}#{id}"));
     assert_eq!(seen, sorted, "pages are in name order");
 }
+
+#[tokio::test]
+async fn rebuild_replays_the_event_store_into_fresh_projections() {
+    let (events, _) = fresh_dynamo_store().await;
+    let counter = RequestCounter::default();
+    let views = Arc::new(fresh_dynamo_projection_store(&counter).await);
+    let history = vec![
+        envelope(
+            "client",
+            "k1",
+            1,
+            "ClientCreated",
+            json!({ "clientId": "k1", "name": "Acme" }),
+        ),
+        contact("c1", "Ada"),
+        envelope(
+            "case",
+            "s1",
+            1,
+            "CaseCreated",
+            json!({ "caseId": "s1", "clientId": "k1", "description": "x", "openedAt": "2026-01-01T09:00:00Z" }),
+        ),
+    ];
+    events.append(&history).await.unwrap();
+    // Damage: a stale, wrong item, and a counter off by 41.
+    views
+        .write(shared::projection::ViewWrite {
+            key: ItemKey::new("contact#c1", "summary"),
+            expected_version: 0,
+            new_version: 9,
+            view: Some(json!({ "contactId": "c1", "name": "WRONG", "email": "x@example.com", "phone": null, "clients": [] })),
+            index: vec![],
+            counters: vec![shared::projection::CounterDelta { key: ItemKey::new("client#k1", "summary"), counter: "openCaseCount", delta: 42 }],
+        })
+        .await
+        .unwrap();
+    let (replayed, writes) = stream_consumer::rebuild(&events, views.clone())
+        .await
+        .unwrap();
+    assert_eq!((replayed, writes), (3, 3));
+    let contact = views
+        .get(&ItemKey::new("contact#c1", "summary"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            contact.source_version,
+            contact.view.unwrap()["name"].clone()
+        ),
+        (1, json!("Ada"))
+    );
+    let client = views
+        .get(&ItemKey::new("client#k1", "summary"))
+        .await
+        .unwrap();
+    assert_eq!(client.counters["openCaseCount"], 1);
+    let listed = query::page(
+        views.as_ref(),
+        Index::List,
+        &query::list_partitions("contacts"),
+        10,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(listed.items.len(), 1);
+}

@@ -283,6 +283,59 @@ impl ProjectionStore for DynamoProjectionStore {
     }
 }
 
+impl DynamoProjectionStore {
+    /// Deletes every item, so a rebuild starts from nothing. Returns how many were deleted.
+    pub async fn clear(&self) -> Result<usize, ProjectionStoreError> {
+        use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
+        let mut deleted = 0;
+        let mut start_key = None;
+        loop {
+            let page = self
+                .client
+                .scan()
+                .table_name(&self.table)
+                .projection_expression("PK, SK")
+                .set_exclusive_start_key(start_key)
+                .send()
+                .await
+                .map_err(backend)?;
+            let keys: Vec<_> = page.items.unwrap_or_default();
+            // BatchWriteItem takes at most 25 requests.
+            for chunk in keys.chunks(25) {
+                let requests = chunk
+                    .iter()
+                    .map(|key| {
+                        DeleteRequest::builder()
+                            .set_key(Some(key.clone()))
+                            .build()
+                            .map(|delete| WriteRequest::builder().delete_request(delete).build())
+                            .map_err(backend)
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                let mut pending = Some(HashMap::from([(self.table.clone(), requests)]));
+                while let Some(requests) = pending.take().filter(|r| !r.is_empty()) {
+                    let output = self
+                        .client
+                        .batch_write_item()
+                        .set_request_items(Some(requests))
+                        .send()
+                        .await
+                        .map_err(backend)?;
+                    pending = output
+                        .unprocessed_items
+                        .filter(|u| u.values().any(|v| !v.is_empty()));
+                }
+                deleted += chunk.len();
+            }
+            match page.last_evaluated_key {
+                Some(key) if !key.is_empty() => start_key = Some(key),
+                _ => break,
+            }
+        }
+        Ok(deleted)
+    }
+}
+
 /// Creates the projection table as `template.yaml` defines it (local stack and tests).
 pub async fn create_projection_store_table(
     client: &Client,

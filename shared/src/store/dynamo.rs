@@ -117,6 +117,35 @@ impl EventStore for DynamoEventStore {
     }
 }
 
+impl DynamoEventStore {
+    /// Every event in the table, by stream and version. A Scan: for rebuilding projections
+    /// and other administration, never for serving a request.
+    pub async fn scan_all(&self) -> Result<Vec<EventEnvelope>, StoreError> {
+        let mut events = Vec::new();
+        let mut start_key = None;
+        loop {
+            let page = self
+                .client
+                .scan()
+                .table_name(&self.table)
+                .consistent_read(true)
+                .set_exclusive_start_key(start_key)
+                .send()
+                .await
+                .map_err(backend)?;
+            for item in page.items.unwrap_or_default() {
+                events.push(from_item(item)?);
+            }
+            match page.last_evaluated_key {
+                Some(key) if !key.is_empty() => start_key = Some(key),
+                _ => break,
+            }
+        }
+        events.sort_by_key(|e| (e.stream(), e.version));
+        Ok(events)
+    }
+}
+
 /// Creates the event store table as `template.yaml` defines it (used by the local stack and
 /// tests; on AWS the template owns it).
 pub async fn create_event_store_table(client: &Client, table: &str) -> Result<(), StoreError> {
