@@ -213,13 +213,10 @@ impl Project {
         };
         let log = self.root.join(".local/moto.log");
         let mut service = Service::spawn(
-            "moto_server",
-            Command::new(self.venv_bin("moto_server")).args([
-                "-H",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-            ]),
+            "moto",
+            Command::new(self.venv_bin("python"))
+                .arg(self.root.join("xtask/moto_serial.py"))
+                .args(["127.0.0.1", &port.to_string()]),
             &log,
         )?;
         let address = format!("127.0.0.1:{port}");
