@@ -3,6 +3,7 @@
 //! Both install what they need into the git-ignored `.venv` on first use.
 
 mod poller;
+mod seed;
 mod stack;
 
 use std::process::ExitCode;
@@ -12,6 +13,8 @@ use stack::{run, Project};
 const USAGE: &str = "usage:
   cargo xtask dev [--port P] [--batch]   start moto, the tables and every function at http://127.0.0.1:P/api (default 9000)
   cargo xtask test                       run every test: unit, moto integration, local-stack end to end, template lint
+  cargo xtask seed N [--seed S]          create N clients with contacts, links, cases, interactions, closures
+                                         through the API at $BASE_URL (default http://127.0.0.1:9000/api)
   cargo xtask rebuild-projections        clear ProjectionStore and replay every event of EventStore into it
                                          (tables from EVENT_STORE_TABLE / PROJECTION_STORE_TABLE, DynamoDB from
                                          the AWS environment; locally: AWS_ENDPOINT_URL_DYNAMODB=<moto> as dev prints)
@@ -27,6 +30,7 @@ fn main() -> ExitCode {
             Project::locate().and_then(|p| p.setup().and_then(|()| p.lint_template()))
         }
         Some("rebuild-projections") => rebuild_projections(),
+        Some("seed") => seed(&args[1..]),
         Some("setup") => Project::locate().and_then(|p| p.setup()),
         _ => Err(USAGE.to_owned()),
     };
@@ -144,4 +148,29 @@ fn rebuild_projections() -> Result<(), String> {
         println!("rebuilt projections: {replayed} events replayed, {written} item writes");
         Ok(())
     })
+}
+
+fn seed(args: &[String]) -> Result<(), String> {
+    let count: usize = args
+        .first()
+        .and_then(|n| n.parse().ok())
+        .ok_or(format!("seed takes how many clients to create\n{USAGE}"))?;
+    let random_seed = match args.get(1).map(String::as_str) {
+        Some("--seed") => args
+            .get(2)
+            .and_then(|s| s.parse().ok())
+            .ok_or("--seed takes a number")?,
+        Some(other) => return Err(format!("unknown option {other}")),
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(7),
+    };
+    let base_url = std::env::var("BASE_URL").unwrap_or_else(|_| "http://127.0.0.1:9000/api".into());
+    let seeded = seed::seed(count, &base_url, random_seed)?;
+    println!(
+        "seeded {base_url}: {} clients, {} contacts, {} links, {} cases ({} closed), {} interactions",
+        seeded.clients, seeded.contacts, seeded.links, seeded.cases, seeded.closed, seeded.interactions
+    );
+    Ok(())
 }

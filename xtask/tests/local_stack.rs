@@ -499,3 +499,25 @@ fn writes_show_up_in_the_read_models_within_seconds() {
         b["items"] == json!([])
     });
 }
+
+#[test]
+fn seed_fills_the_stack_through_the_api_and_fails_loudly() {
+    let xtask = env!("CARGO_BIN_EXE_xtask");
+    let output = std::process::Command::new(xtask)
+        .args(["seed", "3", "--seed", "42"])
+        .env("BASE_URL", base_url())
+        .output()
+        .expect("run xtask seed");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "seed failed: {stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("3 clients"), "{stdout}");
+
+    // Seeding the same data set again collides on its ids: a 409 must stop it, loudly.
+    let again = std::process::Command::new(xtask)
+        .args(["seed", "1", "--seed", "42"])
+        .env("BASE_URL", base_url())
+        .output()
+        .expect("run xtask seed");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("409"));
+}

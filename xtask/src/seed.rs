@@ -1,0 +1,207 @@
+//! `cargo xtask seed N`: realistic sample data through the HTTP API, like the original's
+//! `npm run seed -- N`, with its payload shapes (client-supplied ids, `openedAt`,
+//! `interactionDate`, `closedAt`). Any answer that is not 2xx stops it with an error.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+const FIRST: &[&str] = &[
+    "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Ken", "Radia", "Leslie",
+    "Frances", "John",
+];
+const LAST: &[&str] = &[
+    "Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Hamilton", "Thompson",
+    "Perlman", "Lamport", "Allen", "Backus",
+];
+const COMPANY: &[&str] = &[
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Stark",
+    "Wayne",
+    "Tyrell",
+    "Cyberdyne",
+    "Soylent",
+];
+const SUFFIX: &[&str] = &["Ltd", "Inc", "GmbH", "SA", "Group", "Labs"];
+const INDUSTRY: &[&str] = &[
+    "Retail",
+    "Energy",
+    "Software",
+    "Finance",
+    "Health",
+    "Logistics",
+    "Media",
+];
+const ISSUE: &[&str] = &[
+    "Invoice shows the wrong amount",
+    "Cannot log in to the portal",
+    "Delivery arrived damaged",
+    "Request for a product demo",
+    "Contract renewal questions",
+    "Integration returns timeouts",
+];
+const NOTE: &[&str] = &[
+    "Called the customer back",
+    "Sent the documentation",
+    "Escalated to engineering",
+    "Agreed on next steps",
+    "Customer confirmed the fix",
+];
+const KINDS: &[&str] = &["note", "call", "email", "meeting"];
+
+/// A small deterministic generator (xorshift64*), so `--seed` reproduces a data set.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545F4914F6CDD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn between(&mut self, low: usize, high: usize) -> usize {
+        low + self.below(high - low + 1)
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+    /// A UUID-shaped id, as the original's generator sent.
+    fn id(&mut self) -> String {
+        let (a, b) = (self.next(), self.next());
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xfff,
+            (b >> 48) & 0x3fff | 0x8000,
+            b & 0xffff_ffff_ffff
+        )
+    }
+}
+
+#[derive(Default, Debug)]
+pub struct Seeded {
+    pub clients: usize,
+    pub contacts: usize,
+    pub links: usize,
+    pub cases: usize,
+    pub interactions: usize,
+    pub closed: usize,
+}
+
+struct Api {
+    base: String,
+    agent: ureq::Agent,
+}
+
+impl Api {
+    fn post(&self, path: &str, body: Value) -> Result<Value, String> {
+        let url = format!("{}{path}", self.base);
+        let response = self
+            .agent
+            .post(&url)
+            .header("content-type", "application/json")
+            .header("x-source", "seed")
+            .send(body.to_string())
+            .map_err(|e| format!("POST {url}: {e}"))?;
+        let status = response.status().as_u16();
+        let text = response.into_body().read_to_string().unwrap_or_default();
+        if !(200..300).contains(&status) {
+            return Err(format!(
+                "POST {url} answered {status}: {text}\n  request body: {body}"
+            ));
+        }
+        Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+}
+
+fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_default()
+}
+
+pub fn seed(count: usize, base_url: &str, seed: u64) -> Result<Seeded, String> {
+    let api = Api {
+        base: base_url.trim_end_matches('/').to_owned(),
+        agent: ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(120)))
+            .build()
+            .into(),
+    };
+    let mut random = Random(seed.max(1));
+    let mut seeded = Seeded::default();
+    let now = OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or(OffsetDateTime::now_utc());
+    for _ in 0..count {
+        let client_id = random.id();
+        let company = format!("{} {}", random.pick(COMPANY), random.pick(SUFFIX));
+        api.post(
+            "/clients",
+            json!({ "clientId": client_id, "name": company, "industry": random.pick(INDUSTRY) }),
+        )?;
+        seeded.clients += 1;
+
+        let mut contacts = Vec::new();
+        for _ in 0..random.between(2, 4) {
+            let contact_id = random.id();
+            let (first, last) = (random.pick(FIRST), random.pick(LAST));
+            let domain = company
+                .split(' ')
+                .next()
+                .unwrap_or("example")
+                .to_lowercase();
+            api.post(
+                "/contacts",
+                json!({
+                    "contactId": contact_id,
+                    "name": format!("{first} {last}"),
+                    "email": format!("{}.{}.{}@{domain}.example", first.to_lowercase(), last.to_lowercase(), &contact_id[..4]),
+                    "phone": format!("+1 555 {:03} {:04}", random.below(1000), random.below(10000)),
+                }),
+            )?;
+            seeded.contacts += 1;
+            api.post(
+                &format!("/clients/{client_id}/contacts"),
+                json!({ "contactId": contact_id }),
+            )?;
+            seeded.links += 1;
+            contacts.push(contact_id);
+        }
+
+        for _ in 0..random.between(1, 3) {
+            let case_id = random.id();
+            let opened_at = now - Duration::from_secs(86_400 * random.between(3, 60) as u64);
+            api.post(
+                "/cases",
+                json!({ "caseId": case_id, "clientId": client_id, "description": random.pick(ISSUE), "openedAt": rfc3339(opened_at) }),
+            )?;
+            seeded.cases += 1;
+            let mut last = opened_at;
+            for _ in 0..random.between(1, 4) {
+                last += Duration::from_secs(3_600 * random.between(1, 30) as u64);
+                let mut interaction = json!({ "description": random.pick(NOTE), "interactionDate": rfc3339(last), "type": random.pick(KINDS) });
+                if random.below(2) == 0 {
+                    interaction["contactId"] = json!(contacts[random.below(contacts.len())]);
+                }
+                api.post(&format!("/cases/{case_id}/interactions"), interaction)?;
+                seeded.interactions += 1;
+            }
+            if random.below(2) == 0 {
+                last += Duration::from_secs(3_600 * random.between(1, 48) as u64);
+                api.post(&format!("/cases/{case_id}/close"), json!({ "closedAt": rfc3339(last), "resolution": "Resolved with the customer" }))?;
+                seeded.closed += 1;
+            }
+        }
+    }
+    Ok(seeded)
+}
