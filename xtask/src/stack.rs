@@ -305,6 +305,12 @@ impl Project {
 
     pub fn lint_template(&self) -> Result<(), String> {
         run(
+            Command::new(self.venv_bin("openapi-spec-validator"))
+                .current_dir(&self.root)
+                .arg("docs/openapi.yaml"),
+            "openapi-spec-validator docs/openapi.yaml",
+        )?;
+        run(
             Command::new(self.venv_bin("cfn-lint"))
                 .current_dir(&self.root)
                 .arg("template.yaml"),

@@ -1,82 +1,12 @@
 //! End to end over HTTP against the local stack (`cargo lambda watch` + moto), as a user of the
 //! API sees it. `cargo xtask test` starts the stack and sets `EVENTCRM_BASE_URL`.
 
+mod common;
+
+use common::{assert_problem, base_url, call, unique};
 use serde_json::{json, Value};
 use shared::store::{DynamoEventStore, EventStore};
 use shared::StreamId;
-
-fn base_url() -> String {
-    std::env::var("EVENTCRM_BASE_URL").unwrap_or_else(|_| {
-        panic!("EVENTCRM_BASE_URL is not set: run these through `cargo xtask test`, which starts the local stack")
-    })
-}
-
-struct Reply {
-    status: u16,
-    content_type: String,
-    etag: Option<String>,
-    location: Option<String>,
-    body: Value,
-}
-
-fn call(method: &str, path: &str, body: Option<Value>, headers: &[(&str, &str)]) -> Reply {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(std::time::Duration::from_secs(120)))
-        .build()
-        .into();
-    let url = format!("{}{path}", base_url());
-    let mut request = ureq::http::Request::builder().method(method).uri(&url);
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = match body {
-        Some(body) => agent.run(
-            request
-                .header("content-type", "application/json")
-                .body(body.to_string())
-                .expect("request"),
-        ),
-        None => agent.run(request.body(()).expect("request")),
-    }
-    .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let (status, content_type, etag, location) = (
-        response.status().as_u16(),
-        header("content-type").unwrap_or_default(),
-        header("etag"),
-        header("location"),
-    );
-    let text = response.into_body().read_to_string().expect("body");
-    let body = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or(Value::String(text))
-    };
-    Reply {
-        status,
-        content_type,
-        etag,
-        location,
-        body,
-    }
-}
-
-fn assert_problem(reply: &Reply, status: u16) {
-    assert_eq!(reply.status, status, "{:?}", reply.body);
-    assert_eq!(reply.content_type, "application/problem+json");
-    assert_eq!(reply.body["status"], status);
-}
-
-fn unique(prefix: &str) -> String {
-    format!("{prefix}-{}", uuid::Uuid::new_v4().simple())
-}
 
 #[test]
 fn a_contact_lives_and_dies_over_http() {
@@ -509,7 +439,11 @@ fn seed_fills_the_stack_through_the_api_and_fails_loudly() {
         .output()
         .expect("run xtask seed");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "seed failed: {stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "seed failed: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(stdout.contains("3 clients"), "{stdout}");
 
     // Seeding the same data set again collides on its ids: a 409 must stop it, loudly.
