@@ -1,0 +1,141 @@
+//! The tables are defined three times: infra/tables.json (the contract), template.yaml (AWS)
+//! and the Rust bootstrap (local stack and tests). They must define the same tables, keys,
+//! indexes, streams and TTL.
+
+use serde_json::{json, Value};
+
+fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// The comparable parts of a table definition, in a canonical order.
+fn canonical(table: &Value) -> Value {
+    let mut attributes: Vec<Value> = table["AttributeDefinitions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    attributes.sort_by_key(|a| a["AttributeName"].as_str().unwrap_or("").to_owned());
+    let mut indexes: Vec<Value> = table["GlobalSecondaryIndexes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| json!({ "IndexName": i["IndexName"], "KeySchema": i["KeySchema"], "ProjectionType": i["Projection"]["ProjectionType"] }))
+        .collect();
+    indexes.sort_by_key(|i| i["IndexName"].as_str().unwrap_or("").to_owned());
+    json!({
+        "BillingMode": table["BillingMode"],
+        "AttributeDefinitions": attributes,
+        "KeySchema": table["KeySchema"],
+        "GlobalSecondaryIndexes": indexes,
+        "StreamViewType": table["StreamSpecification"]["StreamViewType"],
+        "TimeToLive": table["TimeToLive"],
+    })
+}
+
+fn contract() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(root().join("infra/tables.json")).unwrap())
+        .unwrap()
+}
+
+fn template_table(name: &str) -> Value {
+    let template: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(root().join("template.yaml")).unwrap())
+            .unwrap();
+    let properties = &template["Resources"][name]["Properties"];
+    // Drop CloudFormation tags (!Ref in TableName): not part of the comparison.
+    let mut properties: Value = serde_json::to_value(strip_tags(properties.clone())).unwrap();
+    if properties.get("TimeToLiveSpecification").is_none() {
+        properties["TimeToLive"] = Value::Null;
+    }
+    properties
+}
+
+fn strip_tags(value: serde_yaml::Value) -> serde_yaml::Value {
+    match value {
+        serde_yaml::Value::Tagged(_) => serde_yaml::Value::Null,
+        serde_yaml::Value::Mapping(map) => {
+            serde_yaml::Value::Mapping(map.into_iter().map(|(k, v)| (k, strip_tags(v))).collect())
+        }
+        serde_yaml::Value::Sequence(items) => {
+            serde_yaml::Value::Sequence(items.into_iter().map(strip_tags).collect())
+        }
+        other => other,
+    }
+}
+
+#[test]
+fn the_template_defines_the_contracts_tables() {
+    let contract = contract();
+    for name in ["EventStore", "ProjectionStore"] {
+        let template = template_table(name);
+        assert_eq!(
+            canonical(&template),
+            canonical(&contract[name]),
+            "{name}: template.yaml drifted from infra/tables.json"
+        );
+        assert_eq!(
+            template["PointInTimeRecoverySpecification"],
+            contract[name]["PointInTimeRecoverySpecification"],
+            "{name}: point-in-time recovery"
+        );
+    }
+}
+
+#[test]
+fn the_local_bootstrap_creates_the_contracts_tables() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let described = runtime.block_on(async {
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let client = aws_sdk_dynamodb::Client::new(&config);
+        let suffix = uuid::Uuid::new_v4().simple().to_string();
+        let (events, views) = (format!("EventStore-drift-{suffix}"), format!("ProjectionStore-drift-{suffix}"));
+        shared::store::dynamo::create_event_store_table(&client, &events).await.unwrap();
+        shared::projection::create_projection_store_table(&client, &views).await.unwrap();
+        let mut described = serde_json::Map::new();
+        for (name, table) in [("EventStore", events), ("ProjectionStore", views)] {
+            let output = client.describe_table().table_name(&table).send().await.unwrap();
+            let table_description = output.table.unwrap();
+            let ttl = client.describe_time_to_live().table_name(&table).send().await.unwrap();
+            let ttl_enabled = ttl
+                .time_to_live_description
+                .and_then(|d| d.time_to_live_status)
+                .is_some_and(|s| s.as_str() == "ENABLED");
+            described.insert(
+                name.to_owned(),
+                json!({
+                    "BillingMode": table_description.billing_mode_summary.and_then(|b| b.billing_mode).map(|m| m.as_str().to_owned()),
+                    "AttributeDefinitions": table_description.attribute_definitions.unwrap_or_default().iter()
+                        .map(|a| json!({ "AttributeName": a.attribute_name(), "AttributeType": a.attribute_type().as_str() })).collect::<Vec<_>>(),
+                    "KeySchema": table_description.key_schema.unwrap_or_default().iter()
+                        .map(|k| json!({ "AttributeName": k.attribute_name(), "KeyType": k.key_type().as_str() })).collect::<Vec<_>>(),
+                    "GlobalSecondaryIndexes": table_description.global_secondary_indexes.unwrap_or_default().iter()
+                        .map(|i| json!({
+                            "IndexName": i.index_name(),
+                            "KeySchema": i.key_schema().iter().map(|k| json!({ "AttributeName": k.attribute_name(), "KeyType": k.key_type().as_str() })).collect::<Vec<_>>(),
+                            "Projection": { "ProjectionType": i.projection().and_then(|p| p.projection_type()).map(|t| t.as_str()) },
+                        })).collect::<Vec<_>>(),
+                    "StreamSpecification": table_description.stream_specification
+                        .filter(|s| s.stream_enabled())
+                        .map(|s| json!({ "StreamViewType": s.stream_view_type().map(|v| v.as_str()) })),
+                    "TimeToLive": if ttl_enabled { json!("ENABLED") } else { Value::Null },
+                }),
+            );
+        }
+        Value::Object(described)
+    });
+    let contract = contract();
+    for name in ["EventStore", "ProjectionStore"] {
+        assert_eq!(
+            canonical(&described[name]),
+            canonical(&contract[name]),
+            "{name}: the bootstrap drifted from infra/tables.json"
+        );
+    }
+}
