@@ -1,0 +1,71 @@
+//! On Lambda, logs are JSON lines, and every line written while a request is served names its
+//! trace id and Lambda request id.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use lambda_http::RequestExt;
+use shared::runtime::{dispatch, json_logs, App};
+use shared::store::InMemoryEventStore;
+use shared::testing::request;
+use shared::{Subscribers, WriteMode};
+
+#[derive(Clone, Default)]
+struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Buffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'w> tracing_subscriber::fmt::MakeWriter<'w> for Buffer {
+    type Writer = Buffer;
+    fn make_writer(&'w self) -> Buffer {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn every_line_of_a_request_carries_its_trace_and_request_ids() {
+    let buffer = Buffer::default();
+    let _guard = tracing::subscriber::set_default(json_logs("info", buffer.clone()));
+    let app = App::new(
+        Arc::new(InMemoryEventStore::new()),
+        Subscribers::new(),
+        WriteMode::Direct,
+    );
+    let mut context = lambda_http::Context::default();
+    context.request_id = "req-42".into();
+    let mut request = request("GET", "/api/things/1", None, &[]).with_lambda_context(context);
+    request
+        .headers_mut()
+        .insert("x-trace-id", "trace-42".parse().unwrap());
+    let response = dispatch(&app, request, |_, _| async {
+        tracing::info!(detail = "work", "handler ran");
+        Err::<lambda_http::Response<lambda_http::Body>, _>(shared::http::Problem::not_found(
+            "nothing here",
+        ))
+    })
+    .await;
+    assert_eq!(response.status(), 404);
+
+    let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert!(lines.len() >= 2, "{text}");
+    for line in &lines {
+        assert_eq!(line["span"]["trace_id"], "trace-42", "{line}");
+        assert_eq!(line["span"]["request_id"], "req-42", "{line}");
+    }
+    assert!(lines
+        .iter()
+        .any(|l| l["fields"]["message"] == "handler ran"));
+    assert!(lines.iter().any(|l| l["fields"]["status"] == 404));
+}
