@@ -18,7 +18,8 @@ const USAGE: &str = "usage:
   cargo xtask rebuild-projections        clear ProjectionStore and replay every event of EventStore into it
                                          (tables from EVENT_STORE_TABLE / PROJECTION_STORE_TABLE, DynamoDB from
                                          the AWS environment; locally: AWS_ENDPOINT_URL_DYNAMODB=<moto> as dev prints)
-  cargo xtask lint-template              cfn-lint template.yaml after SAM translation
+  cargo xtask package                    build every function for Lambda (arm64, release) as target/lambda/<fn>/bootstrap.zip
+  cargo xtask lint-template              cfn-lint template.yaml after SAM translation, OpenAPI document check
   cargo xtask setup                      install the local tooling into .venv";
 
 fn main() -> ExitCode {
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         }
         Some("rebuild-projections") => rebuild_projections(),
         Some("seed") => seed(&args[1..]),
+        Some("package") => Project::locate().and_then(|p| p.setup().and_then(|()| p.package())),
         Some("setup") => Project::locate().and_then(|p| p.setup()),
         _ => Err(USAGE.to_owned()),
     };

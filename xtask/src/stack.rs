@@ -303,6 +303,50 @@ impl Project {
         })
     }
 
+    /// Cross-compiles every function for arm64 Lambda with cargo-lambda's zig (from the pip
+    /// wheel, no network), zipped for upload.
+    pub fn package(&self) -> Result<(), String> {
+        let path = format!(
+            "{}:{}",
+            self.root.join(".venv/bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        run(
+            Command::new(self.venv_bin("cargo-lambda"))
+                .current_dir(&self.root)
+                .env("PATH", path)
+                .args([
+                    "lambda",
+                    "build",
+                    "--release",
+                    "--arm64",
+                    "--workspace",
+                    "--output-format",
+                    "zip",
+                ]),
+            "cargo lambda build --release --arm64",
+        )?;
+        let mut total = 0;
+        let mut entries: Vec<_> = fs::read_dir(self.root.join("target/lambda"))
+            .map_err(|e| e.to_string())?
+            .filter_map(Result::ok)
+            .collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let zip = entry.path().join("bootstrap.zip");
+            if let Ok(meta) = fs::metadata(&zip) {
+                total += meta.len();
+                println!(
+                    "{:>8} KiB  {}",
+                    meta.len() / 1024,
+                    zip.strip_prefix(&self.root).unwrap_or(&zip).display()
+                );
+            }
+        }
+        println!("{:>8} KiB  in all", total / 1024);
+        Ok(())
+    }
+
     pub fn lint_template(&self) -> Result<(), String> {
         run(
             Command::new(self.venv_bin("openapi-spec-validator"))
