@@ -1,14 +1,16 @@
 //! HTTP plumbing shared by every slice: JSON bodies, field validation, problem+json, and the one
 //! mapping of errors to status codes.
 
+pub mod list;
 pub mod problem;
 pub mod request;
 pub mod response;
 pub mod validate;
 
+pub use list::{list_response, view_as_stored};
 pub use problem::{DomainError, FieldError, Problem};
 pub use request::{
     expected_version, json_object, json_object_or_empty, page_params, path_id, query_flag,
     trace_hints_of, Fields, Patch, MAX_BODY_BYTES,
 };
-pub use response::{etag, json_response, page_response};
+pub use response::{etag, json_response, no_content, page_response};

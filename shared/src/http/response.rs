@@ -36,3 +36,11 @@ pub fn page_response(
         &serde_json::json!({ "items": items, "nextCursor": next_cursor }),
     )
 }
+
+/// `204 No Content` with the new version's ETag (after a delete or an unlink).
+pub fn no_content(version: u64) -> Response<Body> {
+    let mut response = Response::new(Body::Empty);
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    response.headers_mut().insert(header::ETAG, etag(version));
+    response
+}

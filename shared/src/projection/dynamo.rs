@@ -341,24 +341,12 @@ pub async fn create_projection_store_table(
     client: &Client,
     table: &str,
 ) -> Result<(), ProjectionStoreError> {
+    use crate::store::item::{key_element, string_attribute};
     use aws_sdk_dynamodb::types::{
-        AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
-        Projection, ProjectionType, ScalarAttributeType,
+        BillingMode, GlobalSecondaryIndex, KeyType, Projection, ProjectionType,
     };
-    let attribute = |name: &str| {
-        AttributeDefinition::builder()
-            .attribute_name(name)
-            .attribute_type(ScalarAttributeType::S)
-            .build()
-            .map_err(backend)
-    };
-    let key = |name: &str, key_type| {
-        KeySchemaElement::builder()
-            .attribute_name(name)
-            .key_type(key_type)
-            .build()
-            .map_err(backend)
-    };
+    let attribute = |name: &str| string_attribute(name).map_err(backend);
+    let key = |name: &str, key_type| key_element(name, key_type).map_err(backend);
     let mut request = client
         .create_table()
         .table_name(table)

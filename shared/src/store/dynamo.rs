@@ -149,24 +149,9 @@ impl DynamoEventStore {
 /// Creates the event store table as `template.yaml` defines it (used by the local stack and
 /// tests; on AWS the template owns it).
 pub async fn create_event_store_table(client: &Client, table: &str) -> Result<(), StoreError> {
-    use aws_sdk_dynamodb::types::{
-        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
-        StreamSpecification, StreamViewType,
-    };
-    let attribute = |name: &str| {
-        AttributeDefinition::builder()
-            .attribute_name(name)
-            .attribute_type(ScalarAttributeType::S)
-            .build()
-            .map_err(backend)
-    };
-    let key = |name: &str, key_type| {
-        KeySchemaElement::builder()
-            .attribute_name(name)
-            .key_type(key_type)
-            .build()
-            .map_err(backend)
-    };
+    use aws_sdk_dynamodb::types::{BillingMode, KeyType, StreamSpecification, StreamViewType};
+    let attribute = |name: &str| super::item::string_attribute(name).map_err(backend);
+    let key = |name: &str, key_type| super::item::key_element(name, key_type).map_err(backend);
     let created = client
         .create_table()
         .table_name(table)

@@ -67,3 +67,24 @@ fn value_size(value: &AttributeValue) -> usize {
         _ => 0,
     }
 }
+
+/// A string key attribute, for table definitions.
+pub fn string_attribute(
+    name: &str,
+) -> Result<aws_sdk_dynamodb::types::AttributeDefinition, aws_sdk_dynamodb::error::BuildError> {
+    aws_sdk_dynamodb::types::AttributeDefinition::builder()
+        .attribute_name(name)
+        .attribute_type(aws_sdk_dynamodb::types::ScalarAttributeType::S)
+        .build()
+}
+
+/// One element of a key schema, for table definitions.
+pub fn key_element(
+    name: &str,
+    key_type: aws_sdk_dynamodb::types::KeyType,
+) -> Result<aws_sdk_dynamodb::types::KeySchemaElement, aws_sdk_dynamodb::error::BuildError> {
+    aws_sdk_dynamodb::types::KeySchemaElement::builder()
+        .attribute_name(name)
+        .key_type(key_type)
+        .build()
+}

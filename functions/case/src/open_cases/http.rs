@@ -1,12 +1,11 @@
 use lambda_http::{Body, Request, RequestExt, Response};
 use shared::aggregate::Invocation;
-use shared::http::{page_params, page_response, validate, Problem};
+use shared::http::{list_response, validate, view_as_stored, Problem};
 use shared::projection::{query, Index};
 
 use super::{client_partition, LIST};
 
 pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
-    let (limit, cursor) = page_params(&request)?;
     let client_id = request
         .query_string_parameters()
         .first("clientId")
@@ -18,18 +17,5 @@ pub async fn handle(invocation: Invocation, request: Request) -> Result<Response
         }
         None => (Index::List, query::list_partitions(LIST)),
     };
-    let page = query::page(
-        invocation.views.as_ref(),
-        index,
-        &partitions,
-        limit,
-        cursor.as_deref(),
-    )
-    .await?;
-    let items = page
-        .items
-        .into_iter()
-        .filter_map(|(_, stored)| stored.view)
-        .collect();
-    page_response(items, page.next_cursor)
+    list_response(&invocation, &request, index, &partitions, view_as_stored).await
 }

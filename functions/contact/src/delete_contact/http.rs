@@ -1,7 +1,6 @@
-use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
 use shared::aggregate::Invocation;
-use shared::http::{etag, expected_version, path_id, query_flag, Problem};
+use shared::http::{expected_version, no_content, path_id, query_flag, Problem};
 
 use super::{decide, DeleteContact};
 use crate::contact::Contact;
@@ -16,10 +15,5 @@ pub async fn handle(invocation: Invocation, request: Request) -> Result<Response
     let outcome = invocation
         .execute::<Contact, _>(&id, expected, |state| decide(state, command))
         .await?;
-    let mut response = Response::new(Body::Empty);
-    *response.status_mut() = StatusCode::NO_CONTENT;
-    response
-        .headers_mut()
-        .insert(header::ETAG, etag(outcome.version));
-    Ok(response)
+    Ok(no_content(outcome.version))
 }
