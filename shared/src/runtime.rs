@@ -103,9 +103,10 @@ where
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     async move {
+        let trace_header = lambda_http::http::HeaderValue::from_str(&trace.trace_id).ok();
         let invocation = app.invocation(trace, now);
         let writer = invocation.writer.clone();
-        let response = match handler(invocation, request).await {
+        let mut response = match handler(invocation, request).await {
             Ok(response) if response.status().is_success() => match writer.flush().await {
                 Ok(_) => response,
                 Err(error) => Problem::from(error).into_response(),
@@ -119,6 +120,10 @@ where
                 problem.into_response()
             }
         };
+        // Lets a caller find the events and logs of its request.
+        if let Some(trace_id) = trace_header {
+            response.headers_mut().insert("x-trace-id", trace_id);
+        }
         tracing::info!(%method, %path, status = response.status().as_u16(), "handled");
         response
     }

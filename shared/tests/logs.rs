@@ -53,6 +53,7 @@ async fn every_line_of_a_request_carries_its_trace_and_request_ids() {
     })
     .await;
     assert_eq!(response.status(), 404);
+    assert_eq!(response.headers()["x-trace-id"], "trace-42");
 
     let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     let lines: Vec<serde_json::Value> = text
