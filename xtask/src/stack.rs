@@ -321,6 +321,8 @@ impl Project {
                     "--release",
                     "--arm64",
                     "--workspace",
+                    "--exclude",
+                    "xtask",
                     "--output-format",
                     "zip",
                 ]),
