@@ -19,6 +19,7 @@ const USAGE: &str = "usage:
                                          (tables from EVENT_STORE_TABLE / PROJECTION_STORE_TABLE, DynamoDB from
                                          the AWS environment; locally: AWS_ENDPOINT_URL_DYNAMODB=<moto> as dev prints)
   cargo xtask package                    build every function for Lambda (arm64, release) as target/lambda/<fn>/bootstrap.zip
+  cargo xtask sam ARGS...                the SAM CLI (installed into .venv on first use): sam build, sam deploy --guided
   cargo xtask lint-template              cfn-lint template.yaml after SAM translation, OpenAPI document check
   cargo xtask setup                      install the local tooling into .venv";
 
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
         }
         Some("rebuild-projections") => rebuild_projections(),
         Some("seed") => seed(&args[1..]),
+        Some("sam") => Project::locate().and_then(|p| p.setup().and_then(|()| p.sam(&args[1..]))),
         Some("package") => Project::locate().and_then(|p| p.setup().and_then(|()| p.package())),
         Some("setup") => Project::locate().and_then(|p| p.setup()),
         _ => Err(USAGE.to_owned()),

@@ -303,6 +303,34 @@ impl Project {
         })
     }
 
+    /// Runs the SAM CLI (installed into .venv on first use) with cargo-lambda on its PATH, so
+    /// `BuildMethod: rust-cargolambda` finds it.
+    pub fn sam(&self, args: &[String]) -> Result<(), String> {
+        let requirements = self.root.join("xtask/requirements-deploy.txt");
+        if !self.venv_bin("sam").exists() {
+            eprintln!("xtask: installing the SAM CLI into .venv");
+            run(
+                Command::new(self.venv_bin("pip"))
+                    .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+                    .arg(&requirements),
+                "pip install -r xtask/requirements-deploy.txt",
+            )?;
+        }
+        let path = format!(
+            "{}:{}",
+            self.root.join(".venv/bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        run(
+            Command::new(self.venv_bin("sam"))
+                .current_dir(&self.root)
+                .env("PATH", path)
+                .env("SAM_CLI_TELEMETRY", "0")
+                .args(args),
+            "sam",
+        )
+    }
+
     /// Cross-compiles every function for arm64 Lambda with cargo-lambda's zig (from the pip
     /// wheel, no network), zipped for upload.
     pub fn package(&self) -> Result<(), String> {
