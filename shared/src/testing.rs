@@ -236,3 +236,28 @@ pub async fn fresh_dynamo_projection_store(
         .unwrap_or_else(|e| panic!("cannot create table {table} on moto: {e}"));
     crate::projection::DynamoProjectionStore::new(client, table)
 }
+
+/// Runs each named `async fn(Arc<dyn EventStore>)` twice: on the in-memory store and on a fresh
+/// DynamoDB table on moto, so both adapters are held to one contract.
+#[macro_export]
+macro_rules! on_both_event_stores {
+    ($($test:ident),* $(,)?) => {
+        mod in_memory {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    super::$test(std::sync::Arc::new($crate::store::InMemoryEventStore::new())).await;
+                }
+            )*
+        }
+        mod dynamodb {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $test() {
+                    let (store, _) = $crate::testing::fresh_dynamo_store().await;
+                    super::$test(std::sync::Arc::new(store)).await;
+                }
+            )*
+        }
+    };
+}

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use serde_json::json;
-use shared::store::{EventStore, InMemoryEventStore, StoreError};
+use shared::store::{EventStore, StoreError};
 use shared::testing::fresh_dynamo_store;
 use shared::trace::{TraceContext, TraceHints};
 use shared::{EventEnvelope, NewEvent, PendingAppend, StreamId};
@@ -255,29 +255,7 @@ async fn concurrent_writers_that_retry_leave_no_gap_and_no_duplicate(store: Arc<
     );
 }
 
-macro_rules! contract {
-    ($($test:ident),* $(,)?) => {
-        mod in_memory {
-            $(
-                #[tokio::test]
-                async fn $test() {
-                    super::$test(std::sync::Arc::new(super::InMemoryEventStore::new())).await;
-                }
-            )*
-        }
-        mod dynamodb {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $test() {
-                    let (store, _) = super::fresh_dynamo_store().await;
-                    super::$test(std::sync::Arc::new(store)).await;
-                }
-            )*
-        }
-    };
-}
-
-contract!(
+shared::on_both_event_stores!(
     unknown_stream_loads_empty,
     appended_events_load_back_unchanged,
     events_load_in_version_order,

@@ -276,29 +276,7 @@ async fn large_batches_flush_in_transactions_of_at_most_100(store: Arc<dyn Event
     }
 }
 
-macro_rules! on_both_stores {
-    ($($test:ident),* $(,)?) => {
-        mod in_memory {
-            $(
-                #[tokio::test]
-                async fn $test() {
-                    super::$test(std::sync::Arc::new(super::InMemoryEventStore::new())).await;
-                }
-            )*
-        }
-        mod dynamodb {
-            $(
-                #[tokio::test]
-                async fn $test() {
-                    let (store, _) = super::fresh_dynamo_store().await;
-                    super::$test(std::sync::Arc::new(store)).await;
-                }
-            )*
-        }
-    };
-}
-
-on_both_stores!(
+shared::on_both_event_stores!(
     a_subscriber_can_cancel_an_append,
     added_events_get_real_versions_and_the_cause,
     a_conflicting_added_event_writes_nothing,
