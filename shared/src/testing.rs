@@ -190,20 +190,8 @@ impl Router {
         body: Option<serde_json::Value>,
         headers: &[(&str, &str)],
     ) -> lambda_http::Response<lambda_http::Body> {
-        use lambda_http::RequestExt;
-        let (path_only, query) = path.split_once('?').unwrap_or((path, ""));
-        let (route, params) = self
-            .routes
-            .iter()
-            .filter_map(|route| route.matches(method, path_only).map(|p| (route, p)))
-            .max_by_key(|(route, _)| route.specificity())
-            .unwrap_or_else(|| panic!("no route for {method} {path_only}"));
-        let params: Vec<(&str, &str)> = params
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
         let body = body.map(|b| b.to_string());
-        let mut request = request(method, path_only, body.as_deref(), &params);
+        let mut request = request(method, path, body.as_deref(), &[]);
         for (name, value) in headers {
             let name =
                 lambda_http::http::HeaderName::from_bytes(name.as_bytes()).expect("header name");
@@ -211,12 +199,36 @@ impl Router {
                 .headers_mut()
                 .insert(name, value.parse().expect("header value"));
         }
-        let query: std::collections::HashMap<String, String> = query
+        self.send(request).await
+    }
+
+    /// Routes a request built by hand (any body, headers): path parameters and the query string
+    /// are filled in from its URI, as API Gateway does.
+    pub async fn send(
+        &self,
+        request: lambda_http::Request,
+    ) -> lambda_http::Response<lambda_http::Body> {
+        use lambda_http::RequestExt;
+        let method = request.method().as_str().to_owned();
+        let path = request.uri().path().to_owned();
+        let (route, params) = self
+            .routes
+            .iter()
+            .filter_map(|route| route.matches(&method, &path).map(|p| (route, p)))
+            .max_by_key(|(route, _)| route.specificity())
+            .unwrap_or_else(|| panic!("no route for {method} {path}"));
+        let params: std::collections::HashMap<String, String> = params.into_iter().collect();
+        let query: std::collections::HashMap<String, String> = request
+            .uri()
+            .query()
+            .unwrap_or("")
             .split('&')
             .filter_map(|pair| pair.split_once('='))
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect();
-        let request = request.with_query_string_parameters(query);
+        let request = request
+            .with_path_parameters(params)
+            .with_query_string_parameters(query);
         let handler = route.handler.clone();
         crate::runtime::dispatch(&self.app, request, move |invocation, request| {
             handler(invocation, request)
