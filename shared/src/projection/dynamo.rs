@@ -80,15 +80,6 @@ fn stored_view(item: &HashMap<String, AttributeValue>) -> Result<StoredView, Pro
     })
 }
 
-fn is_conditional_failure(reasons: &[aws_sdk_dynamodb::types::CancellationReason]) -> bool {
-    reasons.iter().any(|r| {
-        matches!(
-            r.code(),
-            Some("ConditionalCheckFailed") | Some("TransactionConflict")
-        )
-    })
-}
-
 #[async_trait]
 impl ProjectionStore for DynamoProjectionStore {
     async fn get(&self, key: &ItemKey) -> Result<StoredView, ProjectionStoreError> {
@@ -221,7 +212,10 @@ impl ProjectionStore for DynamoProjectionStore {
             Ok(_) => Ok(()),
             Err(SdkError::ServiceError(e)) => match e.into_err() {
                 TransactWriteItemsError::TransactionCanceledException(cancelled)
-                    if is_conditional_failure(cancelled.cancellation_reasons()) =>
+                    if cancelled
+                        .cancellation_reasons()
+                        .iter()
+                        .any(crate::store::item::lost_race) =>
                 {
                     Err(ProjectionStoreError::Conflict(write.key))
                 }

@@ -96,12 +96,7 @@ impl EventStore for DynamoEventStore {
                         .cancellation_reasons()
                         .iter()
                         .zip(events)
-                        .filter(|(reason, _)| {
-                            matches!(
-                                reason.code(),
-                                Some("ConditionalCheckFailed") | Some("TransactionConflict")
-                            )
-                        })
+                        .filter(|(reason, _)| super::item::lost_race(reason))
                         .map(|(_, event)| event.stream())
                         .collect();
                     if streams.is_empty() {

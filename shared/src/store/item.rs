@@ -88,3 +88,12 @@ pub fn key_element(
         .key_type(key_type)
         .build()
 }
+
+/// Whether a transaction item was cancelled because another writer got there first: its
+/// condition failed, or a concurrent transaction held the item.
+pub fn lost_race(reason: &aws_sdk_dynamodb::types::CancellationReason) -> bool {
+    matches!(
+        reason.code(),
+        Some("ConditionalCheckFailed") | Some("TransactionConflict")
+    )
+}
