@@ -70,3 +70,35 @@ async fn every_line_of_a_request_carries_its_trace_and_request_ids() {
         .any(|l| l["fields"]["message"] == "handler ran"));
     assert!(lines.iter().any(|l| l["fields"]["status"] == 404));
 }
+
+#[tokio::test]
+async fn a_jwt_subject_wins_over_the_user_header() {
+    use lambda_http::aws_lambda_events::apigw::{
+        ApiGatewayRequestAuthorizer, ApiGatewayRequestAuthorizerJwtDescription,
+        ApiGatewayV2httpRequestContext,
+    };
+    let store = Arc::new(InMemoryEventStore::new());
+    let app = App::new(store.clone(), Subscribers::new(), WriteMode::Direct);
+    let mut jwt = ApiGatewayRequestAuthorizerJwtDescription::default();
+    jwt.claims.insert("sub".into(), "verified-user".into());
+    let mut authorizer = ApiGatewayRequestAuthorizer::default();
+    authorizer.jwt = Some(jwt);
+    let mut context = ApiGatewayV2httpRequestContext::default();
+    context.authorizer = Some(authorizer);
+    let mut request = request("POST", "/api/things", Some("{}"), &[])
+        .with_request_context(lambda_http::request::RequestContext::ApiGatewayV2(context));
+    request
+        .headers_mut()
+        .insert("x-user-id", "forged".parse().unwrap());
+    let response = dispatch(&app, request, |invocation, _| async move {
+        shared::http::json_response(
+            lambda_http::http::StatusCode::OK,
+            &serde_json::json!({ "user": invocation.trace.user_id }),
+        )
+    })
+    .await;
+    assert_eq!(
+        shared::testing::body_json(&response)["user"],
+        "verified-user"
+    );
+}

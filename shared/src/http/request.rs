@@ -263,13 +263,23 @@ pub fn trace_hints_of(request: &Request) -> TraceHints<'_> {
         .lambda_context_ref()
         .and_then(|context| context.xray_trace_id.as_deref())
         .or_else(|| header("x-amzn-trace-id"));
+    // A user verified by an API Gateway JWT authorizer wins over a header anyone can send.
+    let verified_user = match request.request_context_ref() {
+        Some(lambda_http::request::RequestContext::ApiGatewayV2(context)) => context
+            .authorizer
+            .as_ref()
+            .and_then(|authorizer| authorizer.jwt.as_ref())
+            .and_then(|jwt| jwt.claims.get("sub"))
+            .map(String::as_str),
+        _ => None,
+    };
     TraceHints {
         trace_id: header("x-trace-id"),
         span_id: header("x-span-id"),
         traceparent: header("traceparent"),
         xray,
         source: header("x-source"),
-        user_id: header("x-user-id"),
+        user_id: verified_user.or_else(|| header("x-user-id")),
     }
 }
 
