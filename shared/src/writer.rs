@@ -158,8 +158,20 @@ impl EventWriter {
         let units = std::mem::take(&mut *self.buffer.lock().unwrap_or_else(|e| e.into_inner()));
         let mut written = 0;
         for transaction in pack(units) {
-            self.store.append(&transaction).await?;
-            written += transaction.len();
+            match self.store.append(&transaction).await {
+                Ok(()) => written += transaction.len(),
+                // Version 1 taken: the buffered create met an existing stream.
+                Err(StoreError::Conflict { streams })
+                    if streams.iter().all(|stream| {
+                        transaction
+                            .iter()
+                            .any(|e| e.version == 1 && e.stream() == *stream)
+                    }) =>
+                {
+                    return Err(StoreError::AlreadyExists { streams })
+                }
+                Err(error) => return Err(error),
+            }
         }
         Ok(written)
     }

@@ -229,9 +229,10 @@ async fn a_failed_flush_is_an_error_and_writes_nothing_of_its_transaction(
         .await
         .unwrap();
     let error = writer.flush().await.unwrap_err();
+    // Its version 1 was taken: the stream it meant to start exists now.
     assert_eq!(
         error,
-        StoreError::Conflict {
+        StoreError::AlreadyExists {
             streams: vec![order("o2")]
         }
     );

@@ -98,11 +98,13 @@ async fn create_without_id_generates_one() {
 
 #[tokio::test]
 async fn create_of_a_taken_id_is_409() {
-    let api = Api::new(WriteMode::Direct);
-    api.create(ada()).await;
-    let body = assert_problem(&api.create(ada()).await, 409);
-    assert!(body["detail"].as_str().unwrap().contains("already exists"));
-    assert_eq!(api.written(), 1);
+    for mode in [WriteMode::Direct, WriteMode::Batch] {
+        let api = Api::new(mode);
+        api.create(ada()).await;
+        let body = assert_problem(&api.create(ada()).await, 409);
+        assert_eq!(body["detail"], "contact#c1 already exists", "{mode:?}");
+        assert_eq!(api.written(), 1);
+    }
 }
 
 #[tokio::test]

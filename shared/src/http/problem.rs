@@ -125,6 +125,9 @@ impl From<StoreError> for Problem {
                 StatusCode::CONFLICT,
                 format!("{error}; nothing was written, reload and retry"),
             ),
+            StoreError::AlreadyExists { .. } => {
+                Problem::new(StatusCode::CONFLICT, error.to_string())
+            }
             StoreError::TooManyItems { .. } => {
                 Problem::new(StatusCode::UNPROCESSABLE_ENTITY, error.to_string())
             }

@@ -23,6 +23,9 @@ pub enum StoreError {
     /// Another writer took one of these versions first (optimistic concurrency).
     #[error("concurrent write: a version was already taken in {}", streams_list(.streams))]
     Conflict { streams: Vec<StreamId> },
+    /// A conflict on the first version: the stream was already there.
+    #[error("{} already exists", streams_list(.streams))]
+    AlreadyExists { streams: Vec<StreamId> },
     #[error("a transaction holds {count} events; DynamoDB allows {max}")]
     TooManyItems { count: usize, max: usize },
     #[error("event {stream} v{version} is {size} bytes; DynamoDB allows {max} per item")]
