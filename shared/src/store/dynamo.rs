@@ -38,10 +38,8 @@ fn backend<E: std::error::Error + 'static>(err: E) -> StoreError {
 #[async_trait]
 impl EventStore for DynamoEventStore {
     async fn load(&self, stream: &StreamId) -> Result<Vec<EventEnvelope>, StoreError> {
-        let mut events = Vec::new();
-        let mut start_key = None;
         // A stream past one 1 MB page comes back in several; follow them all.
-        loop {
+        all_pages(|start| async move {
             let page = self
                 .client
                 .query()
@@ -50,19 +48,13 @@ impl EventStore for DynamoEventStore {
                 .expression_attribute_names("#pk", PARTITION_KEY)
                 .expression_attribute_values(":pk", stream_key(stream))
                 .consistent_read(true)
-                .set_exclusive_start_key(start_key)
+                .set_exclusive_start_key(start)
                 .send()
                 .await
                 .map_err(backend)?;
-            for item in page.items.unwrap_or_default() {
-                events.push(from_item(item)?);
-            }
-            match page.last_evaluated_key {
-                Some(key) if !key.is_empty() => start_key = Some(key),
-                _ => break,
-            }
-        }
-        Ok(events)
+            Ok((page.items.unwrap_or_default(), page.last_evaluated_key))
+        })
+        .await
     }
 
     async fn append(&self, events: &[EventEnvelope]) -> Result<(), StoreError> {
@@ -116,28 +108,44 @@ impl DynamoEventStore {
     /// Every event in the table, by stream and version. A Scan: for rebuilding projections
     /// and other administration, never for serving a request.
     pub async fn scan_all(&self) -> Result<Vec<EventEnvelope>, StoreError> {
-        let mut events = Vec::new();
-        let mut start_key = None;
-        loop {
+        let mut events = all_pages(|start| async move {
             let page = self
                 .client
                 .scan()
                 .table_name(&self.table)
                 .consistent_read(true)
-                .set_exclusive_start_key(start_key)
+                .set_exclusive_start_key(start)
                 .send()
                 .await
                 .map_err(backend)?;
-            for item in page.items.unwrap_or_default() {
-                events.push(from_item(item)?);
-            }
-            match page.last_evaluated_key {
-                Some(key) if !key.is_empty() => start_key = Some(key),
-                _ => break,
-            }
-        }
+            Ok((page.items.unwrap_or_default(), page.last_evaluated_key))
+        })
+        .await?;
         events.sort_by_key(|e| (e.stream(), e.version));
         Ok(events)
+    }
+}
+
+type Key = std::collections::HashMap<String, AttributeValue>;
+
+/// Reads every page of a Query or Scan: `read(start)` returns a page's items and the key to go
+/// on from, until there is none.
+async fn all_pages<F, Fut>(mut read: F) -> Result<Vec<EventEnvelope>, StoreError>
+where
+    F: FnMut(Option<Key>) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<Key>, Option<Key>), StoreError>>,
+{
+    let mut events = Vec::new();
+    let mut start = None;
+    loop {
+        let (items, next) = read(start).await?;
+        for item in items {
+            events.push(from_item(item)?);
+        }
+        match next {
+            Some(key) if !key.is_empty() => start = Some(key),
+            _ => return Ok(events),
+        }
     }
 }
 
