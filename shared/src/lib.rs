@@ -5,9 +5,10 @@
 
 pub mod aggregate;
 pub mod envelope;
+pub mod error;
 pub mod http;
 pub mod projection;
-pub mod routes;
+pub mod registry;
 pub mod runtime;
 pub mod store;
 pub mod subscribers;
@@ -19,6 +20,7 @@ pub mod testing;
 
 pub use aggregate::{Aggregate, CommandOutcome, Expected, Loaded};
 pub use envelope::{DomainEvent, EventEnvelope, NewEvent, PendingAppend, StreamId};
+pub use error::{DomainError, ErrorKind};
 pub use store::{EventStore, StoreError};
 pub use subscribers::{Reaction, Subscriber, Subscribers};
 pub use trace::TraceContext;

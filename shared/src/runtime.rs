@@ -11,6 +11,7 @@ use tracing::Instrument;
 use crate::aggregate::Invocation;
 use crate::http::{trace_hints_of, Problem};
 use crate::projection::{DynamoProjectionStore, InMemoryProjectionStore, ProjectionStore};
+use crate::registry::Registry;
 use crate::store::{DynamoEventStore, EventStore};
 use crate::subscribers::Subscribers;
 use crate::trace::TraceContext;
@@ -131,7 +132,21 @@ where
     .await
 }
 
-/// The whole `main` of an HTTP slice.
+/// The whole `main` of an HTTP slice: its registry entry, found by the binary's name.
+pub async fn serve(registry: Registry, function: &str) -> Result<(), lambda_http::Error> {
+    let slice = registry
+        .slices
+        .into_iter()
+        .find(|slice| slice.function == function)
+        .ok_or_else(|| format!("{function} is in no registry"))?;
+    let handler = slice.handler;
+    serve_http(slice.subscribers, move |invocation, request| {
+        handler(invocation, request)
+    })
+    .await
+}
+
+/// Serves one handler with these subscribers.
 pub async fn serve_http<H, F>(
     subscribers: Subscribers,
     handler: H,

@@ -1,26 +1,20 @@
 //! Synchronous subscribers: run before an append is written, able to veto it or to add events
 //! to other streams that then land in the same transaction.
+//!
+//! Slices write them as a [`Policy`]: a typed trigger, the streams it reads, and a pure rule.
+//! Decoding, loading at a version and encoding are done once, here.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use serde::de::DeserializeOwned;
 
-use crate::envelope::{EventEnvelope, PendingAppend};
+use crate::aggregate::{fold, Aggregate};
+
+use crate::envelope::{EventEnvelope, NewEvent, PendingAppend, StreamId};
+use crate::error::ErrorKind;
 use crate::store::{EventStore, StoreError};
-
-/// How an HTTP client should read a refusal; mapped to a status code in `http::problem` only.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// Malformed or invalid input (400).
-    Invalid,
-    /// The thing addressed does not exist (404).
-    NotFound,
-    /// The current state forbids it (409).
-    Conflict,
-    /// Well-formed, but refers to something unusable (422).
-    Unprocessable,
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reaction {
@@ -82,6 +76,11 @@ impl Subscribers {
     }
 
     /// Both sets, for a process that serves several slices (tests, a local router).
+    /// Runs `policy` before each append of its trigger's event type.
+    pub fn policy<P: Policy>(self, policy: P) -> Self {
+        self.on(P::TRIGGER, Typed(policy))
+    }
+
     pub fn merge(mut self, other: Subscribers) -> Self {
         for (event_type, subscribers) in other.by_type {
             self.by_type
@@ -97,5 +96,106 @@ impl Subscribers {
             .get(event_type)
             .map(Vec::as_slice)
             .unwrap_or_default()
+    }
+}
+
+/// A refusal by a policy: the whole append is cancelled, and the caller told why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub kind: ErrorKind,
+    pub reason: String,
+}
+
+impl Refusal {
+    pub fn new(kind: ErrorKind, reason: impl Into<String>) -> Self {
+        Self {
+            kind,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// A rule between streams, typed as `View` is for projections: when an event of type
+/// [`Policy::TRIGGER`] is appended, read the target streams it names and decide what to record
+/// on each, in the same transaction, at the version read (so a concurrent change to a target is
+/// a conflict and nothing is written).
+pub trait Policy: Send + Sync + 'static {
+    /// Names it in the trace of the events it adds.
+    const NAME: &'static str;
+    /// The stored event type it listens to, and that event's payload.
+    const TRIGGER: &'static str;
+    type Trigger: DeserializeOwned + Send;
+    /// The streams it records on.
+    type Target: Aggregate;
+
+    /// The ids of the target streams to read; empty when there is nothing to do, a refusal
+    /// when the trigger alone decides it.
+    fn targets(&self, trigger: &Self::Trigger) -> Result<Vec<String>, Refusal>;
+
+    /// The rule: what to record on one target, as it stands (empty: nothing).
+    fn decide(
+        &self,
+        trigger: &Self::Trigger,
+        target: &Self::Target,
+        target_id: &str,
+    ) -> Result<Vec<<Self::Target as Aggregate>::Event>, Refusal>;
+}
+
+/// Runs a [`Policy`] as a [`Subscriber`].
+struct Typed<P>(P);
+
+#[async_trait]
+impl<P: Policy> Subscriber for Typed<P> {
+    fn name(&self) -> &'static str {
+        P::NAME
+    }
+
+    async fn react(
+        &self,
+        event: &EventEnvelope,
+        store: &dyn EventStore,
+    ) -> Result<Reaction, SubscriberError> {
+        let trigger: P::Trigger = serde_json::from_value(event.payload.clone())
+            .map_err(|e| SubscriberError::Failed(format!("unreadable {}: {e}", P::TRIGGER)))?;
+        let targets = match self.0.targets(&trigger) {
+            Ok(targets) => targets,
+            Err(refusal) => return Ok(refusal.into()),
+        };
+        let mut appends = Vec::new();
+        for target_id in targets {
+            let stream = StreamId::new(<P::Target as Aggregate>::TYPE, &target_id);
+            let target = fold::<P::Target>(&store.load(&stream).await?)?;
+            let decided = match self.0.decide(&trigger, &target.state, &target_id) {
+                Ok(decided) => decided,
+                Err(refusal) => return Ok(refusal.into()),
+            };
+            if decided.is_empty() {
+                continue;
+            }
+            let events = decided
+                .iter()
+                .map(NewEvent::from_domain)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| SubscriberError::Failed(e.to_string()))?;
+            appends.push(PendingAppend {
+                stream,
+                expected_version: target.version,
+                events,
+            });
+        }
+        Ok(if appends.is_empty() {
+            Reaction::Proceed
+        } else {
+            Reaction::Append(appends)
+        })
+    }
+}
+
+impl From<Refusal> for Reaction {
+    fn from(refusal: Refusal) -> Self {
+        Reaction::Cancel {
+            kind: refusal.kind,
+            reason: refusal.reason,
+        }
     }
 }

@@ -90,18 +90,6 @@ pub async fn fresh_dynamo_store() -> (DynamoEventStore, RequestCounter) {
     (DynamoEventStore::new(client, table), counter)
 }
 
-/// An app on the in-memory store, and the store to assert on.
-pub fn memory_app(
-    subscribers: crate::Subscribers,
-    mode: crate::WriteMode,
-) -> (crate::runtime::App, Arc<crate::store::InMemoryEventStore>) {
-    let store = Arc::new(crate::store::InMemoryEventStore::new());
-    (
-        crate::runtime::App::new(store.clone(), subscribers, mode),
-        store,
-    )
-}
-
 /// An API Gateway request as a slice sees it: method, path, JSON body, path parameters.
 pub fn request(
     method: &str,
@@ -162,15 +150,80 @@ pub fn assert_problem(
     body
 }
 
-/// Routes requests to slices as API Gateway would, through the Lambdas' own dispatch.
-pub struct Router {
+/// The one handler-test harness: the slices of some registries behind a router that routes as
+/// API Gateway does, through the Lambdas' own dispatch, on an event store of the test's choice
+/// (in memory by default) and an in-memory projection store.
+pub struct TestApi<S: crate::EventStore + ?Sized = crate::store::InMemoryEventStore> {
     pub app: crate::runtime::App,
-    routes: Vec<crate::routes::Route>,
+    pub store: Arc<S>,
+    pub views: Arc<crate::projection::InMemoryProjectionStore>,
+    routes: Vec<crate::registry::Route>,
 }
 
-impl Router {
-    pub fn new(app: crate::runtime::App, routes: Vec<crate::routes::Route>) -> Self {
-        Self { app, routes }
+impl TestApi {
+    /// Every slice of these registries, with all their subscribers, in memory.
+    pub fn in_memory(registries: impl IntoIterator<Item = crate::registry::Registry>) -> Self {
+        Self::with_mode(registries, crate::WriteMode::Direct)
+    }
+
+    pub fn with_mode(
+        registries: impl IntoIterator<Item = crate::registry::Registry>,
+        mode: crate::WriteMode,
+    ) -> Self {
+        Self::on(
+            registries,
+            Arc::new(crate::store::InMemoryEventStore::new()),
+            mode,
+        )
+    }
+}
+
+impl TestApi<dyn crate::EventStore> {
+    /// On a store known only as the port (a wrapper that injects races, say).
+    pub fn on_dyn(
+        registries: impl IntoIterator<Item = crate::registry::Registry>,
+        store: Arc<dyn crate::EventStore>,
+        mode: crate::WriteMode,
+    ) -> Self {
+        Self::build(registries, store.clone(), store, mode)
+    }
+}
+
+impl<S: crate::EventStore + 'static> TestApi<S> {
+    pub fn on(
+        registries: impl IntoIterator<Item = crate::registry::Registry>,
+        store: Arc<S>,
+        mode: crate::WriteMode,
+    ) -> Self {
+        Self::build(registries, store.clone(), store, mode)
+    }
+}
+
+impl<S: crate::EventStore + ?Sized> TestApi<S> {
+    fn build(
+        registries: impl IntoIterator<Item = crate::registry::Registry>,
+        store: Arc<S>,
+        port: Arc<dyn crate::EventStore>,
+        mode: crate::WriteMode,
+    ) -> Self {
+        let registry = crate::registry::Registry::merge(registries);
+        let views = Arc::new(crate::projection::InMemoryProjectionStore::new());
+        let app =
+            crate::runtime::App::new(port, registry.subscribers(), mode).with_views(views.clone());
+        Self {
+            app,
+            store,
+            views,
+            routes: registry.routes(),
+        }
+    }
+
+    /// The stored events of one stream.
+    pub async fn events(&self, aggregate_type: &str, id: &str) -> Vec<crate::EventEnvelope> {
+        self.store
+            .load(&crate::StreamId::new(aggregate_type, id))
+            .await
+            .expect("the stream loads")
     }
 
     pub async fn call(
@@ -272,4 +325,66 @@ macro_rules! on_both_event_stores {
             )*
         }
     };
+}
+
+/// A `decide` specification: given these events, when this command is decided, then these
+/// events (or this refusal).
+///
+/// ```
+/// # use shared::testing::given;
+/// # use shared::{Aggregate, DomainEvent};
+/// # #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+/// # #[serde(tag = "eventType", content = "payload")]
+/// # enum CounterEvent { Added(u32) }
+/// # impl DomainEvent for CounterEvent {}
+/// # #[derive(Clone, Default)] struct Counter(u32);
+/// # impl Aggregate for Counter {
+/// #     const TYPE: &'static str = "counter";
+/// #     type Event = CounterEvent;
+/// #     fn evolve(self, CounterEvent::Added(n): &CounterEvent) -> Self { Counter(self.0 + n) }
+/// # }
+/// fn add(state: &Counter, n: u32) -> Result<Vec<CounterEvent>, String> {
+///     if state.0 + n > 10 { return Err("full".into()) }
+///     Ok(vec![CounterEvent::Added(n)])
+/// }
+/// given::<Counter>([CounterEvent::Added(9)]).when(|s| add(s, 1)).then([CounterEvent::Added(1)]);
+/// given::<Counter>([CounterEvent::Added(9)]).when(|s| add(s, 2)).then_error("full".to_owned());
+/// ```
+pub fn given<A: crate::Aggregate>(events: impl IntoIterator<Item = A::Event>) -> Given<A> {
+    let events: Vec<A::Event> = events.into_iter().collect();
+    Given {
+        state: A::from_events(&events),
+    }
+}
+
+pub struct Given<A> {
+    pub state: A,
+}
+
+impl<A: crate::Aggregate> Given<A> {
+    pub fn when<E>(self, decide: impl FnOnce(&A) -> Result<Vec<A::Event>, E>) -> Then<A::Event, E> {
+        Then(decide(&self.state))
+    }
+}
+
+/// What `decide` answered; each `then` asserts it.
+pub struct Then<Event, E>(pub Result<Vec<Event>, E>);
+
+impl<Event: std::fmt::Debug + PartialEq, E: std::fmt::Debug + PartialEq> Then<Event, E> {
+    #[track_caller]
+    pub fn then(self, expected: impl IntoIterator<Item = Event>) {
+        let expected: Vec<Event> = expected.into_iter().collect();
+        assert_eq!(self.0, Ok(expected));
+    }
+
+    /// Nothing to record (an idempotent no-op).
+    #[track_caller]
+    pub fn then_nothing(self) {
+        assert_eq!(self.0, Ok(Vec::new()));
+    }
+
+    #[track_caller]
+    pub fn then_error(self, expected: E) {
+        assert_eq!(self.0, Err(expected));
+    }
 }

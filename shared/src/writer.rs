@@ -5,10 +5,11 @@ use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 
 use crate::envelope::{EventEnvelope, PendingAppend};
+use crate::error::ErrorKind;
 use crate::store::{
     check_append, EventStore, StoreError, MAX_TRANSACTION_BYTES, MAX_TRANSACTION_ITEMS,
 };
-use crate::subscribers::{ErrorKind, Reaction, SubscriberError, Subscribers};
+use crate::subscribers::{Reaction, SubscriberError, Subscribers};
 use crate::trace::TraceContext;
 
 /// Subscribers may add events whose subscribers add events; past this depth it is a loop.

@@ -6,9 +6,10 @@ use async_trait::async_trait;
 use serde_json::json;
 use shared::runtime::{dispatch, App};
 use shared::store::{EventStore, InMemoryEventStore, StoreError};
-use shared::subscribers::{ErrorKind, Reaction, SubscriberError};
+use shared::subscribers::{Reaction, SubscriberError};
 use shared::testing::{assert_problem, fresh_dynamo_store, request};
 use shared::trace::{TraceContext, TraceHints};
+use shared::ErrorKind;
 use shared::{
     AppendError, EventEnvelope, EventWriter, NewEvent, PendingAppend, StreamId, Subscriber,
     Subscribers, WriteMode,

@@ -20,6 +20,8 @@ const USAGE: &str = "usage:
                                          the AWS environment; locally: AWS_ENDPOINT_URL_DYNAMODB=<moto> as dev prints)
   cargo xtask package                    build every function for Lambda (arm64, release) as target/lambda/<fn>/bootstrap.zip
   cargo xtask sam ARGS...                the SAM CLI (installed into .venv on first use): sam build, sam deploy --guided
+  cargo xtask generate                   write the [[bin]] entries, the local router and the template's function
+                                         blocks from the registries (a test fails while they are stale)
   cargo xtask lint-template              cfn-lint template.yaml after SAM translation, OpenAPI document check
   cargo xtask setup                      install the local tooling into .venv";
 
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
             Project::locate().and_then(|p| p.setup().and_then(|()| p.lint_template()))
         }
         Some("rebuild-projections") => rebuild_projections(),
+        Some("generate") => generate(),
         Some("seed") => seed(&args[1..]),
         Some("sam") => Project::locate().and_then(|p| p.setup().and_then(|()| p.sam(&args[1..]))),
         Some("package") => Project::locate().and_then(|p| p.setup().and_then(|()| p.package())),
@@ -123,6 +126,18 @@ fn test() -> Result<(), String> {
             "end-to-end tests against the local stack",
         )?;
         drop(stack);
+    }
+    Ok(())
+}
+
+fn generate() -> Result<(), String> {
+    let project = Project::locate()?;
+    let changed = xtask::generate::write(project.root(), &stream_consumer::registries())?;
+    for path in &changed {
+        println!("wrote {}", path.display());
+    }
+    if changed.is_empty() {
+        println!("every generated file is current");
     }
     Ok(())
 }

@@ -158,6 +158,10 @@ impl Stack {
 }
 
 impl Project {
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     pub fn locate() -> Result<Self, String> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"))
             .parent()

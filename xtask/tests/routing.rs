@@ -1,5 +1,6 @@
-//! One list of routes, three places that must agree with it: the slices' own `routes()`, the
-//! local router in Cargo.toml (`cargo lambda watch`), and `template.yaml` (API Gateway).
+//! The registries are the one list of slices. What is generated from them (`[[bin]]` entries,
+//! the local router in Cargo.toml, the function blocks of template.yaml) must be current, and
+//! what is written by hand (the README's route table) must name the same routes.
 
 use std::collections::BTreeSet;
 
@@ -13,8 +14,8 @@ fn root() -> std::path::PathBuf {
 }
 
 fn declared() -> Routes {
-    [contact::routes(), client::routes(), case::routes()]
-        .concat()
+    shared::registry::Registry::merge(stream_consumer::registries())
+        .routes()
         .into_iter()
         .map(|r| {
             (
@@ -90,6 +91,37 @@ fn template() -> Routes {
 }
 
 #[test]
+fn the_generated_files_are_current() {
+    for file in xtask::generate::all(&root(), &stream_consumer::registries()).unwrap() {
+        let current = std::fs::read_to_string(&file.path).unwrap();
+        assert!(
+            file.apply(&current).unwrap() == current,
+            "{} is stale: run `cargo xtask generate`",
+            file.path.display()
+        );
+    }
+}
+
+#[test]
+fn every_slice_lives_in_the_folder_named_for_its_function() {
+    for registry in stream_consumer::registries() {
+        for slice in &registry.slices {
+            let folder = root()
+                .join("functions")
+                .join(registry.aggregate)
+                .join("src")
+                .join(xtask::generate::module(slice));
+            assert!(
+                folder.join("main.rs").is_file(),
+                "{} has no {}",
+                slice.function,
+                folder.join("main.rs").display()
+            );
+        }
+    }
+}
+
+#[test]
 fn the_local_router_serves_every_declared_route() {
     assert_eq!(local_router(), declared());
 }
@@ -102,7 +134,7 @@ fn the_template_deploys_every_declared_route() {
 #[test]
 fn no_route_shadows_another() {
     // Literal segments win over parameters (as in API Gateway and cargo lambda's router)...
-    let routes = [contact::routes(), client::routes(), case::routes()].concat();
+    let routes = shared::registry::Registry::merge(stream_consumer::registries()).routes();
     let best = |method: &str, path: &str| {
         routes
             .iter()
@@ -110,7 +142,7 @@ fn no_route_shadows_another() {
             .max_by_key(|r| r.specificity())
             .map(|r| r.function)
     };
-    assert_eq!(best("GET", "/api/cases/open"), Some("open-cases"));
+    assert_eq!(best("GET", "/api/cases/open"), Some("list-open-cases"));
     assert_eq!(best("GET", "/api/cases/c-1"), Some("get-case"));
     assert_eq!(best("GET", "/api/contacts"), Some("list-contacts"));
     // ...and no case may be called `open`, so that path can never mean a case.
@@ -122,4 +154,24 @@ fn no_route_shadows_another() {
     );
     let refused = case::create_case::parse(&request, time::OffsetDateTime::now_utc());
     assert!(refused.is_err(), "a case could be called 'open'");
+}
+
+#[test]
+fn the_openapi_document_names_exactly_the_declared_routes() {
+    let doc: serde_json::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(root().join("docs/openapi.yaml")).unwrap())
+            .unwrap();
+    let mut documented = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in ["get", "put", "post", "patch", "delete"] {
+            if item.get(method).is_some() {
+                documented.insert((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    let declared: BTreeSet<(String, String)> = declared()
+        .into_iter()
+        .map(|(method, path, _)| (method, path))
+        .collect();
+    assert_eq!(documented, declared);
 }

@@ -1,18 +1,12 @@
 //! Case state and `evolve` (the original's project-case).
 
-use lambda_http::http::{header, StatusCode};
-use lambda_http::{Body, Response};
 use serde::{Deserialize, Serialize};
-use shared::http::{etag, json_response, DomainError, Problem};
-use shared::subscribers::ErrorKind;
-use shared::{Aggregate, DomainEvent};
+use shared::{Aggregate, DomainError, DomainEvent, ErrorKind};
 use time::OffsetDateTime;
 
 use crate::add_interaction::InteractionAdded;
 use crate::close_case::CaseClosed;
 use crate::create_case::CaseCreated;
-
-pub const AGGREGATE_TYPE: &str = "case";
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -97,12 +91,14 @@ pub enum CaseEvent {
 impl DomainEvent for CaseEvent {}
 
 impl Aggregate for Case {
-    const TYPE: &'static str = AGGREGATE_TYPE;
+    const TYPE: &'static str = contracts::streams::CASE;
     type Event = CaseEvent;
 
+    /// Every event is named: a new event does not compile until it is decided here. Events
+    /// that never follow the state they meet (an interaction on a closed case) leave it as it is.
     fn evolve(self, event: &CaseEvent) -> Self {
-        match (self, event) {
-            (_, CaseEvent::CaseCreated(created)) => Case::Open(CaseDetails {
+        match event {
+            CaseEvent::CaseCreated(created) => Case::Open(CaseDetails {
                 case_id: created.case_id.clone(),
                 client_id: created.client_id.clone(),
                 description: created.description.clone(),
@@ -111,22 +107,27 @@ impl Aggregate for Case {
                 resolution: None,
                 interactions: Vec::new(),
             }),
-            (Case::Open(mut details), CaseEvent::InteractionAdded(added)) => {
-                details.interactions.push(Interaction {
-                    interaction_id: added.interaction_id.clone(),
-                    description: added.description.clone(),
-                    interaction_date: added.interaction_date,
-                    kind: added.kind,
-                    contact_id: added.contact_id.clone(),
-                });
-                Case::Open(details)
-            }
-            (Case::Open(details), CaseEvent::CaseClosed(closed)) => Case::Closed(CaseDetails {
-                closed_at: Some(closed.closed_at),
-                resolution: closed.resolution.clone(),
-                ..details
-            }),
-            (state, _) => state,
+            CaseEvent::InteractionAdded(added) => match self {
+                Case::Open(mut details) => {
+                    details.interactions.push(Interaction {
+                        interaction_id: added.interaction_id.clone(),
+                        description: added.description.clone(),
+                        interaction_date: added.interaction_date,
+                        kind: added.kind,
+                        contact_id: added.contact_id.clone(),
+                    });
+                    Case::Open(details)
+                }
+                other => other,
+            },
+            CaseEvent::CaseClosed(closed) => match self {
+                Case::Open(details) => Case::Closed(CaseDetails {
+                    closed_at: Some(closed.closed_at),
+                    resolution: closed.resolution.clone(),
+                    ..details
+                }),
+                other => other,
+            },
         }
     }
 }
@@ -177,36 +178,4 @@ pub fn not_before_opening(
         });
     }
     Ok(())
-}
-
-#[derive(Serialize)]
-struct CaseRepresentation<'a> {
-    #[serde(flatten)]
-    details: &'a CaseDetails,
-    status: &'static str,
-    version: u64,
-}
-
-pub fn case_response(
-    status: StatusCode,
-    case: &Case,
-    id: &str,
-    version: u64,
-) -> Result<Response<Body>, Problem> {
-    let details = case.existing(id)?;
-    let case_status = if matches!(case, Case::Closed(_)) {
-        "closed"
-    } else {
-        "open"
-    };
-    let mut response = json_response(
-        status,
-        &CaseRepresentation {
-            details,
-            status: case_status,
-            version,
-        },
-    )?;
-    response.headers_mut().insert(header::ETAG, etag(version));
-    Ok(response)
 }

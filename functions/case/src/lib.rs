@@ -6,37 +6,27 @@ pub mod case;
 pub mod close_case;
 pub mod create_case;
 pub mod get_case;
-pub mod open_cases;
+pub mod list_open_cases;
+pub mod representation;
+
+#[cfg(any(test, feature = "testing"))]
+pub mod fixtures;
 
 pub use case::{Case, CaseDetails, CaseError, CaseEvent, Interaction, InteractionType};
 
-use shared::routes::Route;
+use shared::registry::Registry;
 
-/// Every case slice: method, path, Lambda binary, handler.
-pub fn routes() -> Vec<Route> {
-    vec![
-        Route::new("POST", "/api/cases", "create-case", create_case::handle),
-        Route::new("GET", "/api/cases/{id}", "get-case", get_case::handle),
-        Route::new(
-            "POST",
-            "/api/cases/{id}/interactions",
-            "add-interaction",
-            add_interaction::handle,
-        ),
-        Route::new(
-            "POST",
-            "/api/cases/{id}/close",
-            "close-case",
-            close_case::handle,
-        ),
-        Route::new("GET", "/api/cases/open", "open-cases", open_cases::handle),
-    ]
-}
-
-/// The read models folded from case streams.
-pub fn projections() -> Vec<std::sync::Arc<dyn shared::projection::Projection>> {
-    use shared::projection::ViewProjection;
-    vec![std::sync::Arc::new(
-        ViewProjection::<open_cases::CaseSummary>::default(),
-    )]
+/// Every case slice. Each Lambda `main`, the test router, the stream consumer, the local
+/// router, the template and the `[[bin]]` entries are derived from this list.
+pub fn registry() -> Registry {
+    Registry::new(
+        contracts::streams::CASE,
+        vec![
+            create_case::slice(),
+            get_case::slice(),
+            add_interaction::slice(),
+            close_case::slice(),
+            list_open_cases::slice(),
+        ],
+    )
 }

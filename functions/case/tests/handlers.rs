@@ -1,21 +1,13 @@
 //! Case routes through the test router, on the in-memory store.
 
-use std::sync::Arc;
-
 use serde_json::{json, Value};
-use shared::runtime::App;
-use shared::store::InMemoryEventStore;
-use shared::testing::{assert_problem, body_json, Router};
-use shared::WriteMode;
+use shared::testing::{assert_problem, body_json, TestApi};
 
-fn api() -> Router {
-    let store = Arc::new(InMemoryEventStore::new());
-    let subscribers = contact::delete_contact::subscribers().merge(client::subscribers());
-    let routes = [contact::routes(), client::routes(), case::routes()].concat();
-    Router::new(App::new(store, subscribers, WriteMode::Direct), routes)
+fn api() -> TestApi {
+    TestApi::in_memory([contact::registry(), client::registry(), case::registry()])
 }
 
-async fn given_client_and_contact(api: &Router) {
+async fn given_client_and_contact(api: &TestApi) {
     assert_eq!(
         api.call(
             "POST",
@@ -35,7 +27,7 @@ async fn given_client_and_contact(api: &Router) {
     );
 }
 
-async fn open_case(api: &Router) -> Value {
+async fn open_case(api: &TestApi) -> Value {
     let created = api
         .call("POST", "/api/cases", Some(json!({ "caseId": "s1", "clientId": "k1", "description": "Printer on fire", "openedAt": "2026-01-01T09:00:00+01:00" })))
         .await;

@@ -2,13 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use contact::links::{ClientContactLink, ClientContactUnlink, CLIENT_AGGREGATE_TYPE};
-use lambda_http::http::{header, StatusCode};
-use lambda_http::{Body, Response};
+use contracts::links::{ClientContactLink, ClientContactUnlink};
 use serde::{Deserialize, Serialize};
-use shared::http::{etag, json_response, DomainError, Problem};
-use shared::subscribers::ErrorKind;
-use shared::{Aggregate, DomainEvent};
+use shared::{Aggregate, DomainError, DomainEvent, ErrorKind};
 
 use crate::create_client::ClientCreated;
 use crate::edit_client::ClientEdited;
@@ -51,34 +47,37 @@ pub enum ClientEvent {
 impl DomainEvent for ClientEvent {}
 
 impl Aggregate for Client {
-    const TYPE: &'static str = CLIENT_AGGREGATE_TYPE;
+    const TYPE: &'static str = contracts::streams::CLIENT;
     type Event = ClientEvent;
 
+    /// Every event is named: a new event does not compile until it is decided here.
     fn evolve(self, event: &ClientEvent) -> Self {
-        match (self, event) {
-            (_, ClientEvent::ClientCreated(created)) => Client::Active(ClientDetails {
+        if let ClientEvent::ClientCreated(created) = event {
+            return Client::Active(ClientDetails {
                 client_id: created.client_id.clone(),
                 name: created.name.clone(),
                 industry: created.industry.clone(),
                 contacts: BTreeSet::new(),
-            }),
-            (Client::Active(details), ClientEvent::ClientEdited(edited)) => {
-                Client::Active(ClientDetails {
-                    name: edited.name.clone(),
-                    industry: edited.industry.clone(),
-                    ..details
-                })
-            }
-            (Client::Active(mut details), ClientEvent::ContactLinked(link)) => {
-                details.contacts.insert(link.contact_id.clone());
-                Client::Active(details)
-            }
-            (Client::Active(mut details), ClientEvent::ContactUnlinked(unlink)) => {
-                details.contacts.remove(&unlink.contact_id);
-                Client::Active(details)
-            }
-            (state, _) => state,
+            });
         }
+        // Clients are never deleted: every later event changes an active client.
+        let Client::Active(mut details) = self else {
+            return self;
+        };
+        match event {
+            ClientEvent::ClientCreated(_) => {}
+            ClientEvent::ClientEdited(edited) => {
+                details.name = edited.name.clone();
+                details.industry = edited.industry.clone();
+            }
+            ClientEvent::ContactLinked(link) => {
+                details.contacts.insert(link.contact_id.clone());
+            }
+            ClientEvent::ContactUnlinked(unlink) => {
+                details.contacts.remove(&unlink.contact_id);
+            }
+        }
+        Client::Active(details)
     }
 }
 
@@ -111,52 +110,21 @@ impl DomainError for ClientError {
     }
 }
 
-#[derive(Serialize)]
-struct ClientRepresentation<'a> {
-    #[serde(flatten)]
-    details: &'a ClientDetails,
-    version: u64,
-}
-
-pub fn client_response(
-    status: StatusCode,
-    details: &ClientDetails,
-    version: u64,
-) -> Result<Response<Body>, Problem> {
-    let mut response = json_response(status, &ClientRepresentation { details, version })?;
-    response.headers_mut().insert(header::ETAG, etag(version));
-    Ok(response)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use contact::links::UnlinkCause;
+    use crate::fixtures::{created, edited, linked, unlinked};
+    use contracts::links::{ClientLinkEvent, UnlinkCause};
 
     #[test]
     fn evolve_follows_the_life_of_a_client() {
-        let link = |contact: &str| ClientContactLink {
-            client_id: "k1".into(),
-            contact_id: contact.into(),
-        };
-        let state = Client::default()
-            .evolve(&ClientEvent::ClientCreated(ClientCreated {
-                client_id: "k1".into(),
-                name: "Acme".into(),
-                industry: Some("Retail".into()),
-            }))
-            .evolve(&ClientEvent::ClientEdited(ClientEdited {
-                client_id: "k1".into(),
-                name: "Acme Ltd".into(),
-                industry: None,
-            }))
-            .evolve(&ClientEvent::ContactLinked(link("c1")))
-            .evolve(&ClientEvent::ContactLinked(link("c2")))
-            .evolve(&ClientEvent::ContactUnlinked(ClientContactUnlink {
-                client_id: "k1".into(),
-                contact_id: "c1".into(),
-                cause: UnlinkCause::ContactDeleted,
-            }));
+        let state = Client::from_events(&[
+            created(),
+            edited("Acme Ltd", None),
+            linked("c1"),
+            linked("c2"),
+            unlinked("c1", UnlinkCause::ContactDeleted),
+        ]);
         assert_eq!(
             state,
             Client::Active(ClientDetails {
@@ -166,5 +134,17 @@ mod tests {
                 contacts: ["c2".to_owned()].into(),
             })
         );
+    }
+
+    /// The contract's link events are stored exactly as this aggregate's own.
+    #[test]
+    fn the_contracts_link_events_are_stored_as_the_clients() {
+        let client_events = [linked("c1"), unlinked("c1", UnlinkCause::ContactDeleted)];
+        for event in client_events {
+            let (event_type, payload) = event.encode().unwrap();
+            let contract = ClientLinkEvent::decode(&event_type, &payload).unwrap();
+            assert_ne!(contract, ClientLinkEvent::Other);
+            assert_eq!(contract.encode().unwrap(), (event_type, payload));
+        }
     }
 }

@@ -7,59 +7,28 @@ pub mod edit_client;
 pub mod get_client;
 pub mod link_contact;
 pub mod list_clients;
+pub mod representation;
 pub mod unlink_contact;
+
+#[cfg(any(test, feature = "testing"))]
+pub mod fixtures;
 
 pub use client::{Client, ClientDetails, ClientError, ClientEvent};
 
-use shared::routes::Route;
+use shared::registry::Registry;
 
-/// Every client slice: method, path, Lambda binary, handler.
-pub fn routes() -> Vec<Route> {
-    vec![
-        Route::new(
-            "POST",
-            "/api/clients",
-            "create-client",
-            create_client::handle,
-        ),
-        Route::new("GET", "/api/clients/{id}", "get-client", get_client::handle),
-        Route::new(
-            "PUT",
-            "/api/clients/{id}",
-            "edit-client",
-            edit_client::handle,
-        ),
-        Route::new(
-            "PATCH",
-            "/api/clients/{id}",
-            "edit-client",
-            edit_client::handle,
-        ),
-        Route::new(
-            "POST",
-            "/api/clients/{id}/contacts",
-            "link-contact",
-            link_contact::handle,
-        ),
-        Route::new(
-            "DELETE",
-            "/api/clients/{id}/contacts/{contactId}",
-            "unlink-contact",
-            unlink_contact::handle,
-        ),
-        Route::new("GET", "/api/clients", "list-clients", list_clients::handle),
-    ]
-}
-
-/// The read models folded from client streams.
-pub fn projections() -> Vec<std::sync::Arc<dyn shared::projection::Projection>> {
-    use shared::projection::ViewProjection;
-    vec![std::sync::Arc::new(ViewProjection::<
-        list_clients::ClientSummary,
-    >::default())]
-}
-
-/// Every subscriber the client slices register.
-pub fn subscribers() -> shared::Subscribers {
-    link_contact::subscribers().merge(unlink_contact::subscribers())
+/// Every client slice. Each Lambda `main`, the test router, the stream consumer, the local
+/// router, the template and the `[[bin]]` entries are derived from this list.
+pub fn registry() -> Registry {
+    Registry::new(
+        contracts::streams::CLIENT,
+        vec![
+            create_client::slice(),
+            get_client::slice(),
+            edit_client::slice(),
+            link_contact::slice(),
+            unlink_contact::slice(),
+            list_clients::slice(),
+        ],
+    )
 }

@@ -77,7 +77,7 @@ async fn linked_to_two_clients(api: &Api) {
 async fn cascade_delete_is_one_transaction_with_real_versions() {
     for mode in [WriteMode::Direct, WriteMode::Batch] {
         let (store, counter) = fresh_dynamo_store().await;
-        let api = Api::new(Arc::new(store), mode);
+        let api = common::api(Arc::new(store), mode);
         linked_to_two_clients(&api).await;
         counter.reset();
         assert_eq!(
@@ -110,13 +110,13 @@ async fn cascade_delete_is_one_transaction_with_real_versions() {
 async fn a_conflict_on_one_client_rolls_back_the_whole_cascade() {
     let (store, _) = fresh_dynamo_store().await;
     let store: Arc<dyn EventStore> = Arc::new(store);
-    linked_to_two_clients(&Api::new(store.clone(), WriteMode::Direct)).await;
+    linked_to_two_clients(&common::api(store.clone(), WriteMode::Direct)).await;
     let racing = Arc::new(RivalWriteAfterLoad {
         inner: store.clone(),
         target: StreamId::new("client", "k2"),
         fired: AtomicBool::new(false),
     });
-    let api = Api::new(racing, WriteMode::Direct);
+    let api = common::api(racing, WriteMode::Direct);
     let conflict = assert_problem(
         &api.call("DELETE", "/api/contacts/c1?cascade=true", None)
             .await,
@@ -128,7 +128,7 @@ async fn a_conflict_on_one_client_rolls_back_the_whole_cascade() {
     );
 
     // Nothing of the cascade landed: the contact lives, k1 still lists it, k2 has only the rival.
-    let after = Api::new(store, WriteMode::Direct);
+    let after = common::api(store, WriteMode::Direct);
     assert_eq!(
         body_json(&after.call("GET", "/api/contacts/c1", None).await)["clients"],
         json!(["k1", "k2"])
@@ -157,7 +157,7 @@ async fn a_conflict_on_one_client_rolls_back_the_whole_cascade() {
 #[tokio::test]
 async fn two_concurrent_links_of_one_contact_have_one_winner() {
     let (store, _) = fresh_dynamo_store().await;
-    let api = Arc::new(Api::new(Arc::new(store), WriteMode::Direct));
+    let api = Arc::new(common::api(Arc::new(store), WriteMode::Direct));
     api.call(
         "POST",
         "/api/contacts",
@@ -213,7 +213,7 @@ async fn two_concurrent_links_of_one_contact_have_one_winner() {
 #[tokio::test]
 async fn a_link_racing_a_delete_never_leaves_a_dangling_link() {
     let (store, _) = fresh_dynamo_store().await;
-    let api = Arc::new(Api::new(Arc::new(store), WriteMode::Direct));
+    let api = Arc::new(common::api(Arc::new(store), WriteMode::Direct));
     for round in 0..4 {
         let contact = format!("c{round}");
         api.call(

@@ -34,7 +34,7 @@ fn header<'a>(
 
 #[tokio::test]
 async fn create_get_and_edit_a_client() {
-    let api = Api::memory();
+    let api = common::in_memory();
     let created = api
         .call(
             "POST",
@@ -116,7 +116,7 @@ async fn create_get_and_edit_a_client() {
 
 #[tokio::test]
 async fn a_link_is_visible_from_both_sides_and_written_once() {
-    let api = Api::memory();
+    let api = common::in_memory();
     given_acme_and_ada(&api).await;
     let linked = api
         .call(
@@ -159,7 +159,7 @@ async fn a_link_is_visible_from_both_sides_and_written_once() {
 
 #[tokio::test]
 async fn links_need_a_live_contact_and_an_existing_client() {
-    let api = Api::memory();
+    let api = common::in_memory();
     given_acme_and_ada(&api).await;
     let ghost = assert_problem(
         &api.call(
@@ -220,7 +220,7 @@ async fn links_need_a_live_contact_and_an_existing_client() {
 
 #[tokio::test]
 async fn unlink_removes_the_link_on_both_sides() {
-    let api = Api::memory();
+    let api = common::in_memory();
     given_acme_and_ada(&api).await;
     api.call(
         "POST",
@@ -260,7 +260,7 @@ async fn unlink_removes_the_link_on_both_sides() {
 
 #[tokio::test]
 async fn cascade_delete_unlinks_every_client() {
-    let api = Api::memory();
+    let api = common::in_memory();
     given_acme_and_ada(&api).await;
     api.call(
         "POST",

@@ -1,20 +1,14 @@
 //! Contact state and `evolve` (the original's project-contact).
 
-use lambda_http::http::{header, StatusCode};
-use lambda_http::{Body, Response};
 use std::collections::BTreeSet;
 
+use contracts::links::{ClientContactLink, ClientContactUnlink};
 use serde::{Deserialize, Serialize};
-use shared::http::{etag, json_response, DomainError, Problem};
-use shared::subscribers::ErrorKind;
-use shared::{Aggregate, DomainEvent};
+use shared::{Aggregate, DomainError, DomainEvent, ErrorKind};
 
 use crate::create_contact::ContactCreated;
 use crate::delete_contact::ContactDeleted;
 use crate::edit_contact::ContactEdited;
-use crate::links::{ClientContactLink, ClientContactUnlink};
-
-pub const AGGREGATE_TYPE: &str = "contact";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -60,39 +54,47 @@ pub enum ContactEvent {
 impl DomainEvent for ContactEvent {}
 
 impl Aggregate for Contact {
-    const TYPE: &'static str = AGGREGATE_TYPE;
+    const TYPE: &'static str = contracts::streams::CONTACT;
     type Event = ContactEvent;
 
+    /// Every event is named: a new event does not compile until it is decided here. Events
+    /// that never follow the state they meet (an edit of a deleted contact) leave it as it is.
     fn evolve(self, event: &ContactEvent) -> Self {
-        match (self, event) {
-            (_, ContactEvent::ContactCreated(created)) => Contact::Active(ContactDetails {
+        match event {
+            ContactEvent::ContactCreated(created) => Contact::Active(ContactDetails {
                 contact_id: created.contact_id.clone(),
                 name: created.name.clone(),
                 email: created.email.clone(),
                 phone: created.phone.clone(),
                 clients: BTreeSet::new(),
             }),
-            (Contact::Active(details), ContactEvent::ContactEdited(edited)) => {
-                Contact::Active(ContactDetails {
-                    name: edited.name.clone(),
-                    email: edited.email.clone(),
-                    phone: edited.phone.clone(),
-                    ..details
-                })
-            }
-            (Contact::Active(details), ContactEvent::ContactDeleted(_)) => {
-                Contact::Deleted(details)
-            }
-            (Contact::Active(mut details), ContactEvent::LinkedToClient(link)) => {
+            ContactEvent::ContactEdited(edited) => self.if_active(|details| ContactDetails {
+                name: edited.name.clone(),
+                email: edited.email.clone(),
+                phone: edited.phone.clone(),
+                ..details
+            }),
+            ContactEvent::ContactDeleted(_) => match self {
+                Contact::Active(details) => Contact::Deleted(details),
+                other => other,
+            },
+            ContactEvent::LinkedToClient(link) => self.if_active(|mut details| {
                 details.clients.insert(link.client_id.clone());
-                Contact::Active(details)
-            }
-            (Contact::Active(mut details), ContactEvent::UnlinkedFromClient(unlink)) => {
+                details
+            }),
+            ContactEvent::UnlinkedFromClient(unlink) => self.if_active(|mut details| {
                 details.clients.remove(&unlink.client_id);
-                Contact::Active(details)
-            }
-            // Events never recorded against these states; keep the state as it is.
-            (state, _) => state,
+                details
+            }),
+        }
+    }
+}
+
+impl Contact {
+    fn if_active(self, change: impl FnOnce(ContactDetails) -> ContactDetails) -> Self {
+        match self {
+            Contact::Active(details) => Contact::Active(change(details)),
+            other => other,
         }
     }
 }
@@ -116,89 +118,32 @@ impl DomainError for ContactError {
     }
 }
 
-/// The representation every contact route answers with.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ContactRepresentation<'a> {
-    #[serde(flatten)]
-    details: &'a ContactDetails,
-    version: u64,
-}
-
-pub fn contact_response(
-    status: StatusCode,
-    details: &ContactDetails,
-    version: u64,
-) -> Result<Response<Body>, Problem> {
-    let mut response = json_response(status, &ContactRepresentation { details, version })?;
-    response.headers_mut().insert(header::ETAG, etag(version));
-    Ok(response)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn created() -> ContactEvent {
-        ContactEvent::ContactCreated(ContactCreated {
-            contact_id: "c1".into(),
-            name: "Ada".into(),
-            email: "ada@example.com".into(),
-            phone: None,
-        })
-    }
+    use crate::fixtures::{ada, created, deleted, edited, linked, unlinked};
 
     #[test]
     fn evolve_follows_the_life_of_a_contact() {
-        // GIVEN a created contact
-        let state = Contact::default().evolve(&created());
-        // WHEN it is edited, THEN the new values replace the old
-        let state = state.evolve(&ContactEvent::ContactEdited(ContactEdited {
-            contact_id: "c1".into(),
+        let edited_ada = ContactDetails {
             name: "Ada L".into(),
             email: "ada@example.org".into(),
             phone: Some("+44 20 7946 0000".into()),
-        }));
-        let expected = ContactDetails {
-            contact_id: "c1".into(),
-            name: "Ada L".into(),
-            email: "ada@example.org".into(),
-            phone: Some("+44 20 7946 0000".into()),
-            clients: BTreeSet::new(),
+            ..ada()
         };
-        assert_eq!(state, Contact::Active(expected.clone()));
-        // WHEN it is deleted, THEN it is deleted, and later edits do not revive it
-        let state = state.evolve(&ContactEvent::ContactDeleted(ContactDeleted {
-            contact_id: "c1".into(),
-            linked_client_ids: vec![],
-            cascade: false,
-        }));
-        assert_eq!(state, Contact::Deleted(expected.clone()));
+        let state = Contact::from_events(&[created(), edited(&edited_ada)]);
+        assert_eq!(state, Contact::Active(edited_ada.clone()));
+        // A deleted contact stays deleted: later events do not revive it.
+        let state = Contact::from_events(&[created(), edited(&edited_ada), deleted(&[])])
+            .evolve(&edited(&ada()));
+        assert_eq!(state, Contact::Deleted(edited_ada));
         assert_eq!(state.active("c1"), Err(ContactError::Deleted("c1".into())));
     }
 
     #[test]
     fn evolve_tracks_the_clients_a_contact_is_linked_to() {
-        let link = |client: &str| ClientContactLink {
-            client_id: client.into(),
-            contact_id: "c1".into(),
-        };
-        let state = Contact::default()
-            .evolve(&created())
-            .evolve(&ContactEvent::LinkedToClient(link("k1")))
-            .evolve(&ContactEvent::LinkedToClient(link("k2")))
-            .evolve(&ContactEvent::UnlinkedFromClient(ClientContactUnlink {
-                client_id: "k1".into(),
-                contact_id: "c1".into(),
-                cause: Default::default(),
-            }));
-        let clients: Vec<_> = state
-            .active("c1")
-            .unwrap()
-            .clients
-            .iter()
-            .cloned()
-            .collect();
+        let state = Contact::from_events(&[created(), linked("k1"), linked("k2"), unlinked("k1")]);
+        let clients: Vec<_> = state.active("c1").unwrap().clients.iter().collect();
         assert_eq!(clients, ["k2"]);
     }
 

@@ -3,20 +3,16 @@
 
 use std::sync::Arc;
 
-use contact::{create_contact, delete_contact, edit_contact, get_contact};
+use contact::fixtures::ada_body;
 use serde_json::json;
-use shared::runtime::{dispatch, App};
-use shared::testing::{assert_problem, fresh_dynamo_store, request};
+use shared::store::DynamoEventStore;
+use shared::testing::{assert_problem, body_json, fresh_dynamo_store, RequestCounter, TestApi};
 use shared::WriteMode;
 
-async fn app(mode: WriteMode) -> (App, shared::testing::RequestCounter) {
+async fn api(mode: WriteMode) -> (TestApi<DynamoEventStore>, RequestCounter) {
     let (store, counter) = fresh_dynamo_store().await;
     (
-        App::new(
-            Arc::new(store),
-            contact::delete_contact::subscribers(),
-            mode,
-        ),
+        TestApi::on([contact::registry()], Arc::new(store), mode),
         counter,
     )
 }
@@ -24,16 +20,8 @@ async fn app(mode: WriteMode) -> (App, shared::testing::RequestCounter) {
 #[tokio::test]
 async fn each_route_costs_the_fewest_dynamodb_requests() {
     for mode in [WriteMode::Direct, WriteMode::Batch] {
-        let (app, counter) = app(mode).await;
-        let body =
-            json!({ "contactId": "c1", "name": "Ada", "email": "ada@example.com" }).to_string();
-
-        let created = dispatch(
-            &app,
-            request("POST", "/api/contacts", Some(&body), &[]),
-            create_contact::handle,
-        )
-        .await;
+        let (api, counter) = api(mode).await;
+        let created = api.call("POST", "/api/contacts", Some(ada_body())).await;
         assert_eq!(created.status(), 201);
         assert_eq!(
             counter.operations(),
@@ -41,67 +29,46 @@ async fn each_route_costs_the_fewest_dynamodb_requests() {
             "create, {mode:?}"
         );
 
-        counter.reset();
-        let patch = request(
-            "PATCH",
-            "/api/contacts/c1",
-            Some(r#"{"name":"Ada L"}"#),
-            &[("id", "c1")],
-        );
-        assert_eq!(
-            dispatch(&app, patch, edit_contact::handle).await.status(),
-            200
-        );
-        assert_eq!(
-            counter.operations(),
-            ["Query", "TransactWriteItems"],
-            "edit, {mode:?}"
-        );
-
-        counter.reset();
-        let get = request("GET", "/api/contacts/c1", None, &[("id", "c1")]);
-        assert_eq!(dispatch(&app, get, get_contact::handle).await.status(), 200);
-        assert_eq!(counter.operations(), ["Query"], "get, {mode:?}");
-
-        counter.reset();
-        let delete = request("DELETE", "/api/contacts/c1", None, &[("id", "c1")]);
-        assert_eq!(
-            dispatch(&app, delete, delete_contact::handle)
-                .await
-                .status(),
-            204
-        );
-        assert_eq!(
-            counter.operations(),
-            ["Query", "TransactWriteItems"],
-            "delete, {mode:?}"
-        );
-
-        counter.reset();
-        let get = request("GET", "/api/contacts/c1", None, &[("id", "c1")]);
-        assert_problem(&dispatch(&app, get, get_contact::handle).await, 404);
+        let calls = [
+            (
+                "PATCH",
+                Some(json!({ "name": "Ada L" })),
+                200,
+                &["Query", "TransactWriteItems"][..],
+            ),
+            ("GET", None, 200, &["Query"][..]),
+            ("DELETE", None, 204, &["Query", "TransactWriteItems"][..]),
+        ];
+        for (method, body, status, operations) in calls {
+            counter.reset();
+            let response = api.call(method, "/api/contacts/c1", body).await;
+            assert_eq!(response.status(), status, "{method}, {mode:?}");
+            assert_eq!(counter.operations(), operations, "{method}, {mode:?}");
+        }
+        assert_problem(&api.call("GET", "/api/contacts/c1", None).await, 404);
     }
 }
 
 #[tokio::test]
 async fn bad_input_never_reaches_dynamodb() {
-    let (app, counter) = app(WriteMode::Direct).await;
-    let bad = request("POST", "/api/contacts", Some(r#"{"name": 1}"#), &[]);
-    assert_problem(&dispatch(&app, bad, create_contact::handle).await, 400);
-    let bad_id = request("GET", "/api/contacts/x", None, &[("id", "no#pe")]);
-    assert_problem(&dispatch(&app, bad_id, get_contact::handle).await, 400);
+    let (api, counter) = api(WriteMode::Direct).await;
+    let bad = api
+        .call("POST", "/api/contacts", Some(json!({ "name": 1 })))
+        .await;
+    assert_problem(&bad, 400);
+    assert_problem(&api.call("GET", "/api/contacts/no%23pe", None).await, 400);
     assert_eq!(counter.count(), 0);
 }
 
 #[tokio::test]
 async fn concurrent_creates_of_one_id_have_one_winner() {
-    let (app, _) = app(WriteMode::Direct).await;
-    let app = Arc::new(app);
+    let (api, _) = api(WriteMode::Direct).await;
+    let api = Arc::new(api);
     let attempts = (0..8).map(|i| {
-        let app = app.clone();
+        let api = api.clone();
         tokio::spawn(async move {
-            let body = json!({ "contactId": "same", "name": format!("Writer {i}"), "email": "w@example.com" }).to_string();
-            dispatch(&app, request("POST", "/api/contacts", Some(&body), &[]), create_contact::handle)
+            let body = json!({ "contactId": "same", "name": format!("Writer {i}"), "email": "w@example.com" });
+            api.call("POST", "/api/contacts", Some(body))
                 .await
                 .status()
                 .as_u16()
@@ -114,26 +81,22 @@ async fn concurrent_creates_of_one_id_have_one_winner() {
 
 #[tokio::test]
 async fn concurrent_edits_at_one_version_lose_none_silently() {
-    let (app, _) = app(WriteMode::Direct).await;
-    let app = Arc::new(app);
-    let body = json!({ "contactId": "c1", "name": "Ada", "email": "ada@example.com" }).to_string();
-    dispatch(
-        &app,
-        request("POST", "/api/contacts", Some(&body), &[]),
-        create_contact::handle,
-    )
-    .await;
+    let (api, _) = api(WriteMode::Direct).await;
+    let api = Arc::new(api);
+    api.call("POST", "/api/contacts", Some(ada_body())).await;
     let edits = (0..6).map(|i| {
-        let app = app.clone();
+        let api = api.clone();
         tokio::spawn(async move {
-            let body = json!({ "name": format!("Editor {i}") }).to_string();
-            let mut edit = request("PATCH", "/api/contacts/c1", Some(&body), &[("id", "c1")]);
-            edit.headers_mut()
-                .insert("if-match", "\"1\"".parse().unwrap());
-            dispatch(&app, edit, edit_contact::handle)
-                .await
-                .status()
-                .as_u16()
+            let body = json!({ "name": format!("Editor {i}") });
+            api.call_with(
+                "PATCH",
+                "/api/contacts/c1",
+                Some(body),
+                &[("if-match", "\"1\"")],
+            )
+            .await
+            .status()
+            .as_u16()
         })
     });
     let statuses: Vec<u16> = futures_join(edits).await;
@@ -148,8 +111,7 @@ async fn concurrent_edits_at_one_version_lose_none_silently() {
         statuses.iter().all(|s| [200, 409, 412].contains(s)),
         "{statuses:?}"
     );
-    let get = request("GET", "/api/contacts/c1", None, &[("id", "c1")]);
-    let current = shared::testing::body_json(&dispatch(&app, get, get_contact::handle).await);
+    let current = body_json(&api.call("GET", "/api/contacts/c1", None).await);
     assert_eq!(current["version"], 2);
 }
 

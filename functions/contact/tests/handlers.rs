@@ -1,34 +1,29 @@
 //! Handler tests: built API Gateway requests through the same dispatch the Lambdas use, on the
 //! in-memory store. Every status a contact route answers is here.
 
-use std::sync::Arc;
-
-use lambda_http::{Body, Request, Response};
+use contact::fixtures::ada_body as ada;
+use lambda_http::{Body, Response};
 use serde_json::{json, Value};
-use shared::store::InMemoryEventStore;
-use shared::testing::{assert_problem, body_json, memory_app, request, Router};
+use shared::testing::{assert_problem, body_json, request, TestApi};
 use shared::WriteMode;
 
-struct Api {
-    router: Router,
-    store: Arc<InMemoryEventStore>,
+/// Contact routes on the in-memory store, with helpers for the calls every test makes.
+struct Api(TestApi);
+
+impl std::ops::Deref for Api {
+    type Target = TestApi;
+    fn deref(&self) -> &TestApi {
+        &self.0
+    }
 }
 
 impl Api {
     fn new(mode: WriteMode) -> Self {
-        let (app, store) = memory_app(contact::delete_contact::subscribers(), mode);
-        Self {
-            router: Router::new(app, contact::routes()),
-            store,
-        }
-    }
-
-    async fn send(&self, request: Request) -> Response<Body> {
-        self.router.send(request).await
+        Self(TestApi::with_mode([contact::registry()], mode))
     }
 
     async fn create(&self, body: Value) -> Response<Body> {
-        self.router.call("POST", "/api/contacts", Some(body)).await
+        self.call("POST", "/api/contacts", Some(body)).await
     }
 
     async fn at(
@@ -40,18 +35,13 @@ impl Api {
     ) -> Response<Body> {
         let headers: Vec<(&str, &str)> =
             if_match.map(|tag| ("if-match", tag)).into_iter().collect();
-        self.router
-            .call_with(method, &format!("/api/contacts/{id}"), body, &headers)
+        self.call_with(method, &format!("/api/contacts/{id}"), body, &headers)
             .await
     }
 
     fn written(&self) -> usize {
         self.store.all_events().len()
     }
-}
-
-fn ada() -> Value {
-    json!({ "contactId": "c1", "name": "Ada Lovelace", "email": "ada@example.com", "phone": "+44 20 7946 0000" })
 }
 
 fn header<'a>(response: &'a Response<Body>, name: &str) -> Option<&'a str> {
@@ -398,7 +388,6 @@ async fn deleting_a_linked_contact_needs_cascade() {
     assert_eq!(api.written(), before, "a refused delete wrote something");
 
     let response = api
-        .router
         .call("DELETE", "/api/contacts/c1?cascade=true", None)
         .await;
     assert_eq!(response.status(), 204);

@@ -72,7 +72,7 @@ fn main() {
     let store = Arc::new(InMemoryEventStore::new());
     let app = App::new(
         store.clone(),
-        contact::delete_contact::subscribers(),
+        contact::registry().subscribers(),
         WriteMode::Direct,
     );
     let creates = 20_000;

@@ -7,17 +7,18 @@ use aws_lambda_events::event::dynamodb::EventRecord;
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use serde_json::Value;
 use shared::projection::{Consumer, IncomingRecord, Projection, ProjectionStore};
+use shared::registry::Registry;
 use shared::store::EventStore;
 use shared::EventEnvelope;
 
+/// Every aggregate's registry: the whole system. A new aggregate is added here.
+pub fn registries() -> Vec<Registry> {
+    vec![contact::registry(), client::registry(), case::registry()]
+}
+
 /// Every projection of every aggregate.
 pub fn projections() -> Vec<Arc<dyn Projection>> {
-    [
-        contact::projections(),
-        client::projections(),
-        case::projections(),
-    ]
-    .concat()
+    Registry::merge(registries()).projections()
 }
 
 pub fn consumer(views: Arc<dyn ProjectionStore>, events: Arc<dyn EventStore>) -> Consumer {

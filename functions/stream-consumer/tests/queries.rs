@@ -3,42 +3,27 @@
 
 mod support;
 
-use std::sync::Arc;
-
 use serde_json::{json, Value};
-use shared::projection::InMemoryProjectionStore;
-use shared::runtime::App;
-use shared::store::InMemoryEventStore;
-use shared::testing::{assert_problem, body_json, Router};
-use shared::WriteMode;
+use shared::testing::{assert_problem, body_json, TestApi};
 use support::{insert_record, stream_event};
 
 struct Stack {
-    api: Router,
-    events: Arc<InMemoryEventStore>,
-    views: Arc<InMemoryProjectionStore>,
+    api: TestApi,
 }
 
 impl Stack {
     fn new() -> Self {
-        let events = Arc::new(InMemoryEventStore::new());
-        let views = Arc::new(InMemoryProjectionStore::new());
-        let subscribers = contact::delete_contact::subscribers().merge(client::subscribers());
-        let routes = [contact::routes(), client::routes(), case::routes()].concat();
-        let app =
-            App::new(events.clone(), subscribers, WriteMode::Direct).with_views(views.clone());
         Self {
-            api: Router::new(app, routes),
-            events,
-            views,
+            api: TestApi::in_memory(stream_consumer::registries()),
         }
     }
 
     /// Delivers the whole event store to the consumer (already applied events are no-ops).
     async fn project(&self) {
-        let consumer = stream_consumer::consumer(self.views.clone(), self.events.clone());
+        let consumer = stream_consumer::consumer(self.api.views.clone(), self.api.store.clone());
         let records = self
-            .events
+            .api
+            .store
             .all_events()
             .iter()
             .enumerate()

@@ -8,7 +8,7 @@ pub mod response;
 pub mod validate;
 
 pub use list::{list_response, view_as_stored};
-pub use problem::{DomainError, FieldError, Problem};
+pub use problem::{FieldError, Problem};
 pub use request::{
     expected_version, json_object, json_object_or_empty, page_params, path_id, query_flag,
     trace_hints_of, Fields, Patch, MAX_BODY_BYTES,

@@ -4,8 +4,8 @@ use lambda_http::{http::StatusCode, Body, Response};
 use serde::Serialize;
 
 use crate::aggregate::CommandError;
+use crate::error::{DomainError, ErrorKind};
 use crate::store::StoreError;
-use crate::subscribers::ErrorKind;
 use crate::writer::AppendError;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -97,11 +97,6 @@ impl Problem {
         );
         response
     }
-}
-
-/// A domain refusal says what kind it is; the status code is chosen here, not in the domain.
-pub trait DomainError: std::fmt::Display {
-    fn kind(&self) -> ErrorKind;
 }
 
 fn internal(detail: &str) -> Problem {

@@ -3,10 +3,17 @@ use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use shared::aggregate::Invocation;
 use shared::http::{expected_version, json_object, path_id, validate, Fields, Problem};
+use shared::registry::{Access, Slice};
 use time::OffsetDateTime;
 
 use super::{decide, AddInteraction};
-use crate::case::{case_response, Case, InteractionType};
+use crate::case::{Case, InteractionType};
+use crate::representation::case_response;
+
+pub fn slice() -> Slice {
+    Slice::new("add-interaction", Access::ReadAndAppend, handle)
+        .route("POST", "/api/cases/{id}/interactions")
+}
 
 pub fn parse(request: &Request, now: OffsetDateTime) -> Result<AddInteraction, Problem> {
     let case_id = path_id(request, "id")?;

@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve_http(shared::Subscribers::new(), case::add_interaction::handle).await
+    shared::runtime::serve(case::registry(), env!("CARGO_BIN_NAME")).await
 }

@@ -2,7 +2,7 @@
 
 mod http;
 
-pub use http::handle;
+pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -54,19 +54,9 @@ pub fn decide(state: &Case, command: AddInteraction) -> Result<Vec<CaseEvent>, C
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::close_case::CaseClosed;
-    use crate::create_case::CaseCreated;
-    use shared::Aggregate;
+    use crate::fixtures::{call_added, closed, opened};
+    use shared::testing::given;
     use time::macros::datetime;
-
-    fn opened() -> Vec<CaseEvent> {
-        vec![CaseEvent::CaseCreated(CaseCreated {
-            case_id: "s1".into(),
-            client_id: "k1".into(),
-            description: "Printer on fire".into(),
-            opened_at: datetime!(2026-01-01 09:00 UTC),
-        })]
-    }
 
     fn call(at: OffsetDateTime, contact: Option<(&str, bool)>) -> AddInteraction {
         AddInteraction {
@@ -82,63 +72,45 @@ mod tests {
     #[test]
     fn given_open_case_when_interaction_added_then_interaction_added() {
         let at = datetime!(2026-01-01 10:00 UTC);
-        assert_eq!(
-            decide(&Case::from_events(&opened()), call(at, Some(("c1", true)))),
-            Ok(vec![CaseEvent::InteractionAdded(InteractionAdded {
-                case_id: "s1".into(),
-                interaction_id: "i1".into(),
-                description: "Called back".into(),
-                interaction_date: at,
-                kind: InteractionType::Call,
-                contact_id: Some("c1".into()),
-            })])
-        );
+        given::<Case>([opened()])
+            .when(|state| decide(state, call(at, Some(("c1", true)))))
+            .then([call_added(at, Some("c1"))]);
     }
 
     #[test]
     fn given_closed_case_when_interaction_added_then_closed() {
-        let mut events = opened();
-        events.push(CaseEvent::CaseClosed(CaseClosed {
-            case_id: "s1".into(),
-            closed_at: datetime!(2026-01-02 09:00 UTC),
-            resolution: None,
-        }));
-        assert_eq!(
-            decide(
-                &Case::from_events(&events),
-                call(datetime!(2026-01-03 09:00 UTC), None)
-            ),
-            Err(CaseError::Closed("s1".into()))
-        );
+        given::<Case>([opened(), closed(datetime!(2026-01-02 09:00 UTC))])
+            .when(|state| decide(state, call(datetime!(2026-01-03 09:00 UTC), None)))
+            .then_error(CaseError::Closed("s1".into()));
     }
 
     #[test]
-    fn given_open_case_when_interaction_precedes_opening_or_names_unknown_contact_then_refused() {
-        let case = Case::from_events(&opened());
-        assert!(matches!(
-            decide(&case, call(datetime!(2025-12-31 09:00 UTC), None)),
-            Err(CaseError::BeforeOpening {
+    fn given_open_case_when_interaction_precedes_opening_then_refused() {
+        given::<Case>([opened()])
+            .when(|state| decide(state, call(datetime!(2025-12-31 09:00 UTC), None)))
+            .then_error(CaseError::BeforeOpening {
                 what: "interactionDate",
-                ..
+                at: "2025-12-31T09:00:00Z".into(),
+                opened_at: "2026-01-01T09:00:00Z".into(),
+            });
+    }
+
+    #[test]
+    fn given_open_case_when_interaction_names_unknown_contact_then_refused() {
+        given::<Case>([opened()])
+            .when(|state| {
+                decide(
+                    state,
+                    call(datetime!(2026-01-01 10:00 UTC), Some(("ghost", false))),
+                )
             })
-        ));
-        assert_eq!(
-            decide(
-                &case,
-                call(datetime!(2026-01-01 10:00 UTC), Some(("ghost", false)))
-            ),
-            Err(CaseError::UnknownContact("ghost".into()))
-        );
+            .then_error(CaseError::UnknownContact("ghost".into()));
     }
 
     #[test]
     fn given_no_case_when_interaction_added_then_not_found() {
-        assert_eq!(
-            decide(
-                &Case::NotCreated,
-                call(datetime!(2026-01-01 10:00 UTC), None)
-            ),
-            Err(CaseError::NotFound("s1".into()))
-        );
+        given::<Case>([])
+            .when(|state| decide(state, call(datetime!(2026-01-01 10:00 UTC), None)))
+            .then_error(CaseError::NotFound("s1".into()));
     }
 }

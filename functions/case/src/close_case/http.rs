@@ -2,10 +2,16 @@ use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use shared::aggregate::Invocation;
 use shared::http::{expected_version, json_object_or_empty, path_id, validate, Fields, Problem};
+use shared::registry::{Access, Slice};
 use time::OffsetDateTime;
 
 use super::{decide, CloseCase};
-use crate::case::{case_response, Case};
+use crate::case::Case;
+use crate::representation::case_response;
+
+pub fn slice() -> Slice {
+    Slice::new("close-case", Access::ReadAndAppend, handle).route("POST", "/api/cases/{id}/close")
+}
 
 /// Every field has a default, so an empty body closes the case now.
 pub fn parse(request: &Request, now: OffsetDateTime) -> Result<CloseCase, Problem> {

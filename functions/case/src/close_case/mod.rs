@@ -2,7 +2,7 @@
 
 mod http;
 
-pub use http::handle;
+pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -38,18 +38,9 @@ pub fn decide(state: &Case, command: CloseCase) -> Result<Vec<CaseEvent>, CaseEr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::create_case::CaseCreated;
-    use shared::Aggregate;
+    use crate::fixtures::{closed, opened};
+    use shared::testing::given;
     use time::macros::datetime;
-
-    fn open_case() -> Case {
-        Case::from_events(&[CaseEvent::CaseCreated(CaseCreated {
-            case_id: "s1".into(),
-            client_id: "k1".into(),
-            description: "Printer on fire".into(),
-            opened_at: datetime!(2026-01-01 09:00 UTC),
-        })])
-    }
 
     fn close(at: OffsetDateTime) -> CloseCase {
         CloseCase {
@@ -62,42 +53,33 @@ mod tests {
     #[test]
     fn given_open_case_when_closed_then_case_closed() {
         let at = datetime!(2026-01-02 09:00 UTC);
-        assert_eq!(
-            decide(&open_case(), close(at)),
-            Ok(vec![CaseEvent::CaseClosed(CaseClosed {
-                case_id: "s1".into(),
-                closed_at: at,
-                resolution: Some("Replaced the toner".into()),
-            })])
-        );
+        given::<Case>([opened()])
+            .when(|state| decide(state, close(at)))
+            .then([closed(at)]);
     }
 
     #[test]
     fn given_closed_case_when_closed_again_then_conflict() {
-        let events = decide(&open_case(), close(datetime!(2026-01-02 09:00 UTC))).unwrap();
-        let closed = open_case().evolve(&events[0]);
-        assert_eq!(
-            decide(&closed, close(datetime!(2026-01-03 09:00 UTC))),
-            Err(CaseError::Closed("s1".into()))
-        );
+        given::<Case>([opened(), closed(datetime!(2026-01-02 09:00 UTC))])
+            .when(|state| decide(state, close(datetime!(2026-01-03 09:00 UTC))))
+            .then_error(CaseError::Closed("s1".into()));
     }
 
     #[test]
     fn given_open_case_when_closed_before_it_opened_then_refused() {
-        assert!(matches!(
-            decide(&open_case(), close(datetime!(2025-12-31 23:59 UTC))),
-            Err(CaseError::BeforeOpening {
+        given::<Case>([opened()])
+            .when(|state| decide(state, close(datetime!(2025-12-31 23:59 UTC))))
+            .then_error(CaseError::BeforeOpening {
                 what: "closedAt",
-                ..
-            })
-        ));
+                at: "2025-12-31T23:59:00Z".into(),
+                opened_at: "2026-01-01T09:00:00Z".into(),
+            });
     }
 
     #[test]
     fn given_no_case_when_closed_then_not_found() {
-        assert_eq!(
-            decide(&Case::NotCreated, close(datetime!(2026-01-02 09:00 UTC))),
-            Err(CaseError::NotFound("s1".into()))
-        );
+        given::<Case>([])
+            .when(|state| decide(state, close(datetime!(2026-01-02 09:00 UTC))))
+            .then_error(CaseError::NotFound("s1".into()));
     }
 }

@@ -3,11 +3,17 @@ use lambda_http::http::{header, HeaderValue, StatusCode};
 use lambda_http::{Body, Request, Response};
 use shared::aggregate::Invocation;
 use shared::http::{json_object, validate, Fields, Problem};
+use shared::registry::{Access, Slice};
 use shared::Expected;
 use time::OffsetDateTime;
 
 use super::{decide, CreateCase};
-use crate::case::{case_response, Case};
+use crate::case::Case;
+use crate::representation::case_response;
+
+pub fn slice() -> Slice {
+    Slice::new("create-case", Access::ReadAndAppend, handle).route("POST", "/api/cases")
+}
 
 /// `open` would be shadowed by the `GET /api/cases/open` query route, so it is no case id.
 pub const RESERVED_CASE_IDS: &[&str] = &["open"];

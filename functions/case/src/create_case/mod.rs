@@ -2,7 +2,7 @@
 
 mod http;
 
-pub use http::{handle, parse};
+pub use http::{handle, parse, slice};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -46,46 +46,37 @@ pub fn decide(state: &Case, command: CreateCase) -> Result<Vec<CaseEvent>, CaseE
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::Aggregate;
-    use time::macros::datetime;
+    use crate::fixtures::{opened, OPENED_AT};
+    use shared::testing::given;
 
-    fn command(client_exists: bool) -> CreateCase {
+    fn create(client_exists: bool) -> CreateCase {
         CreateCase {
             case_id: "s1".into(),
             client_id: "k1".into(),
             description: "Printer on fire".into(),
-            opened_at: datetime!(2026-01-01 09:00 UTC),
+            opened_at: OPENED_AT,
             client_exists,
         }
     }
 
     #[test]
     fn given_no_case_and_a_client_when_created_then_case_created() {
-        assert_eq!(
-            decide(&Case::NotCreated, command(true)),
-            Ok(vec![CaseEvent::CaseCreated(CaseCreated {
-                case_id: "s1".into(),
-                client_id: "k1".into(),
-                description: "Printer on fire".into(),
-                opened_at: datetime!(2026-01-01 09:00 UTC),
-            })])
-        );
+        given::<Case>([])
+            .when(|state| decide(state, create(true)))
+            .then([opened()]);
     }
 
     #[test]
     fn given_no_client_when_created_then_unknown_client() {
-        assert_eq!(
-            decide(&Case::NotCreated, command(false)),
-            Err(CaseError::UnknownClient("k1".into()))
-        );
+        given::<Case>([])
+            .when(|state| decide(state, create(false)))
+            .then_error(CaseError::UnknownClient("k1".into()));
     }
 
     #[test]
     fn given_case_when_created_again_then_already_exists() {
-        let state = Case::from_events(&decide(&Case::NotCreated, command(true)).unwrap());
-        assert_eq!(
-            decide(&state, command(true)),
-            Err(CaseError::AlreadyExists("s1".into()))
-        );
+        given::<Case>([opened()])
+            .when(|state| decide(state, create(true)))
+            .then_error(CaseError::AlreadyExists("s1".into()));
     }
 }

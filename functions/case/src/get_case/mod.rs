@@ -5,7 +5,14 @@ use lambda_http::{Body, Request, Response};
 use shared::aggregate::Invocation;
 use shared::http::{path_id, Problem};
 
-use crate::case::{case_response, Case};
+use shared::registry::{Access, Slice};
+
+use crate::case::Case;
+use crate::representation::case_response;
+
+pub fn slice() -> Slice {
+    Slice::new("get-case", Access::ReadStreams, handle).route("GET", "/api/cases/{id}")
+}
 
 pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
     let id = path_id(&request, "id")?;

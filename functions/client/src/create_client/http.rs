@@ -2,10 +2,16 @@ use lambda_http::http::{header, HeaderValue, StatusCode};
 use lambda_http::{Body, Request, Response};
 use shared::aggregate::Invocation;
 use shared::http::{json_object, validate, Fields, Problem};
+use shared::registry::{Access, Slice};
 use shared::Expected;
 
 use super::{decide, CreateClient};
-use crate::client::{client_response, Client};
+use crate::client::Client;
+use crate::representation::client_response;
+
+pub fn slice() -> Slice {
+    Slice::new("create-client", Access::Append, handle).route("POST", "/api/clients")
+}
 
 pub fn parse(request: &Request) -> Result<CreateClient, Problem> {
     let body = json_object(request)?;

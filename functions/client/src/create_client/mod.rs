@@ -2,7 +2,7 @@
 
 mod http;
 
-pub use http::handle;
+pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
 
 use crate::client::{Client, ClientError, ClientEvent};
@@ -37,34 +37,28 @@ pub fn decide(state: &Client, command: CreateClient) -> Result<Vec<ClientEvent>,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::Aggregate;
+    use crate::fixtures::created;
+    use shared::testing::given;
 
-    fn command() -> CreateClient {
+    fn create_acme() -> CreateClient {
         CreateClient {
             client_id: "k1".into(),
             name: "Acme".into(),
-            industry: Some("Retail".into()),
+            industry: None,
         }
     }
 
     #[test]
     fn given_no_client_when_created_then_client_created() {
-        assert_eq!(
-            decide(&Client::NotCreated, command()),
-            Ok(vec![ClientEvent::ClientCreated(ClientCreated {
-                client_id: "k1".into(),
-                name: "Acme".into(),
-                industry: Some("Retail".into()),
-            })])
-        );
+        given::<Client>([])
+            .when(|state| decide(state, create_acme()))
+            .then([created()]);
     }
 
     #[test]
     fn given_client_when_created_again_then_already_exists() {
-        let state = Client::from_events(&decide(&Client::NotCreated, command()).unwrap());
-        assert_eq!(
-            decide(&state, command()),
-            Err(ClientError::AlreadyExists("k1".into()))
-        );
+        given::<Client>([created()])
+            .when(|state| decide(state, create_acme()))
+            .then_error(ClientError::AlreadyExists("k1".into()));
     }
 }

@@ -2,9 +2,17 @@ use lambda_http::http::{Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use shared::aggregate::Invocation;
 use shared::http::{expected_version, json_object, path_id, validate, Fields, Patch, Problem};
+use shared::registry::{Access, Slice};
 
 use super::{decide, EditClient};
-use crate::client::{client_response, Client};
+use crate::client::Client;
+use crate::representation::client_response;
+
+pub fn slice() -> Slice {
+    Slice::new("edit-client", Access::ReadAndAppend, handle)
+        .route("PUT", "/api/clients/{id}")
+        .route("PATCH", "/api/clients/{id}")
+}
 
 /// PUT replaces (name required, an absent industry is cleared); PATCH changes what is given.
 pub fn parse(request: &Request) -> Result<EditClient, Problem> {

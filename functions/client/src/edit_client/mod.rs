@@ -2,7 +2,7 @@
 
 mod http;
 
-pub use http::handle;
+pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
 use shared::http::Patch;
 
@@ -45,16 +45,8 @@ pub fn decide(state: &Client, command: EditClient) -> Result<Vec<ClientEvent>, C
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::create_client::ClientCreated;
-    use shared::Aggregate;
-
-    fn acme() -> Client {
-        Client::from_events(&[ClientEvent::ClientCreated(ClientCreated {
-            client_id: "k1".into(),
-            name: "Acme".into(),
-            industry: Some("Retail".into()),
-        })])
-    }
+    use crate::fixtures::{created, edited};
+    use shared::testing::given;
 
     fn edit(name: Option<&str>, industry: Patch<String>) -> EditClient {
         EditClient {
@@ -66,29 +58,22 @@ mod tests {
 
     #[test]
     fn given_client_when_renamed_then_industry_kept() {
-        assert_eq!(
-            decide(&acme(), edit(Some("Acme Ltd"), Patch::Absent)),
-            Ok(vec![ClientEvent::ClientEdited(ClientEdited {
-                client_id: "k1".into(),
-                name: "Acme Ltd".into(),
-                industry: Some("Retail".into()),
-            })])
-        );
+        given::<Client>([created(), edited("Acme", Some("Retail"))])
+            .when(|state| decide(state, edit(Some("Acme Ltd"), Patch::Absent)))
+            .then([edited("Acme Ltd", Some("Retail"))]);
     }
 
     #[test]
     fn given_client_when_nothing_changes_then_no_event() {
-        assert_eq!(
-            decide(&acme(), edit(Some("Acme"), Patch::Absent)),
-            Ok(vec![])
-        );
+        given::<Client>([created()])
+            .when(|state| decide(state, edit(Some("Acme"), Patch::Absent)))
+            .then_nothing();
     }
 
     #[test]
     fn given_no_client_when_edited_then_not_found() {
-        assert_eq!(
-            decide(&Client::NotCreated, edit(None, Patch::Null)),
-            Err(ClientError::NotFound("k1".into()))
-        );
+        given::<Client>([])
+            .when(|state| decide(state, edit(None, Patch::Null)))
+            .then_error(ClientError::NotFound("k1".into()));
     }
 }

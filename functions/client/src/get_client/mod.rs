@@ -5,7 +5,14 @@ use lambda_http::{Body, Request, Response};
 use shared::aggregate::Invocation;
 use shared::http::{path_id, Problem};
 
-use crate::client::{client_response, Client};
+use shared::registry::{Access, Slice};
+
+use crate::client::Client;
+use crate::representation::client_response;
+
+pub fn slice() -> Slice {
+    Slice::new("get-client", Access::ReadStreams, handle).route("GET", "/api/clients/{id}")
+}
 
 pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
     let id = path_id(&request, "id")?;

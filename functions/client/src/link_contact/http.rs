@@ -2,9 +2,17 @@ use lambda_http::http::{header, HeaderValue, StatusCode};
 use lambda_http::{Body, Request, Response};
 use shared::aggregate::Invocation;
 use shared::http::{expected_version, json_object, path_id, validate, Fields, Problem};
+use shared::registry::{Access, Slice};
 
-use super::{decide, LinkContact};
-use crate::client::{client_response, Client};
+use super::{decide, LinkContact, RecordLinkOnContact};
+use crate::client::Client;
+use crate::representation::client_response;
+
+pub fn slice() -> Slice {
+    Slice::new("link-contact", Access::ReadAndAppend, handle)
+        .route("POST", "/api/clients/{id}/contacts")
+        .policy(RecordLinkOnContact)
+}
 
 pub fn parse(request: &Request) -> Result<LinkContact, Problem> {
     let client_id = path_id(request, "id")?;

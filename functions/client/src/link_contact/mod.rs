@@ -7,9 +7,9 @@
 mod http;
 mod subscriber;
 
-use contact::links::ClientContactLink;
-pub use http::handle;
-pub use subscriber::{subscribers, RecordLinkOnContact};
+use contracts::links::ClientContactLink;
+pub use http::{handle, slice};
+pub use subscriber::RecordLinkOnContact;
 
 use crate::client::{Client, ClientError, ClientEvent};
 
@@ -36,8 +36,8 @@ pub fn decide(state: &Client, command: LinkContact) -> Result<Vec<ClientEvent>, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::create_client::ClientCreated;
-    use shared::Aggregate;
+    use crate::fixtures::{created, linked};
+    use shared::testing::given;
 
     fn link() -> LinkContact {
         LinkContact {
@@ -46,42 +46,27 @@ mod tests {
         }
     }
 
-    fn acme() -> Client {
-        Client::from_events(&[ClientEvent::ClientCreated(ClientCreated {
-            client_id: "k1".into(),
-            name: "Acme".into(),
-            industry: None,
-        })])
-    }
-
     #[test]
     fn given_client_when_contact_linked_then_contact_linked() {
-        assert_eq!(
-            decide(&acme(), link()),
-            Ok(vec![ClientEvent::ContactLinked(ClientContactLink {
-                client_id: "k1".into(),
-                contact_id: "c1".into(),
-            })])
-        );
+        given::<Client>([created()])
+            .when(|state| decide(state, link()))
+            .then([linked("c1")]);
     }
 
     #[test]
     fn given_linked_contact_when_linked_again_then_conflict() {
-        let linked = acme().evolve(&decide(&acme(), link()).unwrap()[0]);
-        assert_eq!(
-            decide(&linked, link()),
-            Err(ClientError::AlreadyLinked {
+        given::<Client>([created(), linked("c1")])
+            .when(|state| decide(state, link()))
+            .then_error(ClientError::AlreadyLinked {
                 client_id: "k1".into(),
-                contact_id: "c1".into()
-            })
-        );
+                contact_id: "c1".into(),
+            });
     }
 
     #[test]
     fn given_no_client_when_linked_then_not_found() {
-        assert_eq!(
-            decide(&Client::NotCreated, link()),
-            Err(ClientError::NotFound("k1".into()))
-        );
+        given::<Client>([])
+            .when(|state| decide(state, link()))
+            .then_error(ClientError::NotFound("k1".into()));
     }
 }

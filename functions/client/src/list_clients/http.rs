@@ -2,10 +2,19 @@ use lambda_http::{Body, Request, Response};
 use shared::aggregate::Invocation;
 use shared::http::{list_response, Problem};
 use shared::projection::{query, Index};
+use shared::registry::{Access, Slice};
 
-use super::{LIST, OPEN_CASE_COUNT};
+use contracts::client_summary::OPEN_CASE_COUNT;
 
-/// Each summary with the open-case count the open-cases projection keeps on it.
+use super::{ClientSummary, LIST};
+
+pub fn slice() -> Slice {
+    Slice::new("list-clients", Access::ReadModels, handle)
+        .route("GET", "/api/clients")
+        .view::<ClientSummary>()
+}
+
+/// Each summary with the open-case count the list-open-cases projection keeps on it.
 pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
     let partitions = query::list_partitions(LIST);
     list_response(&invocation, &request, Index::List, &partitions, |stored| {

@@ -1,9 +1,16 @@
 use lambda_http::{Body, Request, Response};
 use shared::aggregate::Invocation;
 use shared::http::{expected_version, no_content, path_id, Problem};
+use shared::registry::{Access, Slice};
 
-use super::{decide, UnlinkContact};
+use super::{decide, RecordUnlinkOnContact, UnlinkContact};
 use crate::client::Client;
+
+pub fn slice() -> Slice {
+    Slice::new("unlink-contact", Access::ReadAndAppend, handle)
+        .route("DELETE", "/api/clients/{id}/contacts/{contactId}")
+        .policy(RecordUnlinkOnContact)
+}
 
 pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
     let command = UnlinkContact {

@@ -1,5 +1,4 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    use client::unlink_contact;
-    shared::runtime::serve_http(unlink_contact::subscribers(), unlink_contact::handle).await
+    shared::runtime::serve(client::registry(), env!("CARGO_BIN_NAME")).await
 }

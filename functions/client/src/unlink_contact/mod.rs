@@ -3,9 +3,9 @@
 mod http;
 mod subscriber;
 
-use contact::links::{ClientContactUnlink, UnlinkCause};
-pub use http::handle;
-pub use subscriber::{subscribers, RecordUnlinkOnContact};
+use contracts::links::{ClientContactUnlink, UnlinkCause};
+pub use http::{handle, slice};
+pub use subscriber::RecordUnlinkOnContact;
 
 use crate::client::{Client, ClientError, ClientEvent};
 
@@ -33,9 +33,8 @@ pub fn decide(state: &Client, command: UnlinkContact) -> Result<Vec<ClientEvent>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::create_client::ClientCreated;
-    use contact::links::ClientContactLink;
-    use shared::Aggregate;
+    use crate::fixtures::{created, linked, unlinked};
+    use shared::testing::given;
 
     fn unlink() -> UnlinkContact {
         UnlinkContact {
@@ -44,41 +43,20 @@ mod tests {
         }
     }
 
-    fn acme(linked: bool) -> Client {
-        let mut events = vec![ClientEvent::ClientCreated(ClientCreated {
-            client_id: "k1".into(),
-            name: "Acme".into(),
-            industry: None,
-        })];
-        if linked {
-            events.push(ClientEvent::ContactLinked(ClientContactLink {
-                client_id: "k1".into(),
-                contact_id: "c1".into(),
-            }));
-        }
-        Client::from_events(&events)
-    }
-
     #[test]
     fn given_linked_contact_when_unlinked_then_contact_unlinked() {
-        assert_eq!(
-            decide(&acme(true), unlink()),
-            Ok(vec![ClientEvent::ContactUnlinked(ClientContactUnlink {
-                client_id: "k1".into(),
-                contact_id: "c1".into(),
-                cause: UnlinkCause::Requested,
-            })])
-        );
+        given::<Client>([created(), linked("c1")])
+            .when(|state| decide(state, unlink()))
+            .then([unlinked("c1", UnlinkCause::Requested)]);
     }
 
     #[test]
     fn given_unlinked_contact_when_unlinked_then_not_linked() {
-        assert_eq!(
-            decide(&acme(false), unlink()),
-            Err(ClientError::NotLinked {
+        given::<Client>([created()])
+            .when(|state| decide(state, unlink()))
+            .then_error(ClientError::NotLinked {
                 client_id: "k1".into(),
-                contact_id: "c1".into()
-            })
-        );
+                contact_id: "c1".into(),
+            });
     }
 }

@@ -2,10 +2,16 @@ use lambda_http::http::{header, HeaderValue, StatusCode};
 use lambda_http::{Body, Request, Response};
 use shared::aggregate::Invocation;
 use shared::http::{json_object, validate, Fields, Problem};
+use shared::registry::{Access, Slice};
 use shared::Expected;
 
 use super::{decide, CreateContact};
-use crate::contact::{contact_response, Contact};
+use crate::contact::Contact;
+use crate::representation::contact_response;
+
+pub fn slice() -> Slice {
+    Slice::new("create-contact", Access::Append, handle).route("POST", "/api/contacts")
+}
 
 pub fn parse(request: &Request) -> Result<CreateContact, Problem> {
     let body = json_object(request)?;

@@ -2,7 +2,7 @@
 
 mod http;
 
-pub use http::handle;
+pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
 
 use crate::contact::{Contact, ContactError, ContactEvent};
@@ -44,45 +44,32 @@ pub fn decide(state: &Contact, command: CreateContact) -> Result<Vec<ContactEven
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ContactDetails;
+    use crate::fixtures::{ada, created, deleted};
+    use shared::testing::given;
 
-    fn command() -> CreateContact {
+    fn create_ada() -> CreateContact {
+        let ada = ada();
         CreateContact {
-            contact_id: "c1".into(),
-            name: "Ada".into(),
-            email: "ada@example.com".into(),
-            phone: Some("+34 600 123 456".into()),
+            contact_id: ada.contact_id,
+            name: ada.name,
+            email: ada.email,
+            phone: ada.phone,
         }
     }
 
     #[test]
     fn given_no_contact_when_created_then_contact_created() {
-        let events = decide(&Contact::NotCreated, command()).unwrap();
-        assert_eq!(
-            events,
-            vec![ContactEvent::ContactCreated(ContactCreated {
-                contact_id: "c1".into(),
-                name: "Ada".into(),
-                email: "ada@example.com".into(),
-                phone: Some("+34 600 123 456".into()),
-            })]
-        );
+        given::<Contact>([])
+            .when(|state| decide(state, create_ada()))
+            .then([created()]);
     }
 
     #[test]
     fn given_existing_or_deleted_contact_when_created_then_already_exists() {
-        let details = ContactDetails {
-            contact_id: "c1".into(),
-            name: "Ada".into(),
-            email: "ada@example.com".into(),
-            phone: None,
-            clients: Default::default(),
-        };
-        for state in [Contact::Active(details.clone()), Contact::Deleted(details)] {
-            assert_eq!(
-                decide(&state, command()),
-                Err(ContactError::AlreadyExists("c1".into()))
-            );
+        for history in [vec![created()], vec![created(), deleted(&[])]] {
+            given::<Contact>(history)
+                .when(|state| decide(state, create_ada()))
+                .then_error(ContactError::AlreadyExists("c1".into()));
         }
     }
 }

@@ -2,8 +2,16 @@ use lambda_http::{Body, Request, Response};
 use shared::aggregate::Invocation;
 use shared::http::{expected_version, no_content, path_id, query_flag, Problem};
 
-use super::{decide, DeleteContact};
+use shared::registry::{Access, Slice};
+
+use super::{decide, CascadeToClients, DeleteContact};
 use crate::contact::Contact;
+
+pub fn slice() -> Slice {
+    Slice::new("delete-contact", Access::ReadAndAppend, handle)
+        .route("DELETE", "/api/contacts/{id}")
+        .policy(CascadeToClients)
+}
 
 pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
     let command = DeleteContact {

@@ -7,9 +7,9 @@
 mod http;
 mod subscriber;
 
-pub use http::handle;
+pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
-pub use subscriber::{subscribers, CascadeToClients};
+pub use subscriber::CascadeToClients;
 
 use crate::contact::{Contact, ContactError, ContactEvent};
 
@@ -45,7 +45,8 @@ pub fn decide(state: &Contact, command: DeleteContact) -> Result<Vec<ContactEven
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ContactDetails;
+    use crate::fixtures::{created, deleted, linked};
+    use shared::testing::given;
 
     fn delete(cascade: bool) -> DeleteContact {
         DeleteContact {
@@ -54,54 +55,31 @@ mod tests {
         }
     }
 
-    fn ada(clients: &[&str]) -> ContactDetails {
-        ContactDetails {
-            contact_id: "c1".into(),
-            name: "Ada".into(),
-            email: "ada@example.com".into(),
-            phone: None,
-            clients: clients.iter().map(|c| c.to_string()).collect(),
-        }
-    }
-
     #[test]
     fn given_contact_when_deleted_then_contact_deleted() {
-        assert_eq!(
-            decide(&Contact::Active(ada(&[])), delete(false)),
-            Ok(vec![ContactEvent::ContactDeleted(ContactDeleted {
-                contact_id: "c1".into(),
-                linked_client_ids: vec![],
-                cascade: false,
-            })])
-        );
+        given::<Contact>([created()])
+            .when(|state| decide(state, delete(false)))
+            .then([deleted(&[])]);
     }
 
     #[test]
     fn given_linked_contact_when_deleted_then_event_names_its_clients() {
-        let events = decide(&Contact::Active(ada(&["k2", "k1"])), delete(true)).unwrap();
-        assert_eq!(
-            events,
-            vec![ContactEvent::ContactDeleted(ContactDeleted {
-                contact_id: "c1".into(),
-                linked_client_ids: vec!["k1".into(), "k2".into()],
-                cascade: true,
-            })]
-        );
+        given::<Contact>([created(), linked("k2"), linked("k1")])
+            .when(|state| decide(state, delete(true)))
+            .then([deleted(&["k1", "k2"])]);
     }
 
     #[test]
     fn given_deleted_contact_when_deleted_again_then_refused() {
-        assert_eq!(
-            decide(&Contact::Deleted(ada(&[])), delete(false)),
-            Err(ContactError::Deleted("c1".into()))
-        );
+        given::<Contact>([created(), deleted(&[])])
+            .when(|state| decide(state, delete(false)))
+            .then_error(ContactError::Deleted("c1".into()));
     }
 
     #[test]
     fn given_no_contact_when_deleted_then_not_found() {
-        assert_eq!(
-            decide(&Contact::NotCreated, delete(false)),
-            Err(ContactError::NotFound("c1".into()))
-        );
+        given::<Contact>([])
+            .when(|state| decide(state, delete(false)))
+            .then_error(ContactError::NotFound("c1".into()));
     }
 }

@@ -3,8 +3,17 @@ use lambda_http::{Body, Request, Response};
 use shared::aggregate::Invocation;
 use shared::http::{expected_version, json_object, path_id, validate, Fields, Patch, Problem};
 
+use shared::registry::{Access, Slice};
+
 use super::{decide, EditContact};
-use crate::contact::{contact_response, Contact};
+use crate::contact::Contact;
+use crate::representation::contact_response;
+
+pub fn slice() -> Slice {
+    Slice::new("edit-contact", Access::ReadAndAppend, handle)
+        .route("PUT", "/api/contacts/{id}")
+        .route("PATCH", "/api/contacts/{id}")
+}
 
 /// PUT replaces the contact (name and email required, an absent phone is cleared); PATCH
 /// changes only the fields present, and needs at least one.

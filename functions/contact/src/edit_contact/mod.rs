@@ -2,7 +2,7 @@
 
 mod http;
 
-pub use http::handle;
+pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
 use shared::http::Patch;
 
@@ -52,17 +52,9 @@ pub fn decide(state: &Contact, command: EditContact) -> Result<Vec<ContactEvent>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::{ada, created, deleted, edited};
     use crate::ContactDetails;
-
-    fn ada() -> ContactDetails {
-        ContactDetails {
-            contact_id: "c1".into(),
-            name: "Ada".into(),
-            email: "ada@example.com".into(),
-            phone: Some("12345".into()),
-            clients: Default::default(),
-        }
-    }
+    use shared::testing::given;
 
     fn edit(name: Option<&str>, email: Option<&str>, phone: Patch<String>) -> EditContact {
         EditContact {
@@ -73,28 +65,29 @@ mod tests {
         }
     }
 
+    fn with_phone() -> ContactEvent {
+        edited(&ContactDetails {
+            phone: Some("12345".into()),
+            ..ada()
+        })
+    }
+
     #[test]
     fn given_contact_when_one_field_patched_then_others_kept() {
-        let events = decide(
-            &Contact::Active(ada()),
-            edit(None, Some("ada@example.org"), Patch::Absent),
-        )
-        .unwrap();
-        assert_eq!(
-            events,
-            vec![ContactEvent::ContactEdited(ContactEdited {
-                contact_id: "c1".into(),
-                name: "Ada".into(),
+        given::<Contact>([created(), with_phone()])
+            .when(|state| decide(state, edit(None, Some("ada@example.org"), Patch::Absent)))
+            .then([edited(&ContactDetails {
                 email: "ada@example.org".into(),
                 phone: Some("12345".into()),
-            })]
-        );
+                ..ada()
+            })]);
     }
 
     #[test]
     fn given_contact_when_phone_nulled_then_phone_cleared() {
-        let events = decide(&Contact::Active(ada()), edit(None, None, Patch::Null)).unwrap();
-        assert!(matches!(&events[..], [ContactEvent::ContactEdited(e)] if e.phone.is_none()));
+        given::<Contact>([created(), with_phone()])
+            .when(|state| decide(state, edit(None, None, Patch::Null)))
+            .then([edited(&ada())]);
     }
 
     #[test]
@@ -104,19 +97,19 @@ mod tests {
             Some("ada@example.com"),
             Patch::Value("12345".into()),
         );
-        assert_eq!(decide(&Contact::Active(ada()), same), Ok(vec![]));
+        given::<Contact>([created(), with_phone()])
+            .when(|state| decide(state, same))
+            .then_nothing();
     }
 
     #[test]
     fn given_missing_or_deleted_contact_when_edited_then_refused() {
         let command = edit(Some("Bea"), None, Patch::Absent);
-        assert_eq!(
-            decide(&Contact::NotCreated, command.clone()),
-            Err(ContactError::NotFound("c1".into()))
-        );
-        assert_eq!(
-            decide(&Contact::Deleted(ada()), command),
-            Err(ContactError::Deleted("c1".into()))
-        );
+        given::<Contact>([])
+            .when(|state| decide(state, command.clone()))
+            .then_error(ContactError::NotFound("c1".into()));
+        given::<Contact>([created(), deleted(&[])])
+            .when(|state| decide(state, command))
+            .then_error(ContactError::Deleted("c1".into()));
     }
 }

@@ -4,8 +4,14 @@ use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use shared::aggregate::Invocation;
 use shared::http::{path_id, Problem};
+use shared::registry::{Access, Slice};
 
-use crate::contact::{contact_response, Contact};
+use crate::contact::Contact;
+use crate::representation::contact_response;
+
+pub fn slice() -> Slice {
+    Slice::new("get-contact", Access::ReadStreams, handle).route("GET", "/api/contacts/{id}")
+}
 
 pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
     let id = path_id(&request, "id")?;

@@ -2,8 +2,15 @@ use lambda_http::{Body, Request, RequestExt, Response};
 use shared::aggregate::Invocation;
 use shared::http::{list_response, validate, view_as_stored, Problem};
 use shared::projection::{query, Index};
+use shared::registry::{Access, Slice};
 
-use super::{email_key, LIST};
+use super::{email_key, ContactSummary, LIST};
+
+pub fn slice() -> Slice {
+    Slice::new("list-contacts", Access::ReadModels, handle)
+        .route("GET", "/api/contacts")
+        .view::<ContactSummary>()
+}
 
 pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
     let email = request

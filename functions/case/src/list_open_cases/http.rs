@@ -2,8 +2,15 @@ use lambda_http::{Body, Request, RequestExt, Response};
 use shared::aggregate::Invocation;
 use shared::http::{list_response, validate, view_as_stored, Problem};
 use shared::projection::{query, Index};
+use shared::registry::{Access, Slice};
 
-use super::{client_partition, LIST};
+use super::{client_partition, CaseSummary, LIST};
+
+pub fn slice() -> Slice {
+    Slice::new("list-open-cases", Access::ReadModels, handle)
+        .route("GET", "/api/cases/open")
+        .view::<CaseSummary>()
+}
 
 pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
     let client_id = request

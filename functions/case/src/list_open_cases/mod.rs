@@ -1,21 +1,21 @@
-//! open-cases: `GET /api/cases/open?clientId=...` (a client's open cases) and
+//! list-open-cases: `GET /api/cases/open?clientId=...` (a client's open cases) and
 //! `GET /api/cases/open` (all open cases), oldest first, cursor-paginated, from a projection.
 
 mod http;
 
-use client::list_clients::{OPEN_CASE_COUNT, SUMMARY};
-use contact::links::CLIENT_AGGREGATE_TYPE;
-pub use http::handle;
+use contracts::client_summary::{summary_key, OPEN_CASE_COUNT};
+use contracts::streams::CLIENT;
+pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
-use shared::projection::{list_partition, CounterDelta, Index, IndexEntry, ItemKey, View};
+use shared::projection::{list_partition, CounterDelta, Index, IndexEntry, View};
 use time::OffsetDateTime;
 
-use crate::case::{CaseEvent, AGGREGATE_TYPE};
+use crate::case::CaseEvent;
 
 pub const LIST: &str = "openCases";
 
 pub fn client_partition(client_id: &str) -> String {
-    format!("{CLIENT_AGGREGATE_TYPE}#{client_id}#openCases")
+    format!("{CLIENT}#{client_id}#openCases")
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,11 +55,12 @@ impl CaseSummary {
 impl View for CaseSummary {
     type Event = CaseEvent;
     const NAME: &'static str = "summary";
-    const SOURCE: &'static str = AGGREGATE_TYPE;
+    const SOURCE: &'static str = contracts::streams::CASE;
 
+    /// Every event is named, so a new one does not compile until this view decides on it.
     fn apply(view: Option<Self>, event: &CaseEvent) -> Option<Self> {
-        match (view, event) {
-            (_, CaseEvent::CaseCreated(created)) => Some(Self {
+        match event {
+            CaseEvent::CaseCreated(created) => Some(Self {
                 case_id: created.case_id.clone(),
                 client_id: created.client_id.clone(),
                 description: created.description.clone(),
@@ -67,15 +68,14 @@ impl View for CaseSummary {
                 status: CaseStatus::Open,
                 interaction_count: 0,
             }),
-            (Some(view), CaseEvent::InteractionAdded(_)) => Some(Self {
+            CaseEvent::InteractionAdded(_) => view.map(|view| Self {
                 interaction_count: view.interaction_count + 1,
                 ..view
             }),
-            (Some(view), CaseEvent::CaseClosed(_)) => Some(Self {
+            CaseEvent::CaseClosed(_) => view.map(|view| Self {
                 status: CaseStatus::Closed,
                 ..view
             }),
-            (view, _) => view,
         }
     }
 
@@ -104,10 +104,7 @@ impl View for CaseSummary {
         match (delta, after.or(before)) {
             (0, _) | (_, None) => Vec::new(),
             (delta, Some(case)) => vec![CounterDelta {
-                key: ItemKey::new(
-                    format!("{CLIENT_AGGREGATE_TYPE}#{}", case.client_id),
-                    SUMMARY,
-                ),
+                key: summary_key(&case.client_id),
                 counter: OPEN_CASE_COUNT,
                 delta,
             }],
@@ -118,38 +115,23 @@ impl View for CaseSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::close_case::CaseClosed;
-    use crate::create_case::CaseCreated;
+    use crate::fixtures::{closed, opened};
+    use shared::projection::ItemKey;
     use time::macros::datetime;
 
     #[test]
     fn opening_and_closing_moves_the_clients_count_and_the_indexes() {
-        let opened = CaseSummary::apply(
-            None,
-            &CaseEvent::CaseCreated(CaseCreated {
-                case_id: "s1".into(),
-                client_id: "k1".into(),
-                description: "x".into(),
-                opened_at: datetime!(2026-01-01 09:00 UTC),
-            }),
-        );
-        let counters = CaseSummary::counters(None, opened.as_ref());
+        let open = CaseSummary::apply(None, &opened());
+        let counters = CaseSummary::counters(None, open.as_ref());
         assert_eq!(counters[0].delta, 1);
         assert_eq!(counters[0].key, ItemKey::new("client#k1", "summary"));
-        let index = opened.as_ref().unwrap().index();
+        let index = open.as_ref().unwrap().index();
         assert_eq!(index[0].pk, "client#k1#openCases");
         assert_eq!(index[0].sk, "2026-01-01T09:00:00Z#s1");
 
-        let closed = CaseSummary::apply(
-            opened.clone(),
-            &CaseEvent::CaseClosed(CaseClosed {
-                case_id: "s1".into(),
-                closed_at: datetime!(2026-01-02 09:00 UTC),
-                resolution: None,
-            }),
-        );
+        let closed = CaseSummary::apply(open.clone(), &closed(datetime!(2026-01-02 09:00 UTC)));
         assert_eq!(
-            CaseSummary::counters(opened.as_ref(), closed.as_ref())[0].delta,
+            CaseSummary::counters(open.as_ref(), closed.as_ref())[0].delta,
             -1
         );
         assert!(closed.unwrap().index().is_empty());

@@ -1,0 +1,6 @@
+//! Stream names: the `<type>` of `<type>#<id>`, the event store's partition keys. They are
+//! stored data (the original Node version wrote the same), so they never change.
+
+pub const CONTACT: &str = "contact";
+pub const CLIENT: &str = "client";
+pub const CASE: &str = "case";

@@ -1,0 +1,177 @@
+//! One registry per aggregate: its slices, each with its Lambda function, routes, handler,
+//! subscribers, read models and the DynamoDB access it needs.
+//!
+//! Everything else is derived from the registries or checked against them: each Lambda `main`
+//! looks its slice up by binary name; the test router, the stream consumer and
+//! `rebuild-projections` take their handlers, subscribers and projections from here; and
+//! `cargo xtask generate` writes the `[[bin]]` entries, the local router and the template's
+//! function blocks from here (a test fails while they are stale).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use lambda_http::{Body, Request, Response};
+
+use crate::aggregate::Invocation;
+use crate::http::Problem;
+use crate::projection::{Projection, View, ViewProjection};
+use crate::subscribers::{Policy, Subscribers};
+
+pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<Response<Body>, Problem>> + Send>>;
+pub type Handler = Arc<dyn Fn(Invocation, Request) -> HandlerFuture + Send + Sync>;
+
+/// One method and path of a slice, with its handler: what a router matches.
+#[derive(Clone)]
+pub struct Route {
+    pub method: &'static str,
+    /// API Gateway syntax: `/api/clients/{id}/contacts/{contactId}`.
+    pub path: &'static str,
+    /// The Lambda binary serving it.
+    pub function: &'static str,
+    pub handler: Handler,
+}
+
+impl Route {
+    /// The path parameters if `path` (no query) matches this route's pattern.
+    pub fn matches(&self, method: &str, path: &str) -> Option<Vec<(String, String)>> {
+        if !self.method.eq_ignore_ascii_case(method) {
+            return None;
+        }
+        let pattern: Vec<&str> = self.path.trim_matches('/').split('/').collect();
+        let actual: Vec<&str> = path.trim_matches('/').split('/').collect();
+        if pattern.len() != actual.len() {
+            return None;
+        }
+        let mut params = Vec::new();
+        for (expected, given) in pattern.iter().zip(&actual) {
+            match expected.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+                Some(name) => params.push((name.to_owned(), (*given).to_owned())),
+                None if expected == given => {}
+                None => return None,
+            }
+        }
+        Some(params)
+    }
+
+    /// How many literal segments: API Gateway prefers the most specific route.
+    pub fn specificity(&self) -> usize {
+        self.path.split('/').filter(|s| !s.starts_with('{')).count()
+    }
+}
+
+/// What a function does with DynamoDB: the template grants exactly the actions this names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Appends to new streams without reading any (a create): `PutItem` on the event store.
+    Append,
+    /// Reads streams, then appends: `Query` and `PutItem` on the event store.
+    ReadAndAppend,
+    /// Reads streams: `Query` on the event store.
+    ReadStreams,
+    /// Reads read models: `Query` on the projection store and its indexes.
+    ReadModels,
+}
+
+/// One use case: a Lambda function and everything it brings.
+pub struct Slice {
+    /// The Lambda binary, e.g. `create-contact`.
+    pub function: &'static str,
+    pub access: Access,
+    /// Method and API Gateway path of each route it serves.
+    pub routes: Vec<(&'static str, &'static str)>,
+    pub handler: Handler,
+    /// The synchronous subscribers its appends run.
+    pub subscribers: Subscribers,
+    /// The read models its queries read (the stream consumer builds them).
+    pub projections: Vec<Arc<dyn Projection>>,
+}
+
+impl Slice {
+    pub fn new<H, F>(function: &'static str, access: Access, handler: H) -> Self
+    where
+        H: Fn(Invocation, Request) -> F + Send + Sync + 'static,
+        F: Future<Output = Result<Response<Body>, Problem>> + Send + 'static,
+    {
+        Self {
+            function,
+            access,
+            routes: Vec::new(),
+            handler: Arc::new(move |invocation, request| Box::pin(handler(invocation, request))),
+            subscribers: Subscribers::new(),
+            projections: Vec::new(),
+        }
+    }
+
+    pub fn route(mut self, method: &'static str, path: &'static str) -> Self {
+        self.routes.push((method, path));
+        self
+    }
+
+    /// Runs this policy before each append of the event type it listens to.
+    pub fn policy(mut self, policy: impl Policy) -> Self {
+        self.subscribers = self.subscribers.policy(policy);
+        self
+    }
+
+    /// The read model its queries read, built by the stream consumer.
+    pub fn view<V: View>(mut self) -> Self {
+        self.projections
+            .push(Arc::new(ViewProjection::<V>::default()));
+        self
+    }
+}
+
+/// The slices of one aggregate (or of several, merged).
+#[derive(Default)]
+pub struct Registry {
+    /// The aggregate's stream type, also its crate's folder under `functions/`.
+    pub aggregate: &'static str,
+    pub slices: Vec<Slice>,
+}
+
+impl Registry {
+    pub fn new(aggregate: &'static str, slices: Vec<Slice>) -> Self {
+        Self { aggregate, slices }
+    }
+
+    /// The slices of every registry, for a process that serves them all (tests, a local router).
+    pub fn merge(registries: impl IntoIterator<Item = Registry>) -> Self {
+        Self {
+            aggregate: "*",
+            slices: registries.into_iter().flat_map(|r| r.slices).collect(),
+        }
+    }
+
+    pub fn slice(&self, function: &str) -> Option<&Slice> {
+        self.slices.iter().find(|s| s.function == function)
+    }
+
+    pub fn routes(&self) -> Vec<Route> {
+        self.slices
+            .iter()
+            .flat_map(|slice| {
+                slice.routes.iter().map(|(method, path)| Route {
+                    method,
+                    path,
+                    function: slice.function,
+                    handler: slice.handler.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// Every slice's subscribers together.
+    pub fn subscribers(&self) -> Subscribers {
+        self.slices.iter().fold(Subscribers::new(), |all, slice| {
+            all.merge(slice.subscribers.clone())
+        })
+    }
+
+    pub fn projections(&self) -> Vec<Arc<dyn Projection>> {
+        self.slices
+            .iter()
+            .flat_map(|slice| slice.projections.iter().cloned())
+            .collect()
+    }
+}

@@ -1,0 +1,3 @@
+//! What `cargo xtask` shares with its tests.
+
+pub mod generate;

@@ -1,0 +1,73 @@
+use serde_json::json;
+
+use crate::common::unique;
+use crate::spec::{expect, Spec};
+
+#[test]
+fn every_contact_operation_answers_as_documented() {
+    let spec = Spec::load();
+    let contact = unique("c");
+    let email = format!("{contact}@example.com");
+    expect(spec.json("POST", "/contacts", json!({ "contactId": contact, "name": "Ada", "email": email, "phone": "+44 20 7946 0000" })), 201);
+    expect(
+        spec.json(
+            "POST",
+            "/contacts",
+            json!({ "contactId": contact, "name": "Ada", "email": "a@example.com" }),
+        ),
+        409,
+    );
+    expect(
+        spec.json("POST", "/contacts", json!({ "name": "", "email": "nope" })),
+        400,
+    );
+    expect(
+        spec.call(
+            "POST",
+            "/contacts",
+            Some(("text/plain", "hello".into())),
+            &[],
+        ),
+        415,
+    );
+    expect(
+        spec.json(
+            "POST",
+            "/contacts",
+            json!({ "name": "A", "email": "a@example.com", "phone": "1".repeat(70_000) }),
+        ),
+        413,
+    );
+    expect(spec.get(&format!("/contacts/{contact}")), 200);
+    expect(spec.get("/contacts/bad~id"), 400);
+    let path = format!("/contacts/{contact}");
+    expect(
+        spec.json("PUT", &path, json!({ "name": "Ada L", "email": email })),
+        200,
+    );
+    expect(spec.json("PATCH", &path, json!({ "phone": "12345" })), 200);
+    let stale = Some(("application/json", r#"{"name":"X"}"#.into()));
+    expect(
+        spec.call("PATCH", &path, stale, &[("if-match", "\"1\"")]),
+        412,
+    );
+    expect(spec.json("PATCH", &path, json!({})), 400);
+
+    // The read models, once the stream consumer has caught up.
+    spec.eventually(&format!("/contacts?email={contact}@EXAMPLE.com"), &contact);
+    expect(spec.get("/contacts?limit=2"), 200);
+    expect(spec.get("/contacts?cursor=garbage"), 400);
+
+    expect(
+        spec.call("DELETE", &path, None, &[("if-match", "\"1\"")]),
+        412,
+    );
+    expect(
+        spec.call("DELETE", &format!("{path}?cascade=maybe"), None, &[]),
+        400,
+    );
+    expect(spec.call("DELETE", &path, None, &[]), 204);
+    expect(spec.call("DELETE", &path, None, &[]), 404);
+    expect(spec.get(&path), 404);
+    spec.assert_covered("/api/contacts");
+}
