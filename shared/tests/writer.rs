@@ -41,6 +41,18 @@ fn append(stream: &StreamId, after: u64, event_type: &str) -> PendingAppend {
     }
 }
 
+/// Appends one `event_type` event to `stream` right after version `after`.
+async fn put(
+    writer: &EventWriter,
+    stream: &StreamId,
+    after: u64,
+    event_type: &str,
+) -> Result<Vec<EventEnvelope>, AppendError> {
+    writer
+        .append(append(stream, after, event_type), &trace(), NOW)
+        .await
+}
+
 fn order(id: &str) -> StreamId {
     StreamId::new("order", id)
 }
@@ -105,12 +117,8 @@ fn subscribers(stale: bool) -> Arc<Subscribers> {
 
 async fn a_subscriber_can_cancel_an_append(store: Arc<dyn EventStore>) {
     let writer = EventWriter::new(store.clone(), subscribers(false), WriteMode::Direct);
-    writer
-        .append(append(&order("o1"), 0, "Opened"), &trace(), NOW)
-        .await
-        .unwrap();
-    let error = writer
-        .append(append(&order("o1"), 1, "Cancelled"), &trace(), NOW)
+    put(&writer, &order("o1"), 0, "Opened").await.unwrap();
+    let error = put(&writer, &order("o1"), 1, "Cancelled")
         .await
         .unwrap_err();
     assert!(
@@ -125,14 +133,8 @@ async fn a_subscriber_can_cancel_an_append(store: Arc<dyn EventStore>) {
 
 async fn added_events_get_real_versions_and_the_cause(store: Arc<dyn EventStore>) {
     let writer = EventWriter::new(store.clone(), subscribers(false), WriteMode::Direct);
-    writer
-        .append(append(&order("o1"), 0, "Placed"), &trace(), NOW)
-        .await
-        .unwrap();
-    let unit = writer
-        .append(append(&order("o2"), 0, "Placed"), &trace(), NOW)
-        .await
-        .unwrap();
+    put(&writer, &order("o1"), 0, "Placed").await.unwrap();
+    let unit = put(&writer, &order("o2"), 0, "Placed").await.unwrap();
     assert_eq!(unit.len(), 2);
     let ledger_events = store.load(&ledger()).await.unwrap();
     assert_eq!(
@@ -152,14 +154,9 @@ async fn added_events_get_real_versions_and_the_cause(store: Arc<dyn EventStore>
 
 async fn a_conflicting_added_event_writes_nothing(store: Arc<dyn EventStore>) {
     let good = EventWriter::new(store.clone(), subscribers(false), WriteMode::Direct);
-    good.append(append(&order("o1"), 0, "Placed"), &trace(), NOW)
-        .await
-        .unwrap();
+    put(&good, &order("o1"), 0, "Placed").await.unwrap();
     let stale = EventWriter::new(store.clone(), subscribers(true), WriteMode::Direct);
-    let error = stale
-        .append(append(&order("o2"), 0, "Placed"), &trace(), NOW)
-        .await
-        .unwrap_err();
+    let error = put(&stale, &order("o2"), 0, "Placed").await.unwrap_err();
     assert!(
         matches!(error, AppendError::Store(StoreError::Conflict { ref streams }) if streams == &vec![ledger()]),
         "{error:?}"
@@ -174,14 +171,8 @@ async fn a_conflicting_added_event_writes_nothing(store: Arc<dyn EventStore>) {
 
 async fn batch_mode_writes_at_flush_only(store: Arc<dyn EventStore>) {
     let writer = EventWriter::new(store.clone(), subscribers(false), WriteMode::Batch);
-    writer
-        .append(append(&order("o1"), 0, "Opened"), &trace(), NOW)
-        .await
-        .unwrap();
-    writer
-        .append(append(&order("o2"), 0, "Placed"), &trace(), NOW)
-        .await
-        .unwrap();
+    put(&writer, &order("o1"), 0, "Opened").await.unwrap();
+    put(&writer, &order("o2"), 0, "Placed").await.unwrap();
     assert_eq!(
         store.load(&order("o1")).await.unwrap(),
         vec![],
@@ -197,14 +188,8 @@ async fn batch_mode_writes_at_flush_only(store: Arc<dyn EventStore>) {
 
 async fn batch_mode_refuses_a_version_it_already_buffered(store: Arc<dyn EventStore>) {
     let writer = EventWriter::new(store.clone(), subscribers(false), WriteMode::Batch);
-    writer
-        .append(append(&order("o1"), 0, "Opened"), &trace(), NOW)
-        .await
-        .unwrap();
-    let error = writer
-        .append(append(&order("o1"), 0, "Opened"), &trace(), NOW)
-        .await
-        .unwrap_err();
+    put(&writer, &order("o1"), 0, "Opened").await.unwrap();
+    let error = put(&writer, &order("o1"), 0, "Opened").await.unwrap_err();
     assert!(matches!(
         error,
         AppendError::Store(StoreError::Conflict { .. })
@@ -215,20 +200,11 @@ async fn a_failed_flush_is_an_error_and_writes_nothing_of_its_transaction(
     store: Arc<dyn EventStore>,
 ) {
     let writer = EventWriter::new(store.clone(), subscribers(false), WriteMode::Batch);
-    writer
-        .append(append(&order("o1"), 0, "Opened"), &trace(), NOW)
-        .await
-        .unwrap();
-    writer
-        .append(append(&order("o2"), 0, "Opened"), &trace(), NOW)
-        .await
-        .unwrap();
+    put(&writer, &order("o1"), 0, "Opened").await.unwrap();
+    put(&writer, &order("o2"), 0, "Opened").await.unwrap();
     // Another invocation takes o2's version 1 before this one flushes.
     let other = EventWriter::new(store.clone(), subscribers(false), WriteMode::Direct);
-    other
-        .append(append(&order("o2"), 0, "Closed"), &trace(), NOW)
-        .await
-        .unwrap();
+    put(&other, &order("o2"), 0, "Closed").await.unwrap();
     let error = writer.flush().await.unwrap_err();
     // Its version 1 was taken: the stream it meant to start exists now.
     assert_eq!(
@@ -313,13 +289,7 @@ async fn dispatch_answers_a_failed_flush_with_its_error() {
         |invocation, _| {
             let store = store.clone();
             async move {
-                invocation
-                    .writer
-                    .append(
-                        append(&order("o1"), 0, "Opened"),
-                        &invocation.trace,
-                        invocation.now,
-                    )
+                put(&invocation.writer, &order("o1"), 0, "Opened")
                     .await
                     .map_err(shared::http::Problem::from)?;
                 // A concurrent request wins the same version before this invocation flushes.
@@ -350,13 +320,7 @@ async fn dispatch_discards_the_buffer_of_a_failed_request() {
         &app,
         request("POST", "/things", Some("{}"), &[]),
         |invocation, _| async move {
-            invocation
-                .writer
-                .append(
-                    append(&order("o1"), 0, "Opened"),
-                    &invocation.trace,
-                    invocation.now,
-                )
+            put(&invocation.writer, &order("o1"), 0, "Opened")
                 .await
                 .map_err(shared::http::Problem::from)?;
             Err::<lambda_http::Response<lambda_http::Body>, _>(shared::http::Problem::bad_request(

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{assert_problem, base_url, call, unique};
+use common::{assert_problem, base_url, call, expect, unique};
 use serde_json::{json, Value};
 use shared::store::{DynamoEventStore, EventStore};
 use shared::StreamId;
@@ -276,15 +276,14 @@ fn a_realistic_sequence_reads_back_consistently() {
         &call("DELETE", &format!("/contacts/{}", contacts[0]), None, &[]),
         409,
     );
-    assert_eq!(
+    expect(
         call(
             "DELETE",
             &format!("/contacts/{}?cascade=true", contacts[0]),
             None,
-            &[]
-        )
-        .status,
-        204
+            &[],
+        ),
+        204,
     );
 
     // Read everything back.
@@ -354,45 +353,41 @@ fn lists(body: &Value, field: &str, id: &str) -> bool {
 fn writes_show_up_in_the_read_models_within_seconds() {
     let (client, contact, case) = (unique("k"), unique("c"), unique("s"));
     let email = format!("{contact}@Example.com");
-    assert_eq!(
+    expect(
         call(
             "POST",
             "/clients",
             Some(json!({ "clientId": client, "name": format!("0 {client}") })),
-            &[]
-        )
-        .status,
-        201
+            &[],
+        ),
+        201,
     );
-    assert_eq!(
+    expect(
         call(
             "POST",
             "/contacts",
             Some(json!({ "contactId": contact, "name": "Grace", "email": email })),
-            &[]
-        )
-        .status,
-        201
+            &[],
+        ),
+        201,
     );
-    assert_eq!(
+    expect(
         call(
             "POST",
             &format!("/clients/{client}/contacts"),
             Some(json!({ "contactId": contact })),
-            &[]
-        )
-        .status,
-        201
+            &[],
+        ),
+        201,
     );
-    assert_eq!(
+    expect(
         call(
             "POST",
             "/cases",
             Some(json!({ "caseId": case, "clientId": client, "description": "Broken" })),
-            &[]
-        )
-        .status,
-        201
+            &[],
+        ),
+        201,
     );
 
     let by_email = eventually(&format!("/contacts?email={}", email.to_uppercase()), |b| {
@@ -408,22 +403,21 @@ fn writes_show_up_in_the_read_models_within_seconds() {
     });
     eprintln!("projection latency: email lookup {by_email:?}, open cases {open:?}, client summary {summary:?}");
 
-    assert_eq!(
-        call("POST", &format!("/cases/{case}/close"), None, &[]).status,
-        200
+    expect(
+        call("POST", &format!("/cases/{case}/close"), None, &[]),
+        200,
     );
     eventually(&format!("/cases/open?clientId={client}"), |b| {
         b["items"] == json!([])
     });
-    assert_eq!(
+    expect(
         call(
             "DELETE",
             &format!("/contacts/{contact}?cascade=true"),
             None,
-            &[]
-        )
-        .status,
-        204
+            &[],
+        ),
+        204,
     );
     eventually(&format!("/contacts?email={email}"), |b| {
         b["items"] == json!([])

@@ -87,25 +87,17 @@ pub enum ClientError {
     NotFound(String),
     #[error("client {0} already exists")]
     AlreadyExists(String),
-    #[error("contact {contact_id} is already linked to client {client_id}")]
-    AlreadyLinked {
-        client_id: String,
-        contact_id: String,
-    },
-    #[error("contact {contact_id} is not linked to client {client_id}")]
-    NotLinked {
-        client_id: String,
-        contact_id: String,
-    },
+    #[error("contact {} is already linked to client {}", .0.contact_id, .0.client_id)]
+    AlreadyLinked(ClientContactLink),
+    #[error("contact {} is not linked to client {}", .0.contact_id, .0.client_id)]
+    NotLinked(ClientContactLink),
 }
 
 impl DomainError for ClientError {
     fn kind(&self) -> ErrorKind {
         match self {
-            ClientError::NotFound(_) | ClientError::NotLinked { .. } => ErrorKind::NotFound,
-            ClientError::AlreadyExists(_) | ClientError::AlreadyLinked { .. } => {
-                ErrorKind::Conflict
-            }
+            ClientError::NotFound(_) | ClientError::NotLinked(_) => ErrorKind::NotFound,
+            ClientError::AlreadyExists(_) | ClientError::AlreadyLinked(_) => ErrorKind::Conflict,
         }
     }
 }

@@ -62,14 +62,7 @@ async fn linked_to_two_clients(api: &Api) {
             )
             .await;
         assert_eq!(created.status(), 201);
-        let linked = api
-            .call(
-                "POST",
-                &format!("/api/clients/{client}/contacts"),
-                Some(json!({ "contactId": "c1" })),
-            )
-            .await;
-        assert_eq!(linked.status(), 201, "{:?}", linked.body());
+        common::link(api, client, "c1").await;
     }
 }
 

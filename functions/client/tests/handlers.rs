@@ -269,14 +269,7 @@ async fn cascade_delete_unlinks_every_client() {
     )
     .await;
     for client in ["k1", "k2"] {
-        let linked = api
-            .call(
-                "POST",
-                &format!("/api/clients/{client}/contacts"),
-                Some(json!({ "contactId": "c1" })),
-            )
-            .await;
-        assert_eq!(linked.status(), 201);
+        common::link(&api, client, "c1").await;
     }
     let refused = assert_problem(&api.call("DELETE", "/api/contacts/c1", None).await, 409);
     assert!(refused["detail"].as_str().unwrap().contains("cascade=true"));

@@ -9,24 +9,14 @@ use serde_json::json;
 use shared::projection::{InMemoryProjectionStore, ItemKey};
 use shared::store::{EventStore, InMemoryEventStore};
 use stream_consumer::{consumer, handle};
-use support::{envelope, insert_record, stream_event};
+use support::{
+    client_created, contact_created, contact_edited, envelope, insert_record, stream_event,
+};
 
 fn contact_history() -> Vec<shared::EventEnvelope> {
     vec![
-        envelope(
-            "contact",
-            "c1",
-            1,
-            "ContactCreated",
-            json!({ "contactId": "c1", "name": "Ada", "email": "ada@example.com" }),
-        ),
-        envelope(
-            "contact",
-            "c1",
-            2,
-            "ContactEdited",
-            json!({ "contactId": "c1", "name": "Ada L", "email": "ada@example.com" }),
-        ),
+        contact_created("c1", "Ada", "ada@example.com"),
+        contact_edited("c1", 2, "Ada L", "ada@example.com"),
         envelope(
             "contact",
             "c1",
@@ -113,13 +103,7 @@ async fn a_gap_rebuilds_the_item_from_the_event_store() {
 async fn a_poison_record_fails_alone() {
     let history = contact_history();
     let (events, views) = stores(&history).await;
-    let client = envelope(
-        "client",
-        "k1",
-        1,
-        "ClientCreated",
-        json!({ "clientId": "k1", "name": "Acme" }),
-    );
+    let client = client_created("k1", "Acme");
     events.append(std::slice::from_ref(&client)).await.unwrap();
     let consumer = consumer(views.clone(), events);
     let mut broken = insert_record(&history[0], 7);
@@ -166,13 +150,7 @@ async fn non_insert_records_are_ignored() {
 async fn closing_a_case_moves_its_clients_open_case_count_once() {
     let case = |version, event_type, payload| envelope("case", "s1", version, event_type, payload);
     let history = vec![
-        envelope(
-            "client",
-            "k1",
-            1,
-            "ClientCreated",
-            json!({ "clientId": "k1", "name": "Acme" }),
-        ),
+        client_created("k1", "Acme"),
         case(
             1,
             "CaseCreated",

@@ -11,7 +11,9 @@ use shared::projection::{query, Index, ItemKey, ProjectionStore};
 use shared::store::EventStore;
 use shared::testing::{fresh_dynamo_projection_store, fresh_dynamo_store, RequestCounter};
 use stream_consumer::{consumer, handle};
-use support::{envelope, insert_record, stream_event};
+use support::{
+    client_created, contact_created, contact_edited, envelope, insert_record, stream_event,
+};
 
 async fn stores() -> (
     Arc<dyn EventStore>,
@@ -26,13 +28,7 @@ async fn stores() -> (
 }
 
 fn contact(id: &str, name: &str) -> shared::EventEnvelope {
-    envelope(
-        "contact",
-        id,
-        1,
-        "ContactCreated",
-        json!({ "contactId": id, "name": name, "email": format!("{id}@example.com") }),
-    )
+    contact_created(id, name, &format!("{id}@example.com"))
 }
 
 #[tokio::test]
@@ -40,20 +36,8 @@ async fn each_touched_item_is_written_once_per_batch() {
     let (events, views, counter) = stores().await;
     let history = vec![
         contact("c1", "Ada"),
-        envelope(
-            "contact",
-            "c1",
-            2,
-            "ContactEdited",
-            json!({ "contactId": "c1", "name": "Ada L", "email": "ada@example.com" }),
-        ),
-        envelope(
-            "contact",
-            "c1",
-            3,
-            "ContactEdited",
-            json!({ "contactId": "c1", "name": "Ada Lovelace", "email": "ada@example.com" }),
-        ),
+        contact_edited("c1", 2, "Ada L", "ada@example.com"),
+        contact_edited("c1", 3, "Ada Lovelace", "ada@example.com"),
         contact("c2", "Bea"),
     ];
     events.append(&history).await.unwrap();
@@ -101,13 +85,7 @@ async fn open_case_counts_move_in_the_same_transaction_and_closed_cases_leave_th
     let case =
         |id: &str, version, event_type, payload| envelope("case", id, version, event_type, payload);
     let history = vec![
-        envelope(
-            "client",
-            "k1",
-            1,
-            "ClientCreated",
-            json!({ "clientId": "k1", "name": "Acme" }),
-        ),
+        client_created("k1", "Acme"),
         case(
             "s1",
             1,
@@ -235,13 +213,7 @@ async fn rebuild_replays_the_event_store_into_fresh_projections() {
     let counter = RequestCounter::default();
     let views = Arc::new(fresh_dynamo_projection_store(&counter).await);
     let history = vec![
-        envelope(
-            "client",
-            "k1",
-            1,
-            "ClientCreated",
-            json!({ "clientId": "k1", "name": "Acme" }),
-        ),
+        client_created("k1", "Acme"),
         contact("c1", "Ada"),
         envelope(
             "case",

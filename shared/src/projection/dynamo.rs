@@ -11,8 +11,8 @@ use aws_sdk_dynamodb::Client;
 use serde_json::Value;
 
 use super::{
-    Index, IndexEntry, IndexPage, ItemKey, ProjectionStore, ProjectionStoreError, StoredView,
-    ViewWrite,
+    Index, IndexEntry, IndexPage, IndexQuery, ItemKey, ProjectionStore, ProjectionStoreError,
+    StoredView, ViewWrite,
 };
 
 const VIEW: &str = "view";
@@ -225,18 +225,18 @@ impl ProjectionStore for DynamoProjectionStore {
         }
     }
 
-    async fn query(
-        &self,
-        index: Index,
-        partition: &str,
-        after: Option<&(String, ItemKey)>,
-        limit: usize,
-    ) -> Result<IndexPage, ProjectionStoreError> {
+    async fn query(&self, query: IndexQuery<'_>) -> Result<IndexPage, ProjectionStoreError> {
+        let IndexQuery {
+            index,
+            partition,
+            after,
+            limit,
+        } = query;
         let (pk_name, sk_name) = index.attributes();
         let start = after.map(|(sk, key)| {
-            let mut start = key_item(key);
+            let mut start = key_item(&key);
             start.insert(pk_name.to_owned(), AttributeValue::S(partition.to_owned()));
-            start.insert(sk_name.to_owned(), AttributeValue::S(sk.clone()));
+            start.insert(sk_name.to_owned(), AttributeValue::S(sk));
             start
         });
         let output = self

@@ -6,8 +6,8 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 
 use super::{
-    Index, IndexEntry, IndexPage, ItemKey, ProjectionStore, ProjectionStoreError, StoredView,
-    ViewWrite,
+    Index, IndexEntry, IndexPage, IndexQuery, ItemKey, ProjectionStore, ProjectionStoreError,
+    StoredView, ViewWrite,
 };
 
 #[derive(Clone, Debug, Default)]
@@ -71,19 +71,13 @@ impl ProjectionStore for InMemoryProjectionStore {
         Ok(())
     }
 
-    async fn query(
-        &self,
-        index: Index,
-        partition: &str,
-        after: Option<&(String, ItemKey)>,
-        limit: usize,
-    ) -> Result<IndexPage, ProjectionStoreError> {
+    async fn query(&self, query: IndexQuery<'_>) -> Result<IndexPage, ProjectionStoreError> {
         let items = self.items.lock().unwrap_or_else(|e| e.into_inner());
         let mut matching: Vec<(String, ItemKey, IndexEntry, StoredView)> = items
             .iter()
             .filter_map(|(key, item)| {
-                let entry = item.index.get(&index)?;
-                (entry.pk == partition).then(|| {
+                let entry = item.index.get(&query.index)?;
+                (entry.pk == query.partition).then(|| {
                     (
                         entry.sk.clone(),
                         key.clone(),
@@ -93,12 +87,15 @@ impl ProjectionStore for InMemoryProjectionStore {
                 })
             })
             .filter(|(sk, key, _, _)| {
-                after.is_none_or(|(after_sk, after_key)| (sk, key) > (after_sk, after_key))
+                query
+                    .after
+                    .as_ref()
+                    .is_none_or(|(after_sk, after_key)| (sk, key) > (after_sk, after_key))
             })
             .collect();
         matching.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-        let more = matching.len() > limit;
-        matching.truncate(limit);
+        let more = matching.len() > query.limit;
+        matching.truncate(query.limit);
         Ok(IndexPage {
             items: matching
                 .into_iter()

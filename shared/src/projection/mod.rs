@@ -124,6 +124,16 @@ pub enum ProjectionStoreError {
     Backend(String),
 }
 
+/// A read of one index partition: up to `limit` items ordered by (index sort key, PK),
+/// strictly after `after`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndexQuery<'a> {
+    pub index: Index,
+    pub partition: &'a str,
+    pub after: Option<(String, ItemKey)>,
+    pub limit: usize,
+}
+
 /// One page of an index, in index order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexPage {
@@ -138,14 +148,7 @@ pub trait ProjectionStore: Send + Sync {
 
     async fn write(&self, write: ViewWrite) -> Result<(), ProjectionStoreError>;
 
-    /// Items of one index partition, ordered by (index sort key, PK), strictly after `after`.
-    async fn query(
-        &self,
-        index: Index,
-        partition: &str,
-        after: Option<&(String, ItemKey)>,
-        limit: usize,
-    ) -> Result<IndexPage, ProjectionStoreError>;
+    async fn query(&self, query: IndexQuery<'_>) -> Result<IndexPage, ProjectionStoreError>;
 }
 
 /// A read model folded from the streams of one aggregate type.

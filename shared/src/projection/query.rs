@@ -9,7 +9,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
-use super::{Index, ItemKey, ProjectionStore, ProjectionStoreError, StoredView, LIST_SHARDS};
+use super::{
+    Index, IndexQuery, ItemKey, ProjectionStore, ProjectionStoreError, StoredView, LIST_SHARDS,
+};
 
 pub const DEFAULT_LIMIT: usize = 20;
 pub const MAX_LIMIT: usize = 100;
@@ -79,7 +81,14 @@ pub async fn page(
             Position::Start => None,
             Position::After { sk, pk, key_sk } => Some((sk.clone(), ItemKey::new(pk, key_sk))),
         };
-        let page = store.query(index, partition, after.as_ref(), limit).await?;
+        let page = store
+            .query(IndexQuery {
+                index,
+                partition,
+                after,
+                limit,
+            })
+            .await?;
         more[i] = page.more;
         for (key, entry, view) in page.items {
             candidates.push((entry.sk, key, view, i));

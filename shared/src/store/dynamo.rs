@@ -39,9 +39,8 @@ fn backend<E: std::error::Error + 'static>(err: E) -> StoreError {
 impl EventStore for DynamoEventStore {
     async fn load(&self, stream: &StreamId) -> Result<Vec<EventEnvelope>, StoreError> {
         // A stream past one 1 MB page comes back in several; follow them all.
-        all_pages(|start| async move {
-            let page = self
-                .client
+        all_pages(|start| {
+            self.client
                 .query()
                 .table_name(&self.table)
                 .key_condition_expression("#pk = :pk")
@@ -50,9 +49,6 @@ impl EventStore for DynamoEventStore {
                 .consistent_read(true)
                 .set_exclusive_start_key(start)
                 .send()
-                .await
-                .map_err(backend)?;
-            Ok((page.items.unwrap_or_default(), page.last_evaluated_key))
         })
         .await
     }
@@ -108,17 +104,11 @@ impl DynamoEventStore {
     /// Every event in the table, by stream and version. A Scan: for rebuilding projections
     /// and other administration, never for serving a request.
     pub async fn scan_all(&self) -> Result<Vec<EventEnvelope>, StoreError> {
-        let mut events = all_pages(|start| async move {
-            let page = self
-                .client
-                .scan()
-                .table_name(&self.table)
-                .consistent_read(true)
+        let mut events = all_pages(|start| {
+            let scan = self.client.scan().table_name(&self.table);
+            scan.consistent_read(true)
                 .set_exclusive_start_key(start)
                 .send()
-                .await
-                .map_err(backend)?;
-            Ok((page.items.unwrap_or_default(), page.last_evaluated_key))
         })
         .await?;
         events.sort_by_key(|e| (e.stream(), e.version));
@@ -128,17 +118,36 @@ impl DynamoEventStore {
 
 type Key = std::collections::HashMap<String, AttributeValue>;
 
-/// Reads every page of a Query or Scan: `read(start)` returns a page's items and the key to go
-/// on from, until there is none.
-async fn all_pages<F, Fut>(mut read: F) -> Result<Vec<EventEnvelope>, StoreError>
+/// A page of a Query or a Scan: its items, and the key to go on from.
+trait Page {
+    fn into_parts(self) -> (Vec<Key>, Option<Key>);
+}
+
+impl Page for aws_sdk_dynamodb::operation::query::QueryOutput {
+    fn into_parts(self) -> (Vec<Key>, Option<Key>) {
+        (self.items.unwrap_or_default(), self.last_evaluated_key)
+    }
+}
+
+impl Page for aws_sdk_dynamodb::operation::scan::ScanOutput {
+    fn into_parts(self) -> (Vec<Key>, Option<Key>) {
+        (self.items.unwrap_or_default(), self.last_evaluated_key)
+    }
+}
+
+/// Reads every page of a Query or Scan: `read(start)` sends the request for the page that
+/// starts there, until a page has no key to go on from.
+async fn all_pages<F, Fut, P, E>(mut read: F) -> Result<Vec<EventEnvelope>, StoreError>
 where
     F: FnMut(Option<Key>) -> Fut,
-    Fut: std::future::Future<Output = Result<(Vec<Key>, Option<Key>), StoreError>>,
+    Fut: std::future::Future<Output = Result<P, E>>,
+    P: Page,
+    E: std::error::Error + 'static,
 {
     let mut events = Vec::new();
     let mut start = None;
     loop {
-        let (items, next) = read(start).await?;
+        let (items, next) = read(start).await.map_err(backend)?.into_parts();
         for item in items {
             events.push(from_item(item)?);
         }

@@ -29,6 +29,13 @@ pub fn call(method: &str, path: &str, body: Option<Value>, headers: &[(&str, &st
     )
 }
 
+/// Asserts the reply's status, showing its body when it differs.
+#[track_caller]
+pub fn expect(reply: Reply, status: u16) -> Reply {
+    assert_eq!(reply.status, status, "{}", reply.raw);
+    reply
+}
+
 /// A call with any body and content type.
 pub fn call_raw(
     method: &str,

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 
 use serde_json::{json, Value};
 
+pub use crate::common::expect;
 use crate::common::{call_raw, Reply};
 
 pub struct Spec {
@@ -141,11 +142,6 @@ impl Spec {
     pub fn get(&self, path: &str) -> Reply {
         self.call("GET", path, None, &[])
     }
-}
-
-pub fn expect(reply: Reply, status: u16) -> Reply {
-    assert_eq!(reply.status, status, "{}", reply.raw);
-    reply
 }
 
 /// Asserts every documented operation under `prefix` (`/api/contacts`) was called.

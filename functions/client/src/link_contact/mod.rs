@@ -13,24 +13,18 @@ pub use subscriber::RecordLinkOnContact;
 
 use crate::client::{Client, ClientError, ClientEvent};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LinkContact {
-    pub client_id: String,
-    pub contact_id: String,
-}
+/// A link is asked for by naming the pair: the command is the link itself.
+pub type LinkContact = ClientContactLink;
 
-pub fn decide(state: &Client, command: LinkContact) -> Result<Vec<ClientEvent>, ClientError> {
-    let client = state.active(&command.client_id)?;
-    if client.contacts.contains(&command.contact_id) {
-        return Err(ClientError::AlreadyLinked {
-            client_id: command.client_id,
-            contact_id: command.contact_id,
-        });
+pub fn decide(state: &Client, link: LinkContact) -> Result<Vec<ClientEvent>, ClientError> {
+    if state
+        .active(&link.client_id)?
+        .contacts
+        .contains(&link.contact_id)
+    {
+        return Err(ClientError::AlreadyLinked(link));
     }
-    Ok(vec![ClientEvent::ContactLinked(ClientContactLink {
-        client_id: command.client_id,
-        contact_id: command.contact_id,
-    })])
+    Ok(vec![ClientEvent::ContactLinked(link)])
 }
 
 #[cfg(test)]
@@ -57,10 +51,7 @@ mod tests {
     fn given_linked_contact_when_linked_again_then_conflict() {
         given::<Client>([created(), linked("c1")])
             .when(|state| decide(state, link()))
-            .then_error(ClientError::AlreadyLinked {
-                client_id: "k1".into(),
-                contact_id: "c1".into(),
-            });
+            .then_error(ClientError::AlreadyLinked(link()));
     }
 
     #[test]

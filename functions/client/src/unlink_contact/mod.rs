@@ -3,29 +3,26 @@
 mod http;
 mod subscriber;
 
-use contracts::links::{ClientContactUnlink, UnlinkCause};
+use contracts::links::{ClientContactLink, ClientContactUnlink, UnlinkCause};
 pub use http::{handle, slice};
 pub use subscriber::RecordUnlinkOnContact;
 
 use crate::client::{Client, ClientError, ClientEvent};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnlinkContact {
-    pub client_id: String,
-    pub contact_id: String,
-}
+/// An unlink is asked for by naming the pair.
+pub type UnlinkContact = ClientContactLink;
 
-pub fn decide(state: &Client, command: UnlinkContact) -> Result<Vec<ClientEvent>, ClientError> {
-    let client = state.active(&command.client_id)?;
-    if !client.contacts.contains(&command.contact_id) {
-        return Err(ClientError::NotLinked {
-            client_id: command.client_id,
-            contact_id: command.contact_id,
-        });
+pub fn decide(state: &Client, link: UnlinkContact) -> Result<Vec<ClientEvent>, ClientError> {
+    if !state
+        .active(&link.client_id)?
+        .contacts
+        .contains(&link.contact_id)
+    {
+        return Err(ClientError::NotLinked(link));
     }
     Ok(vec![ClientEvent::ContactUnlinked(ClientContactUnlink {
-        client_id: command.client_id,
-        contact_id: command.contact_id,
+        client_id: link.client_id,
+        contact_id: link.contact_id,
         cause: UnlinkCause::Requested,
     })])
 }
@@ -54,9 +51,6 @@ mod tests {
     fn given_unlinked_contact_when_unlinked_then_not_linked() {
         given::<Client>([created()])
             .when(|state| decide(state, unlink()))
-            .then_error(ClientError::NotLinked {
-                client_id: "k1".into(),
-                contact_id: "c1".into(),
-            });
+            .then_error(ClientError::NotLinked(unlink()));
     }
 }

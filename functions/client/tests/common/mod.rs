@@ -20,3 +20,15 @@ pub fn in_memory() -> Api {
         WriteMode::Direct,
     )
 }
+
+/// Links a contact to a client, which must succeed.
+pub async fn link(api: &Api, client: &str, contact: &str) {
+    let linked = api
+        .call(
+            "POST",
+            &format!("/api/clients/{client}/contacts"),
+            Some(serde_json::json!({ "contactId": contact })),
+        )
+        .await;
+    assert_eq!(linked.status(), 201, "{:?}", linked.body());
+}

@@ -65,3 +65,36 @@ pub fn envelope(
     )
     .remove(0)
 }
+
+/// Contact `id` created, at version 1.
+pub fn contact_created(id: &str, name: &str, email: &str) -> EventEnvelope {
+    envelope(
+        "contact",
+        id,
+        1,
+        "ContactCreated",
+        json!({ "contactId": id, "name": name, "email": email }),
+    )
+}
+
+/// Contact `id` edited to this name and email, at `version`.
+pub fn contact_edited(id: &str, version: u64, name: &str, email: &str) -> EventEnvelope {
+    envelope(
+        "contact",
+        id,
+        version,
+        "ContactEdited",
+        json!({ "contactId": id, "name": name, "email": email }),
+    )
+}
+
+/// Client `id` created, at version 1.
+pub fn client_created(id: &str, name: &str) -> EventEnvelope {
+    envelope(
+        "client",
+        id,
+        1,
+        "ClientCreated",
+        json!({ "clientId": id, "name": name }),
+    )
+}
