@@ -151,7 +151,7 @@ pub trait DomainEvent: Serialize + DeserializeOwned {
 
 /// RFC 3339 in UTC, the one timestamp format the system writes.
 pub fn rfc3339(at: OffsetDateTime) -> String {
-    at.to_offset(time::UtcOffset::UTC)
-        .format(&Rfc3339)
-        .unwrap_or_else(|_| at.to_string())
+    at.checked_to_offset(time::UtcOffset::UTC)
+        .and_then(|utc| utc.format(&Rfc3339).ok())
+        .unwrap_or_else(|| at.to_string())
 }

@@ -3,6 +3,18 @@
 //! It knows events, streams, stores and HTTP, never contacts, clients or cases: every aggregate
 //! plugs in through [`aggregate::Aggregate`] and [`envelope::DomainEvent`].
 
+// A panic kills a Lambda instance built with `panic=abort`: no unwrap, expect, panic or
+// unchecked indexing outside tests.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
 pub mod aggregate;
 pub mod envelope;
 pub mod error;
@@ -16,6 +28,12 @@ pub mod trace;
 pub mod writer;
 
 #[cfg(feature = "testing")]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 pub mod testing;
 
 pub use aggregate::{Aggregate, CommandOutcome, Expected, Loaded};

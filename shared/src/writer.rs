@@ -89,7 +89,7 @@ impl EventWriter {
         let mut frontier = 0..unit.len();
         for depth in 0..=MAX_SUBSCRIBER_DEPTH {
             let mut added = Vec::new();
-            for event in &unit[frontier.clone()] {
+            for event in unit.get(frontier.clone()).unwrap_or_default() {
                 for subscriber in self.subscribers.for_type(&event.event_type) {
                     let reaction =
                         subscriber

@@ -230,3 +230,28 @@ async fn times_and_references_are_checked() {
         200
     );
 }
+
+/// Valid RFC 3339 whose UTC instant RFC 3339 cannot write is refused, never a panic or a 500.
+#[tokio::test]
+async fn timestamps_beyond_the_years_rfc3339_can_write_are_400() {
+    let api = api();
+    given_client_and_contact(&api).await;
+    for at in ["9999-12-31T23:30:00-01:00", "0000-01-01T00:00:00+01:00"] {
+        let case = json!({ "clientId": "k1", "description": "x", "openedAt": at });
+        let refused = assert_problem(&api.call("POST", "/api/cases", Some(case)).await, 400);
+        assert_eq!(refused["errors"][0]["pointer"], "/openedAt");
+    }
+    open_case(&api).await;
+    let late = "9999-12-31T23:30:00-01:00";
+    let refused = [
+        (
+            "interactions",
+            json!({ "description": "x", "interactionDate": late }),
+        ),
+        ("close", json!({ "closedAt": late })),
+    ];
+    for (action, body) in refused {
+        let path = format!("/api/cases/s1/{action}");
+        assert_problem(&api.call("POST", &path, Some(body)).await, 400);
+    }
+}

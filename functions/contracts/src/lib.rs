@@ -6,6 +6,18 @@
 //! Changing anything here changes stored data or another aggregate's behaviour: add, never
 //! rename.
 
+// A panic kills a Lambda instance built with `panic=abort`: no unwrap, expect, panic or
+// unchecked indexing outside tests.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
 pub mod client_summary;
 pub mod links;
 pub mod streams;

@@ -162,7 +162,6 @@ impl<'a> Fields<'a> {
     pub fn optional_timestamp(&mut self, field: &'static str) -> Option<time::OffsetDateTime> {
         self.optional_string(field, validate::rfc3339)
             .and_then(|value| validate::parse_rfc3339(&value).ok())
-            .map(|at| at.to_offset(time::UtcOffset::UTC))
     }
 
     /// An optional string that must be one of `choices`.

@@ -76,9 +76,14 @@ pub fn phone(value: &str) -> Result<(), String> {
     }
 }
 
+/// An RFC 3339 timestamp, in UTC. Its UTC instant must be one RFC 3339 can write (years 0001
+/// to 9999): `9999-12-31T23:30:00-01:00` is valid input whose UTC instant is not.
 pub fn parse_rfc3339(value: &str) -> Result<OffsetDateTime, String> {
-    OffsetDateTime::parse(value.trim(), &Rfc3339)
-        .map_err(|_| "must be an RFC 3339 timestamp like 2024-05-01T12:00:00Z".to_owned())
+    let at = OffsetDateTime::parse(value.trim(), &Rfc3339)
+        .map_err(|_| "must be an RFC 3339 timestamp like 2024-05-01T12:00:00Z".to_owned())?;
+    at.checked_to_offset(time::UtcOffset::UTC)
+        .filter(|utc| (1..=9999).contains(&utc.year()))
+        .ok_or_else(|| "must fall between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z".to_owned())
 }
 
 pub fn rfc3339(value: &str) -> Result<(), String> {
@@ -88,6 +93,17 @@ pub fn rfc3339(value: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_are_utc_within_the_years_rfc3339_can_write() {
+        let at = parse_rfc3339("2026-01-01T10:00:00+01:00").unwrap();
+        assert_eq!(at.offset(), time::UtcOffset::UTC);
+        assert_eq!(at.hour(), 9);
+        assert!(parse_rfc3339("9999-12-31T23:30:00-01:00").is_err());
+        assert!(parse_rfc3339("0000-01-01T00:00:00+01:00").is_err());
+        assert!(parse_rfc3339("0001-01-01T00:00:00Z").is_ok());
+        assert!(parse_rfc3339("9999-12-31T23:59:59Z").is_ok());
+    }
 
     #[test]
     fn ids() {

@@ -78,7 +78,9 @@ impl Consumer {
         for ((index, stream), mut events) in groups {
             events.sort_by_key(|(event, _)| event.version);
             events.dedup_by_key(|(event, _)| event.version);
-            let projection = self.projections[index].as_ref();
+            let Some(projection) = self.projections.get(index).map(|p| p.as_ref()) else {
+                continue;
+            };
             match self.project(projection, &stream, &events).await {
                 Ok(Outcome::UpToDate) => {}
                 Ok(Outcome::Written { rebuilt }) => {
@@ -124,7 +126,8 @@ impl Consumer {
                 for event in &pending {
                     view = projection.apply(view, event)?;
                 }
-                (view, pending[pending.len() - 1].version, false)
+                let version = pending.last().map_or(stored.source_version, |e| e.version);
+                (view, version, false)
             } else {
                 // A gap: the missing events exist in the store (they were committed before
                 // the ones we hold), so fold the whole stream rather than guess.

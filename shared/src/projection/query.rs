@@ -68,15 +68,15 @@ pub async fn page(
     cursor: Option<&str>,
 ) -> Result<Page, ProjectionStoreError> {
     let list = format!("{}:{}", index.name(), partitions.join(","));
-    let mut positions = match cursor {
+    let positions = match cursor {
         Some(text) => decode(text, &list, partitions.len())?.positions,
         None => vec![Position::Start; partitions.len()],
     };
     let limit = limit.clamp(1, MAX_LIMIT);
+    let mut states: Vec<PartitionRead> = positions.into_iter().map(PartitionRead::at).collect();
     let mut candidates = Vec::new();
-    let mut more = vec![false; partitions.len()];
-    for (i, partition) in partitions.iter().enumerate() {
-        let after = match &positions[i] {
+    for (i, (partition, state)) in partitions.iter().zip(states.iter_mut()).enumerate() {
+        let after = match &state.position {
             Position::Done => continue,
             Position::Start => None,
             Position::After { sk, pk, key_sk } => Some((sk.clone(), ItemKey::new(pk, key_sk))),
@@ -89,39 +89,60 @@ pub async fn page(
                 limit,
             })
             .await?;
-        more[i] = page.more;
+        state.more = page.more;
+        state.returned = page.items.len();
         for (key, entry, view) in page.items {
             candidates.push((entry.sk, key, view, i));
         }
     }
     candidates.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-    let mut taken_per_partition = vec![0usize; partitions.len()];
-    let mut returned_per_partition = vec![0usize; partitions.len()];
-    for candidate in &candidates {
-        returned_per_partition[candidate.3] += 1;
-    }
     candidates.truncate(limit);
     let mut items = Vec::with_capacity(candidates.len());
     for (sk, key, view, i) in candidates {
-        taken_per_partition[i] += 1;
-        positions[i] = Position::After {
-            sk,
-            pk: key.pk.clone(),
-            key_sk: key.sk.clone(),
-        };
+        if let Some(state) = states.get_mut(i) {
+            state.taken += 1;
+            state.position = Position::After {
+                sk,
+                pk: key.pk.clone(),
+                key_sk: key.sk.clone(),
+            };
+        }
         items.push((key, view));
     }
-    for i in 0..partitions.len() {
-        // Everything the partition holds after its position was returned and taken.
-        if !more[i] && taken_per_partition[i] == returned_per_partition[i] {
-            positions[i] = Position::Done;
-        }
-    }
+    let positions: Vec<Position> = states.into_iter().map(PartitionRead::finish).collect();
     let next_cursor = positions
         .iter()
         .any(|p| *p != Position::Done)
         .then(|| encode(&Cursor { list, positions }));
     Ok(Page { items, next_cursor })
+}
+
+/// One partition's part in a page: where it stood, and what this page read and took of it.
+struct PartitionRead {
+    position: Position,
+    more: bool,
+    returned: usize,
+    taken: usize,
+}
+
+impl PartitionRead {
+    fn at(position: Position) -> Self {
+        Self {
+            position,
+            more: false,
+            returned: 0,
+            taken: 0,
+        }
+    }
+
+    /// Done once everything it holds after its position was returned and taken.
+    fn finish(self) -> Position {
+        if !self.more && self.taken == self.returned {
+            Position::Done
+        } else {
+            self.position
+        }
+    }
 }
 
 /// The partitions of a whole-table list.

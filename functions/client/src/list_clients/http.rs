@@ -25,7 +25,9 @@ pub async fn handle(invocation: Invocation, request: Request) -> Result<Response
             .copied()
             .unwrap_or(0)
             .max(0);
-        view[OPEN_CASE_COUNT] = open_cases.into();
+        if let Some(fields) = view.as_object_mut() {
+            fields.insert(OPEN_CASE_COUNT.to_owned(), open_cases.into());
+        }
         Some(view)
     })
     .await
