@@ -59,9 +59,11 @@ impl EventEnvelope {
         StreamId::new(&self.aggregate_type, &self.aggregate_id)
     }
 
-    /// Decodes the payload into the aggregate's event type.
+    /// Decodes the payload into the aggregate's event type, upcast from the schema it was
+    /// stored at.
     pub fn decode<E: DomainEvent>(&self) -> Result<E, serde_json::Error> {
-        E::decode(&self.event_type, &self.payload)
+        let payload = E::upcast(&self.event_type, self.schema_version, self.payload.clone())?;
+        E::decode(&self.event_type, &payload)
     }
 }
 
@@ -147,6 +149,37 @@ pub trait DomainEvent: Serialize + DeserializeOwned {
     fn decode(event_type: &str, payload: &Value) -> Result<Self, serde_json::Error> {
         serde_json::from_value(serde_json::json!({ "eventType": event_type, "payload": payload }))
     }
+
+    /// The upcasting hook: brings a payload stored at an older `schema_version` to
+    /// [`Self::SCHEMA_VERSION`]. An event changes shape by raising its schema version and
+    /// overriding this; a payload from a newer schema than this code knows is refused, never
+    /// misread.
+    fn upcast(
+        event_type: &str,
+        schema_version: u32,
+        payload: Value,
+    ) -> Result<Value, serde_json::Error> {
+        use serde::de::Error;
+        if schema_version > Self::SCHEMA_VERSION {
+            return Err(serde_json::Error::custom(format!(
+                "{event_type} was stored at schema v{schema_version}; this code reads up to v{}",
+                Self::SCHEMA_VERSION
+            )));
+        }
+        Ok(payload)
+    }
+
+    /// Whether this enum has a variant for `event_type`. A read model skips an event type its
+    /// code does not know yet (a slice deployed before the stream consumer) instead of
+    /// blocking on it.
+    fn knows(event_type: &str) -> bool {
+        // An adjacently tagged enum refuses an unknown tag with serde's `unknown variant`
+        // error, before it looks at the payload.
+        match serde_json::from_value::<Self>(serde_json::json!({ "eventType": event_type })) {
+            Ok(_) => true,
+            Err(error) => !error.to_string().starts_with("unknown variant"),
+        }
+    }
 }
 
 /// RFC 3339 in UTC, the one timestamp format the system writes.
@@ -154,4 +187,34 @@ pub fn rfc3339(at: OffsetDateTime) -> String {
     at.checked_to_offset(time::UtcOffset::UTC)
         .and_then(|utc| utc.format(&Rfc3339).ok())
         .unwrap_or_else(|| at.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(tag = "eventType", content = "payload")]
+    enum Shelf {
+        Stocked { count: u32 },
+    }
+
+    impl DomainEvent for Shelf {}
+
+    #[test]
+    fn an_enum_knows_its_event_types_whatever_their_payload() {
+        assert!(Shelf::knows("Stocked"));
+        assert!(!Shelf::knows("Emptied"));
+    }
+
+    #[test]
+    fn a_payload_from_a_newer_schema_is_refused_not_misread() {
+        let payload = serde_json::json!({ "count": 3 });
+        assert_eq!(
+            Shelf::upcast("Stocked", 1, payload.clone()).unwrap(),
+            payload
+        );
+        let newer = Shelf::upcast("Stocked", 2, payload).unwrap_err();
+        assert!(newer.to_string().contains("schema v2"), "{newer}");
+    }
 }

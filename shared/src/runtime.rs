@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use lambda_http::{Body, Request, RequestExt, Response};
 use time::OffsetDateTime;
@@ -20,6 +21,72 @@ use crate::writer::{EventWriter, WriteMode};
 pub const DEFAULT_EVENT_TABLE: &str = "EventStore";
 pub const DEFAULT_PROJECTION_TABLE: &str = "ProjectionStore";
 
+/// How long a request and each DynamoDB call may take, derived from the function's timeout
+/// (`FUNCTION_TIMEOUT_SECONDS`, which the template sets from the same value as `Timeout`), so a
+/// stalled DynamoDB is answered with a 503 well before Lambda kills the invocation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeBudget {
+    function: Duration,
+}
+
+impl TimeBudget {
+    /// Where no function timeout is set (the local stack on a serialized emulator): generous.
+    const UNSET: Duration = Duration::from_secs(60);
+
+    pub fn new(function: Duration) -> Self {
+        Self { function }
+    }
+
+    pub fn from_env() -> Self {
+        let seconds = std::env::var("FUNCTION_TIMEOUT_SECONDS")
+            .ok()
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .filter(|s| *s > 0);
+        Self::new(seconds.map_or(Self::UNSET, Duration::from_secs))
+    }
+
+    /// The function's timeout.
+    pub fn function(&self) -> Duration {
+        self.function
+    }
+
+    /// The whole request, leaving time to answer before the function's timeout.
+    pub fn request(&self) -> Duration {
+        (self.function * 9 / 10).min(self.function.saturating_sub(Duration::from_millis(500)))
+    }
+
+    /// One DynamoDB operation, retries included: a command makes two or three in a row.
+    pub fn operation(&self) -> Duration {
+        self.request() / 3
+    }
+
+    /// One attempt: two fit in an operation (the SDK retries throttling and dropped
+    /// connections once).
+    pub fn attempt(&self) -> Duration {
+        self.operation() / 2
+    }
+
+    pub fn connect(&self) -> Duration {
+        self.attempt().min(Duration::from_secs(1))
+    }
+
+    /// The SDK's timeouts and retries within this budget.
+    pub fn apply(
+        &self,
+        config: aws_sdk_dynamodb::config::Builder,
+    ) -> aws_sdk_dynamodb::config::Builder {
+        config
+            .timeout_config(
+                aws_config::timeout::TimeoutConfig::builder()
+                    .connect_timeout(self.connect())
+                    .operation_attempt_timeout(self.attempt())
+                    .operation_timeout(self.operation())
+                    .build(),
+            )
+            .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(2))
+    }
+}
+
 /// What lives for the whole process: built once at cold start.
 #[derive(Clone)]
 pub struct App {
@@ -27,6 +94,7 @@ pub struct App {
     pub views: Arc<dyn ProjectionStore>,
     pub subscribers: Arc<Subscribers>,
     pub mode: WriteMode,
+    pub budget: TimeBudget,
 }
 
 impl App {
@@ -38,6 +106,7 @@ impl App {
             views: Arc::new(InMemoryProjectionStore::new()),
             subscribers: Arc::new(subscribers),
             mode,
+            budget: TimeBudget::from_env(),
         }
     }
 
@@ -72,7 +141,8 @@ pub async fn dynamo_stores_from_env() -> (Arc<dyn EventStore>, Arc<dyn Projectio
     let projections =
         std::env::var("PROJECTION_STORE_TABLE").unwrap_or_else(|_| DEFAULT_PROJECTION_TABLE.into());
     let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let client = aws_sdk_dynamodb::Client::new(&config);
+    let dynamodb = TimeBudget::from_env().apply(aws_sdk_dynamodb::config::Builder::from(&config));
+    let client = aws_sdk_dynamodb::Client::from_conf(dynamodb.build());
     (
         Arc::new(DynamoEventStore::new(client.clone(), events)),
         Arc::new(DynamoProjectionStore::new(client, projections)),
@@ -107,18 +177,33 @@ where
         let trace_header = lambda_http::http::HeaderValue::from_str(&trace.trace_id).ok();
         let invocation = app.invocation(trace, now);
         let writer = invocation.writer.clone();
-        let mut response = match handler(invocation, request).await {
-            Ok(response) if response.status().is_success() => match writer.flush().await {
-                Ok(_) => response,
-                Err(error) => Problem::from(error).into_response(),
-            },
-            Ok(response) => {
-                writer.discard();
-                response
+        let handled = async {
+            match handler(invocation, request).await {
+                Ok(response) if response.status().is_success() => match writer.flush().await {
+                    Ok(_) => response,
+                    Err(error) => Problem::from(error).into_response(),
+                },
+                Ok(response) => {
+                    writer.discard();
+                    response
+                }
+                Err(problem) => {
+                    writer.discard();
+                    problem.into_response()
+                }
             }
-            Err(problem) => {
+        };
+        // Whatever DynamoDB does, the caller hears back before the function times out.
+        let mut response = match tokio::time::timeout(app.budget.request(), handled).await {
+            Ok(response) => response,
+            Err(_) => {
                 writer.discard();
-                problem.into_response()
+                tracing::error!(budget = ?app.budget.request(), "request out of time");
+                Problem::unavailable(
+                    "the request ran out of time; a write may have happened: \
+                     read the resource before retrying",
+                )
+                .into_response()
             }
         };
         // Lets a caller find the events and logs of its request.

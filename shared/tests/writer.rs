@@ -340,3 +340,47 @@ fn event_store_mode_is_read_strictly() {
     assert_eq!(WriteMode::parse(Some("batch")), Ok(WriteMode::Batch));
     assert!(WriteMode::parse(Some("bulk")).is_err());
 }
+
+#[tokio::test]
+async fn dispatch_answers_503_before_the_function_times_out() {
+    let store = Arc::new(InMemoryEventStore::new());
+    let mut app = App::new(store.clone(), Subscribers::new(), WriteMode::Batch);
+    app.budget = shared::runtime::TimeBudget::new(std::time::Duration::from_secs(1));
+    let response = dispatch(
+        &app,
+        request("POST", "/things", Some("{}"), &[]),
+        |invocation, _| async move {
+            put(&invocation.writer, &order("o1"), 0, "Opened").await?;
+            // DynamoDB, or anything else, hangs past the budget.
+            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+            shared::http::json_response(lambda_http::http::StatusCode::CREATED, &json!({}))
+        },
+    )
+    .await;
+    let body = assert_problem(&response, 503);
+    assert!(response.headers().contains_key("retry-after"));
+    assert!(body["detail"].as_str().unwrap().contains("may have"));
+    assert!(store.all_events().is_empty(), "the buffer was flushed");
+}
+
+#[test]
+fn outages_are_503_with_retry_after_wherever_they_strike() {
+    use shared::http::Problem;
+    use shared::store::Written;
+    let outage = |written| StoreError::Unavailable {
+        reason: "ThrottlingException".into(),
+        written,
+    };
+    let problems = [
+        Problem::from(outage(Written::Nothing)),
+        Problem::from(AppendError::Store(outage(Written::Unknown))),
+        Problem::from(AppendError::Subscriber {
+            subscriber: "ledger",
+            source: SubscriberError::Store(outage(Written::Nothing)),
+        }),
+    ];
+    for problem in problems {
+        assert_eq!(problem.status.as_u16(), 503, "{problem:?}");
+        assert_eq!(problem.retry_after, Some(1));
+    }
+}

@@ -139,3 +139,32 @@ fn the_local_bootstrap_creates_the_contracts_tables() {
         );
     }
 }
+
+/// Each function's time budget comes from FUNCTION_TIMEOUT_SECONDS: it must be its Timeout.
+#[test]
+fn every_function_knows_its_own_timeout() {
+    let template: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(root().join("template.yaml")).unwrap())
+            .unwrap();
+    let globals = &template["Globals"]["Function"];
+    let functions = template["Resources"]
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| r["Type"].as_str() == Some("AWS::Serverless::Function"));
+    let mut checked = 0;
+    for (name, function) in functions {
+        let properties = &function["Properties"];
+        let timeout = properties["Timeout"]
+            .as_u64()
+            .or(globals["Timeout"].as_u64())
+            .unwrap();
+        let variables = &properties["Environment"]["Variables"];
+        let budget = variables["FUNCTION_TIMEOUT_SECONDS"]
+            .as_u64()
+            .or(globals["Environment"]["Variables"]["FUNCTION_TIMEOUT_SECONDS"].as_u64());
+        assert_eq!(budget, Some(timeout), "{name:?}");
+        checked += 1;
+    }
+    assert!(checked > 10, "only {checked} functions found");
+}

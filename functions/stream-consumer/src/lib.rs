@@ -73,6 +73,7 @@ pub async fn handle(consumer: &Consumer, event: Value) -> DynamoDbEventResponse 
     tracing::info!(
         writes = report.writes,
         rebuilds = report.rebuilds,
+        skipped = report.skipped,
         failed = report.failed.len(),
         "batch applied"
     );

@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use crate::aggregate::CommandError;
 use crate::error::{DomainError, ErrorKind};
-use crate::store::StoreError;
+use crate::store::{StoreError, Written};
+use crate::subscribers::SubscriberError;
 use crate::writer::AppendError;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -22,7 +23,12 @@ pub struct Problem {
     pub status: StatusCode,
     pub detail: String,
     pub errors: Vec<FieldError>,
+    /// Seconds to wait before retrying, sent as `Retry-After` (with a 503).
+    pub retry_after: Option<u32>,
 }
+
+/// How long a client should wait before retrying what an outage or throttling refused.
+pub const RETRY_AFTER_SECONDS: u32 = 1;
 
 #[derive(Serialize)]
 struct ProblemBody<'a> {
@@ -41,6 +47,16 @@ impl Problem {
             status,
             detail: detail.into(),
             errors: Vec::new(),
+            retry_after: None,
+        }
+    }
+
+    /// 503 with `Retry-After`: the request may be retried; `detail` says whether anything may
+    /// have been written.
+    pub fn unavailable(detail: impl Into<String>) -> Self {
+        Self {
+            retry_after: Some(RETRY_AFTER_SECONDS),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, detail)
         }
     }
 
@@ -59,9 +75,8 @@ impl Problem {
             n => format!("{n} fields are invalid"),
         };
         Self {
-            status: StatusCode::BAD_REQUEST,
-            detail,
             errors,
+            ..Self::new(StatusCode::BAD_REQUEST, detail)
         }
     }
 
@@ -95,6 +110,12 @@ impl Problem {
             lambda_http::http::header::CONTENT_TYPE,
             lambda_http::http::HeaderValue::from_static(PROBLEM_JSON),
         );
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(
+                lambda_http::http::header::RETRY_AFTER,
+                lambda_http::http::HeaderValue::from(seconds),
+            );
+        }
         response
     }
 }
@@ -129,12 +150,17 @@ impl From<StoreError> for Problem {
             StoreError::ItemTooLarge { .. } | StoreError::TransactionTooLarge { .. } => {
                 Problem::new(StatusCode::PAYLOAD_TOO_LARGE, error.to_string())
             }
-            StoreError::Backend(_) => {
+            StoreError::Unavailable { written, .. } => {
                 tracing::error!(error = %error, "event store unavailable");
-                Problem::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "the event store is unavailable; retry later",
-                )
+                Problem::unavailable(match written {
+                    Written::Nothing => {
+                        "the event store is unavailable; nothing was written, retry shortly"
+                    }
+                    Written::Unknown => {
+                        "the event store did not confirm the write, which may have happened; \
+                         read the resource before retrying"
+                    }
+                })
             }
             StoreError::DuplicateVersion { .. } | StoreError::Corrupt(_) => {
                 internal(&error.to_string())
@@ -150,10 +176,7 @@ impl From<crate::projection::ProjectionStoreError> for Problem {
             ProjectionStoreError::BadCursor(_) => Problem::bad_request(error.to_string()),
             ProjectionStoreError::Conflict(_) | ProjectionStoreError::Backend(_) => {
                 tracing::error!(error = %error, "projection store unavailable");
-                Problem::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "the read models are unavailable; retry later",
-                )
+                Problem::unavailable("the read models are unavailable; retry shortly")
             }
         }
     }
@@ -164,6 +187,11 @@ impl From<AppendError> for Problem {
         match error {
             AppendError::Cancelled { kind, reason } => Problem::of_kind(kind, reason),
             AppendError::Store(store) => store.into(),
+            // A subscriber's read failed: an outage like any other, and nothing was written.
+            AppendError::Subscriber {
+                source: SubscriberError::Store(store),
+                ..
+            } => store.into(),
             AppendError::Subscriber { .. } | AppendError::SubscriberLoop => {
                 internal(&error.to_string())
             }

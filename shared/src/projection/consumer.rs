@@ -25,6 +25,9 @@ pub struct ProcessReport {
     pub writes: usize,
     /// Items rebuilt from the event store after a gap.
     pub rebuilds: usize,
+    /// Events a projection's code does not know yet (a newer slice wrote them): skipped, so
+    /// they never block the stream; a rebuild after the consumer is deployed takes them in.
+    pub skipped: usize,
 }
 
 pub struct Consumer {
@@ -66,6 +69,16 @@ impl Consumer {
                 Ok(event) => {
                     for (index, projection) in self.projections.iter().enumerate() {
                         if projection.source() == event.aggregate_type {
+                            if !projection.knows(&event.event_type) {
+                                tracing::warn!(
+                                    event_type = %event.event_type,
+                                    stream = %event.stream(),
+                                    version = event.version,
+                                    projection = projection.name(),
+                                    "event type unknown to this projection: skipped"
+                                );
+                                report.skipped += 1;
+                            }
                             groups
                                 .entry((index, event.stream()))
                                 .or_default()

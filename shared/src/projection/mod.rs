@@ -157,8 +157,13 @@ pub trait Projection: Send + Sync {
     fn name(&self) -> &'static str;
     /// The aggregate type whose streams it folds.
     fn source(&self) -> &'static str;
-    /// One fold step. `None`: there is no view (yet).
+    /// One fold step. `None`: there is no view (yet). An event type it does not know leaves
+    /// the view as it is.
     fn apply(&self, view: Option<Value>, event: &EventEnvelope) -> Result<Option<Value>, String>;
+    /// Whether its code knows this event type (see [`DomainEvent::knows`]).
+    fn knows(&self, _event_type: &str) -> bool {
+        true
+    }
     /// Where the view appears in the indexes.
     fn index(&self, _view: &Value) -> Vec<IndexEntry> {
         Vec::new()
@@ -208,7 +213,14 @@ impl<V: View> Projection for ViewProjection<V> {
         V::SOURCE
     }
 
+    fn knows(&self, event_type: &str) -> bool {
+        V::Event::knows(event_type)
+    }
+
     fn apply(&self, view: Option<Value>, event: &EventEnvelope) -> Result<Option<Value>, String> {
+        if !self.knows(&event.event_type) {
+            return Ok(view);
+        }
         let current: Option<V> = match view {
             Some(value) => Some(
                 serde_json::from_value(value)

@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 
 use super::item::{from_item, stream_key, to_item, PARTITION_KEY};
-use super::{check_append, EventStore, StoreError};
+use super::{check_append, EventStore, StoreError, Written};
 use crate::envelope::{EventEnvelope, StreamId};
 
 #[derive(Clone, Debug)]
@@ -30,9 +30,13 @@ impl DynamoEventStore {
 }
 
 fn backend<E: std::error::Error + 'static>(err: E) -> StoreError {
-    let message = DisplayErrorContext(&err).to_string();
-    tracing::error!(error = %message, "event store request failed");
-    StoreError::Backend(message)
+    unavailable(err, Written::Nothing)
+}
+
+fn unavailable<E: std::error::Error + 'static>(err: E, written: Written) -> StoreError {
+    let reason = DisplayErrorContext(&err).to_string();
+    tracing::error!(error = %reason, %written, "event store request failed");
+    StoreError::Unavailable { reason, written }
 }
 
 #[async_trait]
@@ -93,9 +97,14 @@ impl EventStore for DynamoEventStore {
                     streams.dedup();
                     Err(StoreError::Conflict { streams })
                 }
+                // Throttling, a conflict with another transaction, an internal error:
+                // DynamoDB answered, and a transaction that fails applies nothing.
                 other => Err(backend(other)),
             },
-            Err(other) => Err(backend(other)),
+            Err(never_sent @ SdkError::ConstructionFailure(_)) => Err(backend(never_sent)),
+            // A timeout, a dropped connection, an unreadable answer: the request may have
+            // been applied without our hearing of it.
+            Err(other) => Err(unavailable(other, Written::Unknown)),
         }
     }
 }

@@ -41,8 +41,28 @@ pub enum StoreError {
     DuplicateVersion { stream: StreamId, version: u64 },
     #[error("stored event could not be read: {0}")]
     Corrupt(String),
-    #[error("event store unavailable: {0}")]
-    Backend(String),
+    /// DynamoDB did not serve the request: throttled, unreachable, too slow, or failing.
+    #[error("event store unavailable ({written}): {reason}")]
+    Unavailable { reason: String, written: Written },
+}
+
+/// Whether a request that failed may still have written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Written {
+    /// DynamoDB answered with an error, or the request never left: nothing was written.
+    Nothing,
+    /// The request may have reached DynamoDB and its answer was lost (a timeout, a dropped
+    /// connection): the write may have happened.
+    Unknown,
+}
+
+impl std::fmt::Display for Written {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Written::Nothing => "nothing written",
+            Written::Unknown => "may have been written",
+        })
+    }
 }
 
 fn streams_list(streams: &[StreamId]) -> String {
