@@ -19,6 +19,7 @@ pub mod aggregate;
 pub mod envelope;
 pub mod error;
 pub mod http;
+pub mod idempotency;
 pub mod projection;
 pub mod registry;
 pub mod runtime;

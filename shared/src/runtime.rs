@@ -11,9 +11,10 @@ use tracing::Instrument;
 
 use crate::aggregate::Invocation;
 use crate::http::{trace_hints_of, Problem};
+use crate::idempotency;
 use crate::projection::{DynamoProjectionStore, InMemoryProjectionStore, ProjectionStore};
 use crate::registry::Registry;
-use crate::store::{DynamoEventStore, EventStore};
+use crate::store::{DynamoEventStore, EventStore, StoreError};
 use crate::subscribers::Subscribers;
 use crate::trace::TraceContext;
 use crate::writer::{EventWriter, WriteMode};
@@ -175,29 +176,62 @@ where
     let path = request.uri().path().to_owned();
     async move {
         let trace_header = lambda_http::http::HeaderValue::from_str(&trace.trace_id).ok();
-        let invocation = app.invocation(trace, now);
-        let writer = invocation.writer.clone();
         let handled = async {
-            match handler(invocation, request).await {
-                Ok(response) if response.status().is_success() => match writer.flush().await {
-                    Ok(_) => response,
-                    Err(error) => Problem::from(error).into_response(),
-                },
+            // A keyed command replays its recorded answer, or runs buffered so that its
+            // answer is recorded in the same transaction as its events.
+            let keyed = match idempotency::key_of(&request) {
+                Ok(None) => None,
+                Ok(Some(key)) => {
+                    let fingerprint = idempotency::fingerprint(&request);
+                    match app.store.recorded(&key, now.unix_timestamp()).await {
+                        Ok(Some(record)) => return idempotency::replay(&record, &fingerprint),
+                        Ok(None) => Some((key, fingerprint)),
+                        Err(error) => return Problem::from(error).into_response(),
+                    }
+                }
+                Err(problem) => return problem.into_response(),
+            };
+            let mut invocation = app.invocation(trace, now);
+            if keyed.is_some() {
+                invocation.writer = invocation.writer.buffering();
+            }
+            let writer = invocation.writer.clone();
+            let response = match handler(invocation, request).await {
+                Ok(response) if response.status().is_success() => response,
                 Ok(response) => {
                     writer.discard();
-                    response
+                    return response;
                 }
                 Err(problem) => {
                     writer.discard();
-                    problem.into_response()
+                    return problem.into_response();
                 }
+            };
+            let Some((key, fingerprint)) = keyed else {
+                return match writer.flush().await {
+                    Ok(_) => response,
+                    Err(error) => Problem::from(error).into_response(),
+                };
+            };
+            let record = idempotency::record(&key, &fingerprint, &response, now);
+            match writer.flush_recording(Some(&record)).await {
+                Ok(_) => response,
+                // A request with the same key won the race: answer as it was answered.
+                Err(StoreError::KeyTaken(_)) => {
+                    match app.store.recorded(&key, now.unix_timestamp()).await {
+                        Ok(Some(winner)) => idempotency::replay(&winner, &fingerprint),
+                        Ok(None) => Problem::from(StoreError::KeyTaken(key)).into_response(),
+                        Err(error) => Problem::from(error).into_response(),
+                    }
+                }
+                Err(error) => Problem::from(error).into_response(),
             }
         };
         // Whatever DynamoDB does, the caller hears back before the function times out.
         let mut response = match tokio::time::timeout(app.budget.request(), handled).await {
             Ok(response) => response,
             Err(_) => {
-                writer.discard();
+                // The handler's buffer went with it: nothing buffered is flushed.
                 tracing::error!(budget = ?app.budget.request(), "request out of time");
                 Problem::unavailable(
                     "the request ran out of time; a write may have happened: \

@@ -7,7 +7,8 @@ use time::OffsetDateTime;
 use crate::envelope::{EventEnvelope, PendingAppend};
 use crate::error::ErrorKind;
 use crate::store::{
-    check_append, EventStore, StoreError, MAX_TRANSACTION_BYTES, MAX_TRANSACTION_ITEMS,
+    check_append, EventStore, IdempotencyRecord, StoreError, MAX_TRANSACTION_BYTES,
+    MAX_TRANSACTION_ITEMS,
 };
 use crate::subscribers::{Reaction, SubscriberError, Subscribers};
 use crate::trace::TraceContext;
@@ -71,6 +72,16 @@ impl EventWriter {
             mode,
             buffer: Arc::default(),
         }
+    }
+
+    /// A writer on the same store and subscribers that buffers until flushed, whatever the
+    /// mode: what a keyed request needs to record its answer with its events.
+    pub fn buffering(&self) -> Self {
+        Self::new(
+            self.store.clone(),
+            self.subscribers.clone(),
+            WriteMode::Batch,
+        )
     }
 
     pub fn mode(&self) -> WriteMode {
@@ -156,25 +167,36 @@ impl EventWriter {
     /// while it fits one transaction. Past that, earlier transactions stay written if a later
     /// one fails, and the error reaches the caller, never a success.
     pub async fn flush(&self) -> Result<usize, StoreError> {
+        self.flush_recording(None).await
+    }
+
+    /// [`EventWriter::flush`], with the answer recorded under an idempotency key in the last
+    /// transaction (alone, if nothing was buffered): the key is taken if and only if the
+    /// events land.
+    pub async fn flush_recording(
+        &self,
+        record: Option<&IdempotencyRecord>,
+    ) -> Result<usize, StoreError> {
         let units = std::mem::take(&mut *self.buffer.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut transactions = pack(units);
+        let last = match (transactions.pop(), record) {
+            (None, None) => return Ok(0),
+            (last, _) => last.unwrap_or_default(),
+        };
         let mut written = 0;
-        for transaction in pack(units) {
-            match self.store.append(&transaction).await {
-                Ok(()) => written += transaction.len(),
-                // Version 1 taken: the buffered create met an existing stream.
-                Err(StoreError::Conflict { streams })
-                    if streams.iter().all(|stream| {
-                        transaction
-                            .iter()
-                            .any(|e| e.version == 1 && e.stream() == *stream)
-                    }) =>
-                {
-                    return Err(StoreError::AlreadyExists { streams })
-                }
-                Err(error) => return Err(error),
-            }
+        for transaction in transactions {
+            self.store
+                .append(&transaction)
+                .await
+                .map_err(|error| already_exists(&transaction, error))?;
+            written += transaction.len();
         }
-        Ok(written)
+        match record {
+            Some(record) => self.store.append_recorded(&last, record).await,
+            None => self.store.append(&last).await,
+        }
+        .map_err(|error| already_exists(&last, error))?;
+        Ok(written + last.len())
     }
 
     /// Drops what batch mode buffered (the invocation failed, so nothing of it may land).
@@ -192,6 +214,22 @@ impl EventWriter {
             .iter()
             .map(Vec::len)
             .sum()
+    }
+}
+
+/// Version 1 taken: a buffered create met an existing stream.
+fn already_exists(transaction: &[EventEnvelope], error: StoreError) -> StoreError {
+    match error {
+        StoreError::Conflict { streams }
+            if streams.iter().all(|stream| {
+                transaction
+                    .iter()
+                    .any(|e| e.version == 1 && e.stream() == *stream)
+            }) =>
+        {
+            StoreError::AlreadyExists { streams }
+        }
+        other => other,
     }
 }
 

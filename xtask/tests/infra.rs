@@ -48,9 +48,12 @@ fn template_table(name: &str) -> Value {
     let properties = &template["Resources"][name]["Properties"];
     // Drop CloudFormation tags (!Ref in TableName): not part of the comparison.
     let mut properties: Value = serde_json::to_value(strip_tags(properties.clone())).unwrap();
-    if properties.get("TimeToLiveSpecification").is_none() {
-        properties["TimeToLive"] = Value::Null;
-    }
+    // The attribute whose expiry deletes an item, or null when items never expire.
+    let ttl = &properties["TimeToLiveSpecification"];
+    properties["TimeToLive"] = match ttl["Enabled"].as_bool() {
+        Some(true) => ttl["AttributeName"].clone(),
+        _ => Value::Null,
+    };
     properties
 }
 
@@ -103,10 +106,10 @@ fn the_local_bootstrap_creates_the_contracts_tables() {
             let output = client.describe_table().table_name(&table).send().await.unwrap();
             let table_description = output.table.unwrap();
             let ttl = client.describe_time_to_live().table_name(&table).send().await.unwrap();
-            let ttl_enabled = ttl
+            let ttl_attribute = ttl
                 .time_to_live_description
-                .and_then(|d| d.time_to_live_status)
-                .is_some_and(|s| s.as_str() == "ENABLED");
+                .filter(|d| d.time_to_live_status.as_ref().is_some_and(|s| s.as_str() == "ENABLED"))
+                .and_then(|d| d.attribute_name);
             described.insert(
                 name.to_owned(),
                 json!({
@@ -124,7 +127,7 @@ fn the_local_bootstrap_creates_the_contracts_tables() {
                     "StreamSpecification": table_description.stream_specification
                         .filter(|s| s.stream_enabled())
                         .map(|s| json!({ "StreamViewType": s.stream_view_type().map(|v| v.as_str()) })),
-                    "TimeToLive": if ttl_enabled { json!("ENABLED") } else { Value::Null },
+                    "TimeToLive": ttl_attribute,
                 }),
             );
         }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use common::Api;
 use serde_json::json;
-use shared::store::{EventStore, StoreError};
+use shared::store::{EventStore, IdempotencyRecord, StoreError};
 use shared::testing::{assert_problem, body_json, fresh_dynamo_store};
 use shared::trace::TraceContext;
 use shared::{EventEnvelope, NewEvent, PendingAppend, StreamId, WriteMode};
@@ -43,6 +43,18 @@ impl EventStore for RivalWriteAfterLoad {
 
     async fn append(&self, events: &[EventEnvelope]) -> Result<(), StoreError> {
         self.inner.append(events).await
+    }
+
+    async fn recorded(&self, key: &str, now: i64) -> Result<Option<IdempotencyRecord>, StoreError> {
+        self.inner.recorded(key, now).await
+    }
+
+    async fn append_recorded(
+        &self,
+        events: &[EventEnvelope],
+        record: &IdempotencyRecord,
+    ) -> Result<(), StoreError> {
+        self.inner.append_recorded(events, record).await
     }
 }
 

@@ -37,8 +37,9 @@ pub fn consumer(views: Arc<dyn ProjectionStore>, events: Arc<dyn EventStore>) ->
     Consumer::new(projections(), views, events)
 }
 
-/// Reads each record on its own, so one malformed record fails alone. Only INSERTs carry
-/// events (events are never modified); other records are skipped.
+/// Reads each record on its own, so one malformed record fails alone. Only INSERTs of event
+/// items carry events (events are never modified; idempotency records share the table but
+/// are not events); other records are skipped.
 pub fn parse_records(event: &Value) -> Vec<IncomingRecord> {
     let Some(records) = event.get("Records").and_then(Value::as_array) else {
         return Vec::new();
@@ -47,6 +48,11 @@ pub fn parse_records(event: &Value) -> Vec<IncomingRecord> {
         .iter()
         .enumerate()
         .filter(|(_, raw)| raw.get("eventName").and_then(Value::as_str) == Some("INSERT"))
+        .filter(|(_, raw)| {
+            raw.pointer("/dynamodb/Keys/PK/S")
+                .and_then(Value::as_str)
+                .is_none_or(shared::store::item::is_event_partition)
+        })
         .map(|(position, raw)| {
             let sequence_number = raw
                 .pointer("/dynamodb/SequenceNumber")

@@ -144,6 +144,11 @@ impl From<StoreError> for Problem {
             StoreError::AlreadyExists { .. } => {
                 Problem::new(StatusCode::CONFLICT, error.to_string())
             }
+            // Dispatch answers a lost key race from the winner's record; this is the fallback.
+            StoreError::KeyTaken(_) => Problem::new(
+                StatusCode::CONFLICT,
+                "another request with this Idempotency-Key was answered first; retry to get its answer",
+            ),
             StoreError::TooManyItems { .. } => {
                 Problem::new(StatusCode::UNPROCESSABLE_ENTITY, error.to_string())
             }

@@ -6,8 +6,10 @@ use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 
-use super::item::{from_item, stream_key, to_item, PARTITION_KEY};
-use super::{check_append, EventStore, StoreError, Written};
+use super::item::{
+    from_item, is_event_partition, stream_key, to_item, IDEMPOTENCY_PREFIX, PARTITION_KEY,
+};
+use super::{check_append, EventStore, IdempotencyRecord, StoreError, Written};
 use crate::envelope::{EventEnvelope, StreamId};
 
 #[derive(Clone, Debug)]
@@ -61,8 +63,62 @@ impl EventStore for DynamoEventStore {
         if events.is_empty() {
             return Ok(());
         }
+        self.transact(events, None).await
+    }
+
+    async fn recorded(&self, key: &str, now: i64) -> Result<Option<IdempotencyRecord>, StoreError> {
+        let item = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(record_key(key)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(backend)?
+            .item;
+        let text = |item: &Key, name: &str| match item.get(name) {
+            Some(AttributeValue::S(value)) => Some(value.clone()),
+            _ => None,
+        };
+        let number = |item: &Key, name: &str| match item.get(name) {
+            Some(AttributeValue::N(value)) => value.parse::<i64>().ok(),
+            _ => None,
+        };
+        Ok(item
+            .and_then(|item| {
+                Some(IdempotencyRecord {
+                    key: key.to_owned(),
+                    fingerprint: text(&item, "fingerprint")?,
+                    answer: text(&item, "answer")?,
+                    recorded_at: number(&item, "recordedAt")?,
+                    expires_at: number(&item, "expiresAt")?,
+                })
+            })
+            .filter(|record| record.expires_at > now))
+    }
+
+    async fn append_recorded(
+        &self,
+        events: &[EventEnvelope],
+        record: &IdempotencyRecord,
+    ) -> Result<(), StoreError> {
+        self.transact(events, Some(record)).await
+    }
+}
+
+impl DynamoEventStore {
+    /// One `TransactWriteItems`: every event conditioned on its version being free, and the
+    /// idempotency record (last) on its key being free or void. The request token is derived
+    /// from the first item, so an SDK retry of a transaction whose answer was lost is
+    /// recognised by DynamoDB (for 10 minutes) instead of failing its own conditions.
+    async fn transact(
+        &self,
+        events: &[EventEnvelope],
+        record: Option<&IdempotencyRecord>,
+    ) -> Result<(), StoreError> {
         check_append(events)?;
-        let mut transact_items = Vec::with_capacity(events.len());
+        let mut transact_items = Vec::with_capacity(events.len() + 1);
         for event in events {
             let put = Put::builder()
                 .table_name(&self.table)
@@ -73,19 +129,63 @@ impl EventStore for DynamoEventStore {
                 .map_err(backend)?;
             transact_items.push(TransactWriteItem::builder().put(put).build());
         }
+        if let Some(record) = record {
+            let mut item = record_key(&record.key);
+            item.insert(
+                "fingerprint".into(),
+                AttributeValue::S(record.fingerprint.clone()),
+            );
+            item.insert("answer".into(), AttributeValue::S(record.answer.clone()));
+            item.insert(
+                "recordedAt".into(),
+                AttributeValue::N(record.recorded_at.to_string()),
+            );
+            item.insert(
+                "expiresAt".into(),
+                AttributeValue::N(record.expires_at.to_string()),
+            );
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(#pk) OR expiresAt <= :now")
+                .expression_attribute_names("#pk", PARTITION_KEY)
+                .expression_attribute_values(
+                    ":now",
+                    AttributeValue::N(record.recorded_at.to_string()),
+                )
+                .build()
+                .map_err(backend)?;
+            transact_items.push(TransactWriteItem::builder().put(put).build());
+        }
+        let token = events
+            .first()
+            .map(|e| e.event_id)
+            .or_else(|| {
+                record.map(|r| uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, r.key.as_bytes()))
+            })
+            .map(|id| id.to_string());
         let result = self
             .client
             .transact_write_items()
             .set_transact_items(Some(transact_items))
+            .set_client_request_token(token)
             .send()
             .await;
         match result {
             Ok(_) => Ok(()),
             Err(SdkError::ServiceError(service)) => match service.into_err() {
                 TransactWriteItemsError::TransactionCanceledException(cancelled) => {
-                    // Reasons come back one per item, in request order.
-                    let mut streams: Vec<StreamId> = cancelled
-                        .cancellation_reasons()
+                    // Reasons come back one per item, in request order; the record is last.
+                    let reasons = cancelled.cancellation_reasons();
+                    if let Some(record) = record {
+                        if reasons
+                            .get(events.len())
+                            .is_some_and(super::item::lost_race)
+                        {
+                            return Err(StoreError::KeyTaken(record.key.clone()));
+                        }
+                    }
+                    let mut streams: Vec<StreamId> = reasons
                         .iter()
                         .zip(events)
                         .filter(|(reason, _)| super::item::lost_race(reason))
@@ -107,9 +207,7 @@ impl EventStore for DynamoEventStore {
             Err(other) => Err(unavailable(other, Written::Unknown)),
         }
     }
-}
 
-impl DynamoEventStore {
     /// Every event in the table, by stream and version. A Scan: for rebuilding projections
     /// and other administration, never for serving a request.
     pub async fn scan_all(&self) -> Result<Vec<EventEnvelope>, StoreError> {
@@ -126,6 +224,17 @@ impl DynamoEventStore {
 }
 
 type Key = std::collections::HashMap<String, AttributeValue>;
+
+/// An idempotency record's key: its own partition, never a stream's.
+fn record_key(key: &str) -> Key {
+    Key::from([
+        (
+            PARTITION_KEY.to_owned(),
+            AttributeValue::S(format!("{IDEMPOTENCY_PREFIX}{key}")),
+        ),
+        ("SK".to_owned(), AttributeValue::S("answer".to_owned())),
+    ])
+}
 
 /// A page of a Query or a Scan: its items, and the key to go on from.
 trait Page {
@@ -158,7 +267,13 @@ where
     loop {
         let (items, next) = read(start).await.map_err(backend)?.into_parts();
         for item in items {
-            events.push(from_item(item)?);
+            let holds_event = match item.get(PARTITION_KEY) {
+                Some(AttributeValue::S(pk)) => is_event_partition(pk),
+                _ => true,
+            };
+            if holds_event {
+                events.push(from_item(item)?);
+            }
         }
         match next {
             Some(key) if !key.is_empty() => start = Some(key),
@@ -191,10 +306,25 @@ pub async fn create_event_store_table(client: &Client, table: &str) -> Result<()
         .send()
         .await;
     match created {
-        Ok(_) => Ok(()),
-        Err(SdkError::ServiceError(e)) if e.err().is_resource_in_use_exception() => Ok(()),
-        Err(e) => Err(backend(e)),
+        Ok(_) => {}
+        Err(SdkError::ServiceError(e)) if e.err().is_resource_in_use_exception() => return Ok(()),
+        Err(e) => return Err(backend(e)),
     }
+    // Idempotency records expire; events have no `expiresAt` and never do.
+    client
+        .update_time_to_live()
+        .table_name(table)
+        .time_to_live_specification(
+            aws_sdk_dynamodb::types::TimeToLiveSpecification::builder()
+                .attribute_name("expiresAt")
+                .enabled(true)
+                .build()
+                .map_err(backend)?,
+        )
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(backend)
 }
 
 /// A raw item write that skips the event store's checks: for tests that plant corrupt data.

@@ -10,6 +10,16 @@ use crate::envelope::{EventEnvelope, StreamId};
 pub type Item = HashMap<String, AttributeValue>;
 
 pub const PARTITION_KEY: &str = "PK";
+
+/// The partition-key prefix of idempotency records, which share the table with the streams
+/// (so a record lands in the same transaction as its events). They are never events: the
+/// stream consumer and the scan skip them.
+pub const IDEMPOTENCY_PREFIX: &str = "idempotency#";
+
+/// Whether an item of the event store table, by its partition key, holds an event.
+pub fn is_event_partition(partition_key: &str) -> bool {
+    !partition_key.starts_with(IDEMPOTENCY_PREFIX)
+}
 pub const SORT_KEY: &str = "SK";
 
 /// `v` + the version zero-padded to 10 digits, as the original wrote it: sorts as it counts.

@@ -5,12 +5,13 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 
-use super::{check_append, EventStore, StoreError};
+use super::{check_append, EventStore, IdempotencyRecord, StoreError};
 use crate::envelope::{EventEnvelope, StreamId};
 
 #[derive(Default)]
 pub struct InMemoryEventStore {
     streams: Mutex<HashMap<StreamId, BTreeMap<u64, EventEnvelope>>>,
+    records: Mutex<HashMap<String, IdempotencyRecord>>,
 }
 
 impl InMemoryEventStore {
@@ -38,8 +39,41 @@ impl EventStore for InMemoryEventStore {
     }
 
     async fn append(&self, events: &[EventEnvelope]) -> Result<(), StoreError> {
-        check_append(events)?;
         let mut streams = self.streams.lock().unwrap_or_else(|e| e.into_inner());
+        Self::append_to(&mut streams, events)
+    }
+
+    async fn recorded(&self, key: &str, now: i64) -> Result<Option<IdempotencyRecord>, StoreError> {
+        let records = self.records.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(records.get(key).filter(|r| r.expires_at > now).cloned())
+    }
+
+    async fn append_recorded(
+        &self,
+        events: &[EventEnvelope],
+        record: &IdempotencyRecord,
+    ) -> Result<(), StoreError> {
+        // Both locks, in this order, so the key and the events land together or not at all.
+        let mut streams = self.streams.lock().unwrap_or_else(|e| e.into_inner());
+        let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
+        if records
+            .get(&record.key)
+            .is_some_and(|held| held.expires_at > record.recorded_at)
+        {
+            return Err(StoreError::KeyTaken(record.key.clone()));
+        }
+        Self::append_to(&mut streams, events)?;
+        records.insert(record.key.clone(), record.clone());
+        Ok(())
+    }
+}
+
+impl InMemoryEventStore {
+    fn append_to(
+        streams: &mut HashMap<StreamId, BTreeMap<u64, EventEnvelope>>,
+        events: &[EventEnvelope],
+    ) -> Result<(), StoreError> {
+        check_append(events)?;
         let mut conflicts: Vec<StreamId> = events
             .iter()
             .filter(|e| {

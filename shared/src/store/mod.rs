@@ -41,6 +41,10 @@ pub enum StoreError {
     DuplicateVersion { stream: StreamId, version: u64 },
     #[error("stored event could not be read: {0}")]
     Corrupt(String),
+    /// Another request recorded an answer under this idempotency key first; nothing was
+    /// written.
+    #[error("idempotency key {0} is already taken")]
+    KeyTaken(String),
     /// DynamoDB did not serve the request: throttled, unreachable, too slow, or failing.
     #[error("event store unavailable ({written}): {reason}")]
     Unavailable { reason: String, written: Written },
@@ -73,6 +77,20 @@ fn streams_list(streams: &[StreamId]) -> String {
         .join(", ")
 }
 
+/// The answer recorded under an idempotency key (see `crate::idempotency`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdempotencyRecord {
+    pub key: String,
+    /// What the request was, hashed: the same key with another request is refused.
+    pub fingerprint: String,
+    /// The answer, as the HTTP layer serialized it.
+    pub answer: String,
+    /// Unix seconds: when it was recorded, and after which it is void (DynamoDB's TTL
+    /// deletes it some time later; a void record may be replaced).
+    pub recorded_at: i64,
+    pub expires_at: i64,
+}
+
 /// Append-only storage of event streams.
 #[async_trait]
 pub trait EventStore: Send + Sync {
@@ -82,6 +100,18 @@ pub trait EventStore: Send + Sync {
     /// Writes all events in one atomic step (they may span streams). Each (stream, version) must
     /// be free, so a lost race surfaces as [`StoreError::Conflict`] and nothing is written.
     async fn append(&self, events: &[EventEnvelope]) -> Result<(), StoreError>;
+
+    /// The record under an idempotency key, unless there is none or it expired by `now`
+    /// (Unix seconds).
+    async fn recorded(&self, key: &str, now: i64) -> Result<Option<IdempotencyRecord>, StoreError>;
+
+    /// Appends `events` (possibly none) and stores `record`, in one atomic step, if no record
+    /// holds its key yet ([`StoreError::KeyTaken`] otherwise, and nothing is written).
+    async fn append_recorded(
+        &self,
+        events: &[EventEnvelope],
+        record: &IdempotencyRecord,
+    ) -> Result<(), StoreError>;
 }
 
 /// The checks both adapters make before writing, so a bad append fails the same way on each.
