@@ -28,14 +28,22 @@ pub const DEFAULT_PROJECTION_TABLE: &str = "ProjectionStore";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TimeBudget {
     function: Duration,
+    /// Whether a slow attempt is abandoned and retried within the operation. DynamoDB
+    /// recognises a retried transaction by its `ClientRequestToken`; an emulator that ignores
+    /// the token would apply it twice (the second time as a conflict), so locally it is not.
+    retry_slow_attempts: bool,
 }
 
 impl TimeBudget {
-    /// Where no function timeout is set (the local stack on a serialized emulator): generous.
-    const UNSET: Duration = Duration::from_secs(60);
+    /// Where no function timeout is set: the local stack, whose emulator serves one request
+    /// at a time and slows down under load.
+    const UNSET: Duration = Duration::from_secs(300);
 
     pub fn new(function: Duration) -> Self {
-        Self { function }
+        Self {
+            function,
+            retry_slow_attempts: true,
+        }
     }
 
     pub fn from_env() -> Self {
@@ -43,7 +51,13 @@ impl TimeBudget {
             .ok()
             .and_then(|s| s.trim().parse::<u64>().ok())
             .filter(|s| *s > 0);
-        Self::new(seconds.map_or(Self::UNSET, Duration::from_secs))
+        match seconds {
+            Some(seconds) => Self::new(Duration::from_secs(seconds)),
+            None => Self {
+                function: Self::UNSET,
+                retry_slow_attempts: false,
+            },
+        }
     }
 
     /// The function's timeout.
@@ -64,7 +78,11 @@ impl TimeBudget {
     /// One attempt: two fit in an operation (the SDK retries throttling and dropped
     /// connections once).
     pub fn attempt(&self) -> Duration {
-        self.operation() / 2
+        if self.retry_slow_attempts {
+            self.operation() / 2
+        } else {
+            self.operation()
+        }
     }
 
     pub fn connect(&self) -> Duration {

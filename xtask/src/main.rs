@@ -125,6 +125,16 @@ fn test() -> Result<(), String> {
                 .env("EVENTCRM_MODE", if batch { "batch" } else { "direct" }),
             "end-to-end tests against the local stack",
         )?;
+        if !batch {
+            run(
+                project
+                    .cargo(&["test", "--package", "xtask", "--test", "load"])
+                    .args(["--", "--ignored", "--nocapture"])
+                    .envs(env.clone())
+                    .env("EVENTCRM_BASE_URL", stack.base_url()),
+                "load test: 50 clients for 30 s against the local stack",
+            )?;
+        }
         drop(stack);
     }
     Ok(())
