@@ -134,6 +134,7 @@ fn test() -> Result<(), String> {
                     .env("EVENTCRM_BASE_URL", stack.base_url()),
                 "load test: 50 clients for 30 s against the local stack",
             )?;
+            project.schemathesis(&stack.origin())?;
         }
         drop(stack);
     }

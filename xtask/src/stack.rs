@@ -122,6 +122,11 @@ impl Stack {
         &self.base_url
     }
 
+    /// Scheme, host and port: the OpenAPI document's paths carry the `/api` prefix.
+    pub fn origin(&self) -> String {
+        self.base_url.trim_end_matches("/api").to_owned()
+    }
+
     /// Serves until Ctrl-C or SIGTERM (the services run in their own process groups, so the
     /// signal reaches only us, and dropping the guards ends them), or until the watcher exits.
     pub fn wait(mut self) {
@@ -379,6 +384,22 @@ impl Project {
         }
         println!("{:>8} KiB  in all", total / 1024);
         Ok(())
+    }
+
+    /// Schemathesis against docs/openapi.yaml on a running stack: no server error, and every
+    /// answer as documented (see xtask/schemathesis_hooks.py for the emulator's quirks).
+    pub fn schemathesis(&self, origin: &str) -> Result<(), String> {
+        run(
+            Command::new(self.venv_bin("schemathesis"))
+                .current_dir(self.root.join(".local"))
+                .env("SCHEMATHESIS_HOOKS", "schemathesis_hooks")
+                .env("PYTHONPATH", self.root.join("xtask"))
+                .args(["run", "../docs/openapi.yaml", "--url", origin])
+                .args(["--checks", "not_a_server_error,response_schema_conformance"])
+                .args(["--max-examples", "25", "--workers", "2"])
+                .args(["--generation-codec", "ascii", "--report-dir", "schemathesis-report"]),
+            "schemathesis against docs/openapi.yaml",
+        )
     }
 
     pub fn lint_template(&self) -> Result<(), String> {
