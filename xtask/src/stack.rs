@@ -397,7 +397,12 @@ impl Project {
                 .args(["run", "../docs/openapi.yaml", "--url", origin])
                 .args(["--checks", "not_a_server_error,response_schema_conformance"])
                 .args(["--max-examples", "25", "--workers", "2"])
-                .args(["--generation-codec", "ascii", "--report-dir", "schemathesis-report"]),
+                .args([
+                    "--generation-codec",
+                    "ascii",
+                    "--report-dir",
+                    "schemathesis-report",
+                ]),
             "schemathesis against docs/openapi.yaml",
         )
     }
