@@ -3,15 +3,10 @@
 
 // A panic kills a Lambda instance built with `panic=abort`: no unwrap, expect, panic or
 // unchecked indexing outside tests.
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing
-    )
-)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+#![cfg_attr(not(test), deny(clippy::expect_used))]
+#![cfg_attr(not(test), deny(clippy::panic))]
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 pub mod contact;
 pub mod create_contact;
