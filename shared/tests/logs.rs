@@ -10,6 +10,10 @@ use shared::store::InMemoryEventStore;
 use shared::testing::request;
 use shared::{Subscribers, WriteMode};
 
+/// The tests of this file run one at a time: a log callsite first reached on a thread without a
+/// subscriber, while another thread installs its own, can cache "not interested" and drop lines.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[derive(Clone, Default)]
 struct Buffer(Arc<Mutex<Vec<u8>>>);
 
@@ -32,6 +36,7 @@ impl<'w> tracing_subscriber::fmt::MakeWriter<'w> for Buffer {
 
 #[tokio::test]
 async fn every_line_of_a_request_carries_its_trace_and_request_ids() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     let buffer = Buffer::default();
     let _guard = tracing::subscriber::set_default(json_logs("info", buffer.clone()));
     let app = App::new(
@@ -73,6 +78,7 @@ async fn every_line_of_a_request_carries_its_trace_and_request_ids() {
 
 #[tokio::test]
 async fn a_jwt_subject_wins_over_the_user_header() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     use lambda_http::aws_lambda_events::apigw::{
         ApiGatewayRequestAuthorizer, ApiGatewayRequestAuthorizerJwtDescription,
         ApiGatewayV2httpRequestContext,
