@@ -1,10 +1,10 @@
 //! The JSON every case route answers with: the case, its status and version, and the version
 //! as ETag.
 
-use lambda_http::http::{header, StatusCode};
+use lambda_http::http::StatusCode;
 use lambda_http::{Body, Response};
 use serde::Serialize;
-use shared::http::{etag, json_response, Problem};
+use shared::http::{versioned_response, Problem};
 
 use crate::case::{Case, CaseDetails};
 
@@ -13,7 +13,6 @@ struct CaseRepresentation<'a> {
     #[serde(flatten)]
     details: &'a CaseDetails,
     status: &'static str,
-    version: u64,
 }
 
 pub fn case_response(
@@ -28,14 +27,9 @@ pub fn case_response(
     } else {
         "open"
     };
-    let mut response = json_response(
-        status,
-        &CaseRepresentation {
-            details,
-            status: case_status,
-            version,
-        },
-    )?;
-    response.headers_mut().insert(header::ETAG, etag(version));
-    Ok(response)
+    let representation = CaseRepresentation {
+        details,
+        status: case_status,
+    };
+    versioned_response(status, &representation, version)
 }

@@ -13,4 +13,4 @@ pub use request::{
     expected_version, json_object, json_object_or_empty, page_params, path_id, query_flag,
     trace_hints_of, Fields, Patch, MAX_BODY_BYTES,
 };
-pub use response::{etag, json_response, no_content, page_response};
+pub use response::{etag, json_response, no_content, page_response, versioned_response};

@@ -21,6 +21,24 @@ pub fn json_response(status: StatusCode, body: &impl Serialize) -> Result<Respon
     Ok(response)
 }
 
+/// A resource as every single-resource route answers it: its fields, its `version`, and the
+/// version as a strong `ETag`.
+pub fn versioned_response(
+    status: StatusCode,
+    resource: &impl Serialize,
+    version: u64,
+) -> Result<Response<Body>, Problem> {
+    #[derive(Serialize)]
+    struct Versioned<'a, T> {
+        #[serde(flatten)]
+        resource: &'a T,
+        version: u64,
+    }
+    let mut response = json_response(status, &Versioned { resource, version })?;
+    response.headers_mut().insert(header::ETAG, etag(version));
+    Ok(response)
+}
+
 /// The strong ETag of a version: `"<version>"`.
 pub fn etag(version: u64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
