@@ -206,7 +206,8 @@ fn statement(access: Access) -> (&'static str, &'static str) {
         Access::Append => ("[dynamodb:PutItem]", EVENTS),
         Access::ReadAndAppend => ("[dynamodb:Query, dynamodb:PutItem]", EVENTS),
         Access::ReadStreams => ("[dynamodb:Query]", EVENTS),
-        Access::ReadModels => ("[dynamodb:Query]", VIEWS),
+        // GetItem: the generation pointer (see `DynamoProjectionStore`).
+        Access::ReadModels => ("[dynamodb:Query, dynamodb:GetItem]", VIEWS),
     }
 }
 

@@ -15,8 +15,11 @@ const USAGE: &str = "usage:
   cargo xtask test                       run every test: unit, moto integration, local-stack end to end, template lint
   cargo xtask seed N [--seed S]          create N clients with contacts, links, cases, interactions, closures
                                          through the API at $BASE_URL (default http://127.0.0.1:9000/api)
-  cargo xtask rebuild-projections        clear ProjectionStore and replay every event of EventStore into it
-                                         (tables from EVENT_STORE_TABLE / PROJECTION_STORE_TABLE, DynamoDB from
+  cargo xtask rebuild-projections [--grace-seconds S]
+                                         replay every event of EventStore into a new ProjectionStore generation
+                                         beside the live one, switch readers to it, remove the old one S seconds
+                                         later (default 65: readers' 5 s pointer cache + the consumer's 60 s timeout);
+                                         safe while the consumer runs (tables from EVENT_STORE_TABLE / PROJECTION_STORE_TABLE, DynamoDB from
                                          the AWS environment; locally: AWS_ENDPOINT_URL_DYNAMODB=<moto> as dev prints)
   cargo xtask package                    build every function for Lambda (arm64, release) as target/lambda/<fn>/bootstrap.zip
   cargo xtask sam ARGS...                the SAM CLI (installed into .venv on first use): sam build, sam deploy --guided
@@ -33,7 +36,7 @@ fn main() -> ExitCode {
         Some("lint-template") => {
             Project::locate().and_then(|p| p.setup().and_then(|()| p.lint_template()))
         }
-        Some("rebuild-projections") => rebuild_projections(),
+        Some("rebuild-projections") => rebuild_projections(&args[1..]),
         Some("generate") => generate(),
         Some("seed") => seed(&args[1..]),
         Some("sam") => Project::locate().and_then(|p| p.setup().and_then(|()| p.sam(&args[1..]))),
@@ -153,7 +156,15 @@ fn generate() -> Result<(), String> {
     Ok(())
 }
 
-fn rebuild_projections() -> Result<(), String> {
+fn rebuild_projections(args: &[String]) -> Result<(), String> {
+    let grace = match args {
+        [] => 65,
+        [flag, seconds] if flag == "--grace-seconds" => seconds
+            .parse()
+            .map_err(|_| format!("--grace-seconds takes a number of seconds\n{USAGE}"))?,
+        _ => return Err(format!("unknown arguments {args:?}\n{USAGE}")),
+    };
+    let grace = std::time::Duration::from_secs(grace);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -167,15 +178,22 @@ fn rebuild_projections() -> Result<(), String> {
             client.clone(),
             table("EVENT_STORE_TABLE", shared::runtime::DEFAULT_EVENT_TABLE),
         );
-        let views = std::sync::Arc::new(shared::projection::DynamoProjectionStore::new(
+        let views = shared::projection::DynamoProjectionStore::new(
             client,
             table(
                 "PROJECTION_STORE_TABLE",
                 shared::runtime::DEFAULT_PROJECTION_TABLE,
             ),
-        ));
-        let (replayed, written) = stream_consumer::rebuild(&events, views).await?;
-        println!("rebuilt projections: {replayed} events replayed, {written} item writes");
+        );
+        println!(
+            "rebuilding into a new generation; the old one is removed {} s after the switch",
+            grace.as_secs()
+        );
+        let rebuilt = stream_consumer::rebuild(&events, &views, grace).await?;
+        println!(
+            "generation {} is live: {} events replayed, {} item writes, {} old items removed",
+            rebuilt.generation, rebuilt.replayed, rebuilt.writes, rebuilt.removed
+        );
         Ok(())
     })
 }

@@ -91,15 +91,62 @@ pub async fn handle(consumer: &Consumer, event: Value) -> DynamoDbEventResponse 
     response
 }
 
-/// Replays every event, in order, into projections cleared beforehand: for a new projection,
-/// or to repair one. Returns (events replayed, items written).
+/// What a rebuild did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rebuilt {
+    /// The generation now live.
+    pub generation: u64,
+    pub replayed: usize,
+    pub writes: usize,
+    /// Items of the replaced generations removed.
+    pub removed: usize,
+}
+
+/// Rebuilds every projection into a new generation beside the live one, safe while the
+/// consumer runs: the consumer keeps the new generation current from the moment it is named,
+/// the replay fills in everything committed before, both write conditionally on versions, and
+/// readers switch only when it is whole. The replaced generation is removed after `grace`
+/// (longer than readers trust the pointer, plus the longest invocation still writing it).
 pub async fn rebuild(
     events: &shared::store::DynamoEventStore,
-    views: Arc<shared::projection::DynamoProjectionStore>,
+    views: &shared::projection::DynamoProjectionStore,
+    grace: std::time::Duration,
+) -> Result<Rebuilt, String> {
+    let generation = views.begin_generation().await.map_err(|e| e.to_string())?;
+    let replayed = match replay(events, Arc::new(views.at(generation))).await {
+        Ok(replayed) => replayed,
+        Err(reason) => {
+            if let Err(abandon) = views.abandon(generation).await {
+                tracing::error!(%abandon, generation, "could not abandon the failed generation");
+            }
+            return Err(reason);
+        }
+    };
+    views
+        .switch_to(generation)
+        .await
+        .map_err(|e| format!("generation {generation} was superseded by a later rebuild: {e}"))?;
+    tokio::time::sleep(grace).await;
+    let removed = views
+        .remove_generations_before(generation)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(Rebuilt {
+        generation,
+        replayed: replayed.0,
+        writes: replayed.1,
+        removed,
+    })
+}
+
+/// Every event of the store (a consistent Scan) through the consumer into one generation.
+/// Returns (events replayed, items written).
+async fn replay(
+    events: &shared::store::DynamoEventStore,
+    target: Arc<shared::projection::DynamoProjectionStore>,
 ) -> Result<(usize, usize), String> {
-    views.clear().await.map_err(|e| e.to_string())?;
     let history = events.scan_all().await.map_err(|e| e.to_string())?;
-    let consumer = consumer(views, Arc::new(events.clone()));
+    let consumer = consumer(target, Arc::new(events.clone()));
     let mut writes = 0;
     for (chunk_index, chunk) in history.chunks(100).enumerate() {
         let records = chunk

@@ -5,9 +5,10 @@ mod support;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::json;
-use shared::projection::{query, Index, ItemKey, ProjectionStore};
+use shared::projection::{query, Generations, Index, ItemKey, ProjectionStore};
 use shared::store::EventStore;
 use shared::testing::{fresh_dynamo_projection_store, fresh_dynamo_store, RequestCounter};
 use stream_consumer::{consumer, handle};
@@ -208,23 +209,17 @@ async fn pages_return_every_item_once_while_items_are_inserted() {
 }
 
 #[tokio::test]
-async fn rebuild_replays_the_event_store_into_fresh_projections() {
+async fn rebuild_replays_the_event_store_into_a_new_generation_and_removes_the_old() {
     let (events, _) = fresh_dynamo_store().await;
     let counter = RequestCounter::default();
-    let views = Arc::new(fresh_dynamo_projection_store(&counter).await);
+    let views = fresh_dynamo_projection_store(&counter).await;
     let history = vec![
         client_created("k1", "Acme"),
         contact("c1", "Ada"),
-        envelope(
-            "case",
-            "s1",
-            1,
-            "CaseCreated",
-            json!({ "caseId": "s1", "clientId": "k1", "description": "x", "openedAt": "2026-01-01T09:00:00Z" }),
-        ),
+        case_opened("s1", "k1"),
     ];
     events.append(&history).await.unwrap();
-    // Damage: a stale, wrong item, and a counter off by 41.
+    // Damage in the live generation: a stale, wrong item, and a counter off by 41.
     views
         .write(shared::projection::ViewWrite {
             key: ItemKey::new("contact#c1", "summary"),
@@ -236,11 +231,28 @@ async fn rebuild_replays_the_event_store_into_fresh_projections() {
         })
         .await
         .unwrap();
-    let (replayed, writes) = stream_consumer::rebuild(&events, views.clone())
+    let rebuilt = stream_consumer::rebuild(&events, &views, Duration::ZERO)
         .await
         .unwrap();
-    assert_eq!((replayed, writes), (3, 3));
-    let contact = views
+    assert_eq!(
+        rebuilt,
+        stream_consumer::Rebuilt {
+            generation: 1,
+            replayed: 3,
+            writes: 3,
+            removed: 2
+        }
+    );
+    assert_eq!(
+        views.generations().await.unwrap(),
+        Generations {
+            live: 1,
+            building: None
+        }
+    );
+    // A reader that follows the pointer afresh sees the new generation.
+    let reader = views.live();
+    let contact = reader
         .get(&ItemKey::new("contact#c1", "summary"))
         .await
         .unwrap();
@@ -251,13 +263,13 @@ async fn rebuild_replays_the_event_store_into_fresh_projections() {
         ),
         (1, json!("Ada"))
     );
-    let client = views
+    let client = reader
         .get(&ItemKey::new("client#k1", "summary"))
         .await
         .unwrap();
     assert_eq!(client.counters["openCaseCount"], 1);
     let listed = query::page(
-        views.as_ref(),
+        &reader,
         Index::List,
         &query::list_partitions("contacts"),
         10,
@@ -266,4 +278,107 @@ async fn rebuild_replays_the_event_store_into_fresh_projections() {
     .await
     .unwrap();
     assert_eq!(listed.items.len(), 1);
+    assert_eq!(listed.items[0].0, ItemKey::new("contact#c1", "summary"));
+    // The old generation is gone.
+    let old = views
+        .at(0)
+        .get(&ItemKey::new("contact#c1", "summary"))
+        .await
+        .unwrap();
+    assert_eq!(old, shared::projection::StoredView::default());
+}
+
+fn case_opened(id: &str, client: &str) -> shared::EventEnvelope {
+    envelope(
+        "case",
+        id,
+        1,
+        "CaseCreated",
+        json!({ "caseId": id, "clientId": client, "description": "x", "openedAt": "2026-01-01T09:00:00Z" }),
+    )
+}
+
+fn case_closed(id: &str) -> shared::EventEnvelope {
+    envelope(
+        "case",
+        id,
+        2,
+        "CaseClosed",
+        json!({ "caseId": id, "closedAt": "2026-01-02T09:00:00Z" }),
+    )
+}
+
+/// Cases open and close while a rebuild runs beside the consumer: the new generation ends
+/// equal to a fresh fold, every counter moved exactly once. (Clearing the live items and
+/// replaying into them, as rebuild once did, moved the client's open-case count twice.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_rebuild_while_the_consumer_runs_counts_every_case_once() {
+    let (events, _) = fresh_dynamo_store().await;
+    let views = fresh_dynamo_projection_store(&RequestCounter::default()).await;
+    let mut history = vec![client_created("k1", "Acme")];
+    history.extend((0..10).map(|i| case_opened(&format!("early{i}"), "k1")));
+    events.append(&history).await.unwrap();
+    let live = consumer(Arc::new(views.clone()), Arc::new(events.clone()));
+    let batch = |events: &[shared::EventEnvelope], from: u64| {
+        stream_event(
+            events
+                .iter()
+                .enumerate()
+                .map(|(i, e)| insert_record(e, from + i as u64))
+                .collect(),
+        )
+    };
+    assert!(handle(&live, batch(&history, 0))
+        .await
+        .batch_item_failures
+        .is_empty());
+
+    let rebuilding = {
+        let (events, views) = (events.clone(), views.clone());
+        tokio::spawn(async move { stream_consumer::rebuild(&events, &views, Duration::ZERO).await })
+    };
+    // Meanwhile: half the early cases close, new ones open, each delivered as it commits.
+    for i in 0..10u64 {
+        let change = if i % 2 == 0 {
+            case_closed(&format!("early{i}"))
+        } else {
+            case_opened(&format!("late{i}"), "k1")
+        };
+        events.append(std::slice::from_ref(&change)).await.unwrap();
+        history.push(change.clone());
+        let response = handle(&live, batch(&[change], 100 + i)).await;
+        assert!(response.batch_item_failures.is_empty());
+    }
+    let rebuilt = rebuilding.await.unwrap().unwrap();
+    assert_eq!(views.generations().await.unwrap().live, rebuilt.generation);
+
+    // What a fresh in-order fold of everything gives.
+    let expected = Arc::new(shared::projection::InMemoryProjectionStore::new());
+    let fresh = consumer(expected.clone(), Arc::new(events.clone()));
+    assert!(fresh
+        .process(
+            history
+                .iter()
+                .enumerate()
+                .map(|(i, e)| shared::projection::IncomingRecord {
+                    sequence_number: i.to_string(),
+                    event: Ok(e.clone()),
+                })
+                .collect()
+        )
+        .await
+        .failed
+        .is_empty());
+    let reader = views.live();
+    for (key, stored) in expected.snapshot() {
+        assert_eq!(reader.get(&key).await.unwrap(), stored, "{key:?}");
+    }
+    let client = reader
+        .get(&ItemKey::new("client#k1", "summary"))
+        .await
+        .unwrap();
+    assert_eq!(
+        client.counters["openCaseCount"], 10,
+        "10 early - 5 closed + 5 late"
+    );
 }

@@ -59,6 +59,14 @@ impl Consumer {
     /// be read, or whose item cannot be written, is reported; the rest proceed.
     pub async fn process(&self, records: Vec<IncomingRecord>) -> ProcessReport {
         let mut report = ProcessReport::default();
+        let targets = match self.views.clone().consumer_targets().await {
+            Ok(targets) => targets,
+            Err(reason) => {
+                tracing::error!(%reason, "projection generations unreadable");
+                report.failed = records.into_iter().map(|r| r.sequence_number).collect();
+                return report;
+            }
+        };
         let mut groups: BTreeMap<(usize, StreamId), Vec<(EventEnvelope, String)>> = BTreeMap::new();
         for record in records {
             match record.event {
@@ -94,17 +102,23 @@ impl Consumer {
             let Some(projection) = self.projections.get(index).map(|p| p.as_ref()) else {
                 continue;
             };
-            match self.project(projection, &stream, &events).await {
-                Ok(Outcome::UpToDate) => {}
-                Ok(Outcome::Written { rebuilt }) => {
-                    report.writes += 1;
-                    report.rebuilds += usize::from(rebuilt);
-                }
-                Err(reason) => {
-                    tracing::error!(%stream, projection = projection.name(), %reason, "projection failed");
-                    report
-                        .failed
-                        .extend(events.into_iter().map(|(_, sequence)| sequence));
+            // Each generation (the live one, one being rebuilt) is folded on its own.
+            for views in &targets {
+                match self
+                    .project(views.as_ref(), projection, &stream, &events)
+                    .await
+                {
+                    Ok(Outcome::UpToDate) => {}
+                    Ok(Outcome::Written { rebuilt }) => {
+                        report.writes += 1;
+                        report.rebuilds += usize::from(rebuilt);
+                    }
+                    Err(reason) => {
+                        tracing::error!(%stream, projection = projection.name(), %reason, "projection failed");
+                        report
+                            .failed
+                            .extend(events.iter().map(|(_, sequence)| sequence.clone()));
+                    }
                 }
             }
         }
@@ -115,13 +129,14 @@ impl Consumer {
 
     async fn project(
         &self,
+        views: &dyn ProjectionStore,
         projection: &dyn Projection,
         stream: &StreamId,
         events: &[(EventEnvelope, String)],
     ) -> Result<Outcome, String> {
         let key = ItemKey::new(stream.partition_key(), projection.name());
         for _ in 0..MAX_ATTEMPTS {
-            let stored = self.views.get(&key).await.map_err(|e| e.to_string())?;
+            let stored = views.get(&key).await.map_err(|e| e.to_string())?;
             let pending: Vec<&EventEnvelope> = events
                 .iter()
                 .map(|(event, _)| event)
@@ -165,7 +180,7 @@ impl Consumer {
                 new_version: version,
                 view,
             };
-            match self.views.write(write).await {
+            match views.write(write).await {
                 Ok(()) => return Ok(Outcome::Written { rebuilt }),
                 Err(ProjectionStoreError::Conflict(_)) => continue,
                 Err(other) => return Err(other.to_string()),

@@ -1,7 +1,7 @@
 //! In-memory projection store with the DynamoDB adapter's semantics.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 
@@ -103,5 +103,12 @@ impl ProjectionStore for InMemoryProjectionStore {
                 .collect(),
             more,
         })
+    }
+
+    /// One generation: a rebuild here is a new store.
+    async fn consumer_targets(
+        self: Arc<Self>,
+    ) -> Result<Vec<Arc<dyn ProjectionStore>>, ProjectionStoreError> {
+        Ok(vec![self])
     }
 }

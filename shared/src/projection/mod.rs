@@ -12,13 +12,14 @@ mod memory;
 pub mod query;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 
 pub use consumer::{Consumer, IncomingRecord, ProcessReport};
-pub use dynamo::{create_projection_store_table, DynamoProjectionStore};
+pub use dynamo::{create_projection_store_table, DynamoProjectionStore, Generations};
 pub use memory::InMemoryProjectionStore;
 
 use crate::envelope::{DomainEvent, EventEnvelope};
@@ -149,6 +150,12 @@ pub trait ProjectionStore: Send + Sync {
     async fn write(&self, write: ViewWrite) -> Result<(), ProjectionStoreError>;
 
     async fn query(&self, query: IndexQuery<'_>) -> Result<IndexPage, ProjectionStoreError>;
+
+    /// What a consumer must keep current now, each as a store of its own: the live
+    /// generation, and during a rebuild also the one being built beside it.
+    async fn consumer_targets(
+        self: Arc<Self>,
+    ) -> Result<Vec<Arc<dyn ProjectionStore>>, ProjectionStoreError>;
 }
 
 /// A read model folded from the streams of one aggregate type.
