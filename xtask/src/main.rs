@@ -116,8 +116,13 @@ fn test() -> Result<(), String> {
             .envs(env.clone()),
         "cargo test --workspace",
     )?;
-    // The end-to-end suite drives the real local stack over HTTP, in both write modes.
+    drop(moto);
+    // The end-to-end suite drives the real local stack over HTTP, in both write modes, each
+    // on an emulator of its own: a stack's stream poller starts from the oldest record, so a
+    // shared one would first wade through the other stack's events.
     for batch in [false, true] {
+        let moto = project.start_moto(None)?;
+        let env = moto.client_env();
         let port = stack::free_port()?;
         let stack = project.start_stack(&moto, port, batch, false)?;
         run(
