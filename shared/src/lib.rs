@@ -11,6 +11,7 @@
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 pub mod aggregate;
+pub mod auth;
 pub mod envelope;
 pub mod error;
 pub mod http;

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use lambda_http::{Body, Request, Response};
 
 use crate::aggregate::Invocation;
+pub use crate::auth::Scope;
 use crate::http::Problem;
 use crate::projection::{Projection, View, ViewProjection};
 use crate::subscribers::{Policy, Subscribers};
@@ -29,6 +30,8 @@ pub struct Route {
     pub path: &'static str,
     /// The Lambda binary serving it.
     pub function: &'static str,
+    /// What the caller's token must grant.
+    pub scope: Scope,
     pub handler: Handler,
 }
 
@@ -73,11 +76,23 @@ pub enum Access {
     ReadModels,
 }
 
+impl Access {
+    /// The scope a caller needs: writing for what appends, reading for the rest.
+    pub fn scope(self) -> Scope {
+        match self {
+            Access::Append | Access::ReadAndAppend => Scope::Write,
+            Access::ReadStreams | Access::ReadModels => Scope::Read,
+        }
+    }
+}
+
 /// One use case: a Lambda function and everything it brings.
 pub struct Slice {
     /// The Lambda binary, e.g. `create-contact`.
     pub function: &'static str,
     pub access: Access,
+    /// What the caller's token must grant: from `access` unless [`Slice::admin`] says more.
+    pub scope: Scope,
     /// Method and API Gateway path of each route it serves.
     pub routes: Vec<(&'static str, &'static str)>,
     pub handler: Handler,
@@ -96,11 +111,18 @@ impl Slice {
         Self {
             function,
             access,
+            scope: access.scope(),
             routes: Vec::new(),
             handler: Arc::new(move |invocation, request| Box::pin(handler(invocation, request))),
             subscribers: Subscribers::new(),
             projections: Vec::new(),
         }
+    }
+
+    /// An administrative operation: its callers need the admin scope.
+    pub fn admin(mut self) -> Self {
+        self.scope = Scope::Admin;
+        self
     }
 
     pub fn route(mut self, method: &'static str, path: &'static str) -> Self {
@@ -155,6 +177,7 @@ impl Registry {
                     method,
                     path,
                     function: slice.function,
+                    scope: slice.scope,
                     handler: slice.handler.clone(),
                 })
             })

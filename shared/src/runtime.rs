@@ -10,13 +10,14 @@ use time::OffsetDateTime;
 use tracing::Instrument;
 
 use crate::aggregate::Invocation;
-use crate::http::{trace_hints_of, Problem};
+use crate::auth::{Auth, Scope};
+use crate::http::{check_trace_hints, trace_hints_of, Problem};
 use crate::idempotency;
 use crate::projection::{DynamoProjectionStore, InMemoryProjectionStore, ProjectionStore};
 use crate::registry::Registry;
 use crate::store::{DynamoEventStore, EventStore, StoreError};
 use crate::subscribers::Subscribers;
-use crate::trace::TraceContext;
+use crate::trace::{TraceContext, TraceHints};
 use crate::writer::{EventWriter, WriteMode};
 
 pub const DEFAULT_EVENT_TABLE: &str = "EventStore";
@@ -109,6 +110,7 @@ impl TimeBudget {
 /// What lives for the whole process: built once at cold start.
 #[derive(Clone)]
 pub struct App {
+    pub auth: Auth,
     pub store: Arc<dyn EventStore>,
     pub views: Arc<dyn ProjectionStore>,
     pub subscribers: Arc<Subscribers>,
@@ -121,6 +123,7 @@ impl App {
     /// [`App::with_views`] gives it one.
     pub fn new(store: Arc<dyn EventStore>, subscribers: Subscribers, mode: WriteMode) -> Self {
         Self {
+            auth: Auth::Open,
             store,
             views: Arc::new(InMemoryProjectionStore::new()),
             subscribers: Arc::new(subscribers),
@@ -134,12 +137,21 @@ impl App {
         self
     }
 
+    pub fn with_auth(mut self, auth: Auth) -> Self {
+        self.auth = auth;
+        self
+    }
+
     /// DynamoDB from the standard AWS environment (`AWS_ENDPOINT_URL_DYNAMODB` points it at a
-    /// local emulator), table from `EVENT_STORE_TABLE`, mode from `EVENT_STORE_MODE`.
+    /// local emulator), table from `EVENT_STORE_TABLE`, mode from `EVENT_STORE_MODE`, who may
+    /// call from `AUTH_MODE` (which must be set: no function runs open by accident).
     pub async fn from_env(subscribers: Subscribers) -> Result<Self, lambda_http::Error> {
         let mode = WriteMode::parse(std::env::var("EVENT_STORE_MODE").ok().as_deref())?;
+        let auth = Auth::from_env()?;
         let (store, views) = dynamo_stores_from_env().await;
-        Ok(Self::new(store, subscribers, mode).with_views(views))
+        Ok(Self::new(store, subscribers, mode)
+            .with_views(views)
+            .with_auth(auth))
     }
 
     pub fn invocation(&self, trace: TraceContext, now: OffsetDateTime) -> Invocation {
@@ -168,10 +180,10 @@ pub async fn dynamo_stores_from_env() -> (Arc<dyn EventStore>, Arc<dyn Projectio
     )
 }
 
-/// Runs one request through a slice's handler: trace context in, problem+json out, and in batch
-/// mode the buffered events flushed before a success is answered (or the success replaced by
-/// the flush's error). A failed request writes nothing.
-pub async fn dispatch<H, F>(app: &App, request: Request, handler: H) -> Response<Body>
+/// Runs one request through a slice's handler: the caller authorized for `scope`, trace context
+/// in, problem+json out, and in batch mode the buffered events flushed before a success is
+/// answered (or the success replaced by the flush's error). A failed request writes nothing.
+pub async fn dispatch<H, F>(app: &App, scope: Scope, request: Request, handler: H) -> Response<Body>
 where
     H: FnOnce(Invocation, Request) -> F,
     F: Future<Output = Result<Response<Body>, Problem>>,
@@ -179,7 +191,22 @@ where
     // Milliseconds are precision enough for business time, and keep timestamps short.
     let now = OffsetDateTime::now_utc();
     let now = now.replace_millisecond(now.millisecond()).unwrap_or(now);
-    let trace = TraceContext::from_hints(&trace_hints_of(&request), now);
+    let caller = app.auth.authorize(&request, scope, now.unix_timestamp());
+    let hints = trace_hints_of(&request);
+    let checked = check_trace_hints(&hints);
+    let trace = match (&caller, &checked) {
+        // Who did it comes from the verified token alone; `x-user-id` counts only where no
+        // token is verified (an open local stack).
+        (Ok(caller), Ok(())) => TraceContext::from_hints(
+            &TraceHints {
+                user_id: caller.subject.as_deref().or(hints.user_id),
+                ..hints
+            },
+            now,
+        ),
+        // Refused: a trace of our own, nothing of the request's.
+        _ => TraceContext::from_hints(&TraceHints::default(), now),
+    };
     let request_id = request
         .lambda_context_ref()
         .map(|c| c.request_id.clone())
@@ -195,6 +222,12 @@ where
     async move {
         let trace_header = lambda_http::http::HeaderValue::from_str(&trace.trace_id).ok();
         let handled = async {
+            if let Err(refused) = caller {
+                return Problem::from(refused).into_response();
+            }
+            if let Err(problem) = checked {
+                return problem.into_response();
+            }
             // A keyed command replays its recorded answer, or runs buffered so that its
             // answer is recorded in the same transaction as its events.
             let keyed = match idempotency::key_of(&request) {
@@ -277,15 +310,18 @@ pub async fn serve(registry: Registry, function: &str) -> Result<(), lambda_http
         .find(|slice| slice.function == function)
         .ok_or_else(|| format!("{function} is in no registry"))?;
     let handler = slice.handler;
-    serve_http(slice.subscribers, move |invocation, request| {
-        handler(invocation, request)
-    })
+    serve_http(
+        slice.subscribers,
+        slice.scope,
+        move |invocation, request| handler(invocation, request),
+    )
     .await
 }
 
-/// Serves one handler with these subscribers.
+/// Serves one handler with these subscribers, to callers granted `scope`.
 pub async fn serve_http<H, F>(
     subscribers: Subscribers,
+    scope: Scope,
     handler: H,
 ) -> Result<(), lambda_http::Error>
 where
@@ -297,7 +333,9 @@ where
     lambda_http::run(lambda_http::service_fn(move |request: Request| {
         let app = app.clone();
         let handler = handler.clone();
-        async move { Ok::<_, std::convert::Infallible>(dispatch(&app, request, handler).await) }
+        async move {
+            Ok::<_, std::convert::Infallible>(dispatch(&app, scope, request, handler).await)
+        }
     }))
     .await
 }

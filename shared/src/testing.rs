@@ -283,9 +283,12 @@ impl<S: crate::EventStore + ?Sized> TestApi<S> {
             .with_path_parameters(params)
             .with_query_string_parameters(query);
         let handler = route.handler.clone();
-        crate::runtime::dispatch(&self.app, request, move |invocation, request| {
-            handler(invocation, request)
-        })
+        crate::runtime::dispatch(
+            &self.app,
+            route.scope,
+            request,
+            move |invocation, request| handler(invocation, request),
+        )
         .await
     }
 }

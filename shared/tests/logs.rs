@@ -5,6 +5,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use lambda_http::RequestExt;
+use shared::auth::Scope;
 use shared::runtime::{dispatch, json_logs, App};
 use shared::store::InMemoryEventStore;
 use shared::testing::request;
@@ -50,7 +51,7 @@ async fn every_line_of_a_request_carries_its_trace_and_request_ids() {
     request
         .headers_mut()
         .insert("x-trace-id", "trace-42".parse().unwrap());
-    let response = dispatch(&app, request, |_, _| async {
+    let response = dispatch(&app, Scope::Write, request, |_, _| async {
         tracing::info!(detail = "work", "handler ran");
         Err::<lambda_http::Response<lambda_http::Body>, _>(shared::http::Problem::not_found(
             "nothing here",
@@ -96,7 +97,7 @@ async fn a_jwt_subject_wins_over_the_user_header() {
     request
         .headers_mut()
         .insert("x-user-id", "forged".parse().unwrap());
-    let response = dispatch(&app, request, |invocation, _| async move {
+    let response = dispatch(&app, Scope::Write, request, |invocation, _| async move {
         shared::http::json_response(
             lambda_http::http::StatusCode::OK,
             &serde_json::json!({ "user": invocation.trace.user_id }),

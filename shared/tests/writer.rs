@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde_json::json;
+use shared::auth::Scope;
 use shared::runtime::{dispatch, App};
 use shared::store::{EventStore, InMemoryEventStore, StoreError};
 use shared::subscribers::{Reaction, SubscriberError};
@@ -285,6 +286,7 @@ async fn dispatch_answers_a_failed_flush_with_its_error() {
     let app = App::new(store.clone(), Subscribers::new(), WriteMode::Batch);
     let response = dispatch(
         &app,
+        Scope::Write,
         request("POST", "/things", Some("{}"), &[]),
         |invocation, _| {
             let store = store.clone();
@@ -318,6 +320,7 @@ async fn dispatch_discards_the_buffer_of_a_failed_request() {
     let app = App::new(store.clone(), Subscribers::new(), WriteMode::Batch);
     let response = dispatch(
         &app,
+        Scope::Write,
         request("POST", "/things", Some("{}"), &[]),
         |invocation, _| async move {
             put(&invocation.writer, &order("o1"), 0, "Opened")
@@ -348,6 +351,7 @@ async fn dispatch_answers_503_before_the_function_times_out() {
     app.budget = shared::runtime::TimeBudget::new(std::time::Duration::from_secs(1));
     let response = dispatch(
         &app,
+        Scope::Write,
         request("POST", "/things", Some("{}"), &[]),
         |invocation, _| async move {
             put(&invocation.writer, &order("o1"), 0, "Opened").await?;

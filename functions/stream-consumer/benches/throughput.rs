@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use shared::aggregate::fold;
+use shared::auth::Scope;
 use shared::projection::{Consumer, InMemoryProjectionStore, IncomingRecord};
 use shared::runtime::{dispatch, App};
 use shared::store::{EventStore, InMemoryEventStore};
@@ -84,7 +85,7 @@ fn main() {
             runtime.block_on(async {
             for i in 0..creates {
                 let body = json!({ "contactId": format!("c{i}"), "name": "Ada", "email": "ada@example.com" }).to_string();
-                let response = dispatch(&app, request("POST", "/api/contacts", Some(&body), &[]), contact::create_contact::handle).await;
+                let response = dispatch(&app, Scope::Write, request("POST", "/api/contacts", Some(&body), &[]), contact::create_contact::handle).await;
                 assert_eq!(response.status(), 201);
             }
         })
@@ -102,6 +103,7 @@ fn main() {
                     let body = json!({ "name": format!("Ada {i}") }).to_string();
                     let response = dispatch(
                         &app,
+                        Scope::Write,
                         request(
                             "PATCH",
                             &format!("/api/contacts/{id}"),

@@ -4,6 +4,7 @@ use lambda_http::{http::StatusCode, Body, Response};
 use serde::Serialize;
 
 use crate::aggregate::CommandError;
+use crate::auth::AuthError;
 use crate::error::{DomainError, ErrorKind};
 use crate::store::{StoreError, Written};
 use crate::subscribers::SubscriberError;
@@ -25,6 +26,8 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
     /// Seconds to wait before retrying, sent as `Retry-After` (with a 503).
     pub retry_after: Option<u32>,
+    /// The `WWW-Authenticate` challenge of a 401 or 403 (RFC 6750).
+    pub challenge: Option<String>,
 }
 
 /// How long a client should wait before retrying what an outage or throttling refused.
@@ -48,6 +51,7 @@ impl Problem {
             detail: detail.into(),
             errors: Vec::new(),
             retry_after: None,
+            challenge: None,
         }
     }
 
@@ -110,6 +114,14 @@ impl Problem {
             lambda_http::http::header::CONTENT_TYPE,
             lambda_http::http::HeaderValue::from_static(PROBLEM_JSON),
         );
+        if let Some(challenge) = self
+            .challenge
+            .and_then(|c| lambda_http::http::HeaderValue::from_str(&c).ok())
+        {
+            response
+                .headers_mut()
+                .insert(lambda_http::http::header::WWW_AUTHENTICATE, challenge);
+        }
         if let Some(seconds) = self.retry_after {
             response.headers_mut().insert(
                 lambda_http::http::header::RETRY_AFTER,
@@ -215,6 +227,29 @@ impl<E: DomainError> From<CommandError<E>> for Problem {
             CommandError::Append(append) => append.into(),
             CommandError::Load(store) => store.into(),
             CommandError::Encode(_) => internal(&error.to_string()),
+        }
+    }
+}
+
+impl From<AuthError> for Problem {
+    fn from(error: AuthError) -> Self {
+        let (status, challenge) = match &error {
+            AuthError::Missing => (StatusCode::UNAUTHORIZED, "Bearer".to_owned()),
+            AuthError::Invalid(why) => (
+                StatusCode::UNAUTHORIZED,
+                format!("Bearer error=\"invalid_token\", error_description=\"{why}\""),
+            ),
+            AuthError::MissingScope(scope) => (
+                StatusCode::FORBIDDEN,
+                format!(
+                    "Bearer error=\"insufficient_scope\", scope=\"{}\"",
+                    scope.name()
+                ),
+            ),
+        };
+        Self {
+            challenge: Some(challenge),
+            ..Self::new(status, error.to_string())
         }
     }
 }

@@ -256,29 +256,21 @@ pub fn expected_version(request: &Request) -> Result<Expected, Problem> {
 }
 
 /// What the request says about its trace: the original's headers, W3C, and X-Ray.
+/// What the request's headers say about its trace. Who the caller is, is not for headers to
+/// say where a token is verified: see [`crate::auth`].
 pub fn trace_hints_of(request: &Request) -> TraceHints<'_> {
     let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
     let xray = request
         .lambda_context_ref()
         .and_then(|context| context.xray_trace_id.as_deref())
         .or_else(|| header("x-amzn-trace-id"));
-    // A user verified by an API Gateway JWT authorizer wins over a header anyone can send.
-    let verified_user = match request.request_context_ref() {
-        Some(lambda_http::request::RequestContext::ApiGatewayV2(context)) => context
-            .authorizer
-            .as_ref()
-            .and_then(|authorizer| authorizer.jwt.as_ref())
-            .and_then(|jwt| jwt.claims.get("sub"))
-            .map(String::as_str),
-        _ => None,
-    };
     TraceHints {
         trace_id: header("x-trace-id"),
         span_id: header("x-span-id"),
         traceparent: header("traceparent"),
         xray,
         source: header("x-source"),
-        user_id: verified_user.or_else(|| header("x-user-id")),
+        user_id: header("x-user-id"),
     }
 }
 
@@ -302,4 +294,38 @@ pub fn page_params(request: &Request) -> Result<(usize, Option<String>), Problem
         .map(str::to_owned)
         .filter(|c| !c.is_empty());
     Ok((limit, cursor))
+}
+
+/// Trace headers are stored with every event, so they are held to plain, short tokens.
+pub fn check_trace_hints(hints: &TraceHints<'_>) -> Result<(), Problem> {
+    const PLAIN: &str = "letters, digits, '-', '_', '.' and ':'";
+    let rules = [
+        ("x-trace-id", hints.trace_id, 128, ""),
+        ("x-span-id", hints.span_id, 128, ""),
+        ("x-source", hints.source, 64, "/"),
+        ("x-user-id", hints.user_id, 128, "@"),
+    ];
+    let also = |extra: &str| match extra {
+        "" => String::new(),
+        extra => format!(" (and '{extra}')"),
+    };
+    let errors: Vec<FieldError> = rules
+        .into_iter()
+        .filter_map(|(header, value, max, extra)| {
+            let value = value?.trim();
+            let valid = value.len() <= max
+                && value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c) || extra.contains(c));
+            (!value.is_empty() && !valid).then(|| FieldError {
+                pointer: format!("header:{header}"),
+                detail: format!("must be up to {max} of {PLAIN}{}", also(extra)),
+            })
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Problem::invalid_fields(errors))
+    }
 }
