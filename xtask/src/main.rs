@@ -11,7 +11,12 @@ use std::process::ExitCode;
 use stack::{run, Project};
 
 const USAGE: &str = "usage:
-  cargo xtask dev [--port P] [--batch]   start moto, the tables and every function at http://127.0.0.1:P/api (default 9000)
+  cargo xtask dev [--port P] [--batch] [--auth]
+                                         start moto, the tables and every function at http://127.0.0.1:P/api (default 9000);
+                                         --auth: every route requires a bearer token of the local issuer (see token)
+  cargo xtask token [--user ID] [--scopes SCOPES] [--ttl-seconds N]
+                                         print a token of the local issuer; SCOPES space-separated
+                                         (default: user local-user, crm/read crm/write crm/admin, 1 hour)
   cargo xtask test                       run every test: unit, moto integration, local-stack end to end, template lint
   cargo xtask seed N [--seed S]          create N clients with contacts, links, cases, interactions, closures
                                          through the API at $BASE_URL (default http://127.0.0.1:9000/api)
@@ -38,6 +43,7 @@ fn main() -> ExitCode {
         }
         Some("rebuild-projections") => rebuild_projections(&args[1..]),
         Some("generate") => generate(),
+        Some("token") => token(&args[1..]),
         Some("seed") => seed(&args[1..]),
         Some("sam") => Project::locate().and_then(|p| p.setup().and_then(|()| p.sam(&args[1..]))),
         Some("package") => Project::locate().and_then(|p| p.setup().and_then(|()| p.package())),
@@ -56,6 +62,7 @@ fn main() -> ExitCode {
 fn dev(args: &[String]) -> Result<(), String> {
     let mut port = 9000;
     let mut batch = false;
+    let mut auth = false;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match arg.as_str() {
@@ -66,19 +73,27 @@ fn dev(args: &[String]) -> Result<(), String> {
                     .ok_or("--port takes a port number")?
             }
             "--batch" => batch = true,
+            "--auth" => auth = true,
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
     }
     let project = Project::locate()?;
     project.setup()?;
     let moto = project.start_moto(None)?;
-    let stack = project.start_stack(&moto, port, batch, true)?;
+    let stack = project.start_stack(&moto, port, batch, true, auth)?;
     println!();
     println!("EventCRM local stack is up:");
     println!("  API       {}", stack.base_url());
     println!("  DynamoDB  {} (moto)", moto.endpoint());
     println!("  mode      {}", if batch { "batch" } else { "direct" });
-    println!("Try: curl -s -XPOST {}/contacts -H 'content-type: application/json' -d '{{\"name\":\"Ada\",\"email\":\"ada@example.com\"}}'", stack.base_url());
+    if auth {
+        println!("  auth      bearer tokens of the local issuer required (401/403 otherwise)");
+        println!("Try: TOKEN=$(cargo xtask token)");
+        println!("     curl -s -XPOST {}/contacts -H \"authorization: Bearer $TOKEN\" -H 'content-type: application/json' -d '{{\"name\":\"Ada\",\"email\":\"ada@example.com\"}}'", stack.base_url());
+    } else {
+        println!("  auth      OPEN: no token needed, anyone who reaches the port may call (as sam local); --auth requires tokens");
+        println!("Try: curl -s -XPOST {}/contacts -H 'content-type: application/json' -d '{{\"name\":\"Ada\",\"email\":\"ada@example.com\"}}'", stack.base_url());
+    }
     println!(
         "Rebuild the read models: AWS_ENDPOINT_URL_DYNAMODB={} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 cargo xtask rebuild-projections",
         moto.endpoint()
@@ -124,15 +139,22 @@ fn test() -> Result<(), String> {
         let moto = project.start_moto(None)?;
         let env = moto.client_env();
         let port = stack::free_port()?;
-        let stack = project.start_stack(&moto, port, batch, false)?;
-        run(
-            project
-                .cargo(&["test", "--package", "xtask"])
-                .envs(env.clone())
-                .env("EVENTCRM_BASE_URL", stack.base_url())
-                .env("EVENTCRM_MODE", if batch { "batch" } else { "direct" }),
-            "end-to-end tests against the local stack",
-        )?;
+        // The batch stack also requires tokens, as `dev --auth` does; the direct one is open.
+        let auth = batch;
+        let stack = project.start_stack(&moto, port, batch, false, auth)?;
+        let mut e2e = project.cargo(&["test", "--package", "xtask"]);
+        e2e.envs(env.clone())
+            .env("EVENTCRM_BASE_URL", stack.base_url())
+            .env("EVENTCRM_MODE", if batch { "batch" } else { "direct" })
+            .env("EVENTCRM_AUTH", if auth { "local" } else { "open" });
+        if auth {
+            let scopes: Vec<&str> = shared::auth::Scope::ALL.iter().map(|s| s.name()).collect();
+            e2e.env(
+                "EVENTCRM_TOKEN",
+                project.local_token("e2e-user", &scopes, 3600)?,
+            );
+        }
+        run(&mut e2e, "end-to-end tests against the local stack")?;
         if !batch {
             run(
                 project
@@ -146,6 +168,38 @@ fn test() -> Result<(), String> {
         }
         drop(stack);
     }
+    Ok(())
+}
+
+fn token(args: &[String]) -> Result<(), String> {
+    let mut user = "local-user".to_owned();
+    let mut scopes = shared::auth::Scope::ALL
+        .iter()
+        .map(|s| s.name())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut lifetime = 3600;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let value = rest
+            .next()
+            .ok_or_else(|| format!("{arg} takes a value\n{USAGE}"))?;
+        match arg.as_str() {
+            "--user" => user = value.clone(),
+            "--scopes" => scopes = value.clone(),
+            "--ttl-seconds" => {
+                lifetime = value
+                    .parse()
+                    .map_err(|_| "--ttl-seconds takes a number".to_owned())?
+            }
+            other => return Err(format!("unknown option {other}\n{USAGE}")),
+        }
+    }
+    let scopes: Vec<&str> = scopes.split_whitespace().collect();
+    println!(
+        "{}",
+        Project::locate()?.local_token(&user, &scopes, lifetime)?
+    );
     Ok(())
 }
 

@@ -106,11 +106,16 @@ struct Api {
 impl Api {
     fn post(&self, path: &str, body: Value) -> Result<Value, String> {
         let url = format!("{}{path}", self.base);
-        let response = self
+        let mut request = self
             .agent
             .post(&url)
             .header("content-type", "application/json")
-            .header("x-source", "seed")
+            .header("x-source", "seed");
+        // A stack that requires tokens (`dev --auth`): EVENTCRM_TOKEN=$(cargo xtask token).
+        if let Ok(token) = std::env::var("EVENTCRM_TOKEN") {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let response = request
             .send(body.to_string())
             .map_err(|e| format!("POST {url}: {e}"))?;
         let status = response.status().as_u16();

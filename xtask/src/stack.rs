@@ -257,6 +257,7 @@ impl Project {
         port: u16,
         batch: bool,
         reload: bool,
+        auth: bool,
     ) -> Result<Stack, String> {
         run(
             &mut self.cargo(&["build", "--workspace", "--bins"]),
@@ -277,15 +278,26 @@ impl Project {
             .envs(moto.client_env())
             .env("EVENT_STORE_MODE", if batch { "batch" } else { "direct" })
             .env("RUST_LOG", "info");
+        if auth {
+            command
+                .env("AUTH_MODE", "local")
+                .env("AUTH_LOCAL_SECRET", self.local_issuer_secret(true)?);
+        } else {
+            command.env("AUTH_MODE", "open");
+        }
         if !reload {
             command.arg("--ignore-changes");
         }
         let mut service = Service::spawn("cargo lambda watch", &mut command, &log)?;
         let address = format!("127.0.0.1:{port}");
-        // Ready when a function answers: a malformed id makes get-contact answer 400 itself.
+        // Ready when a function answers: a malformed id makes get-contact answer 400 itself
+        // (401 first, where tokens are required).
         let deadline = Instant::now() + Duration::from_secs(300);
         loop {
-            if http_status(&address, "/api/contacts/not%20an%20id") == Some(400) {
+            if matches!(
+                http_status(&address, "/api/contacts/not%20an%20id"),
+                Some(400 | 401)
+            ) {
                 break;
             }
             if let Some(message) = service.exited() {
@@ -310,6 +322,42 @@ impl Project {
             _poller: poller,
             service,
         })
+    }
+
+    /// The local issuer's signing secret, shared by `dev --auth` and `token`: made once per
+    /// checkout (git-ignored), from the OS's randomness.
+    pub fn local_issuer_secret(&self, create: bool) -> Result<String, String> {
+        let path = self.root.join(".local/auth-secret");
+        if let Ok(secret) = fs::read_to_string(&path) {
+            return Ok(secret.trim().to_owned());
+        }
+        if !create {
+            return Err(format!(
+                "no local issuer yet ({}): start the stack with `cargo xtask dev --auth` first",
+                path.display()
+            ));
+        }
+        let secret = format!(
+            "{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
+        fs::create_dir_all(self.root.join(".local")).map_err(|e| e.to_string())?;
+        fs::write(&path, &secret).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(secret)
+    }
+
+    /// A bearer token of the local issuer.
+    pub fn local_token(
+        &self,
+        user: &str,
+        scopes: &[&str],
+        lifetime_seconds: i64,
+    ) -> Result<String, String> {
+        let secret = self.local_issuer_secret(false)?;
+        let issuer = shared::auth::LocalIssuer::new(secret.as_bytes())?;
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        Ok(issuer.mint(user, scopes, now, lifetime_seconds))
     }
 
     /// Runs the SAM CLI (installed into .venv on first use) with cargo-lambda on its PATH, so

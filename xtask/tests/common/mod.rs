@@ -10,6 +10,18 @@ pub fn base_url() -> String {
     })
 }
 
+/// The stack's auth mode, as `cargo xtask test` started it: `open` or `local`.
+pub fn auth_mode() -> String {
+    std::env::var("EVENTCRM_AUTH").unwrap_or_else(|_| {
+        panic!("EVENTCRM_AUTH is not set: run these through `cargo xtask test`")
+    })
+}
+
+/// The token `cargo xtask test` made for this suite where the stack requires one.
+pub fn suite_token() -> Option<String> {
+    std::env::var("EVENTCRM_TOKEN").ok()
+}
+
 pub struct Reply {
     pub status: u16,
     pub content_type: String,
@@ -52,6 +64,16 @@ pub fn call_raw(
     let mut request = ureq::http::Request::builder().method(method).uri(&url);
     for (name, value) in headers {
         request = request.header(*name, *value);
+    }
+    // Against a stack that requires tokens, every call carries the suite's own (all scopes)
+    // unless it brings one.
+    if let Some(token) = suite_token() {
+        if !headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("authorization"))
+        {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
     }
     let response = match body {
         Some((content_type, body)) => agent.run(
@@ -100,4 +122,24 @@ pub fn assert_problem(reply: &Reply, status: u16) {
 
 pub fn unique(prefix: &str) -> String {
     format!("{prefix}-{}", uuid::Uuid::new_v4().simple())
+}
+
+/// The stored events of one stream, read from the stack's event store.
+pub fn stored_events(aggregate_type: &str, id: &str) -> Vec<shared::EventEnvelope> {
+    use shared::store::EventStore;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let store = shared::store::DynamoEventStore::new(
+            aws_sdk_dynamodb::Client::new(&config),
+            "EventStore",
+        );
+        store
+            .load(&shared::StreamId::new(aggregate_type, id))
+            .await
+            .expect("load")
+    })
 }
