@@ -101,6 +101,8 @@ pub struct Invocation {
     pub store: Arc<dyn EventStore>,
     /// Read models, for query slices.
     pub views: Arc<dyn crate::projection::ProjectionStore>,
+    /// What list cursors are sealed with.
+    pub cursors: crate::projection::query::CursorKey,
     pub writer: EventWriter,
     pub trace: TraceContext,
     pub now: OffsetDateTime,

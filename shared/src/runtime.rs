@@ -13,6 +13,7 @@ use crate::aggregate::Invocation;
 use crate::auth::{Auth, Scope};
 use crate::http::{check_trace_hints, trace_hints_of, Problem};
 use crate::idempotency;
+use crate::projection::query::CursorKey;
 use crate::projection::{DynamoProjectionStore, InMemoryProjectionStore, ProjectionStore};
 use crate::registry::Registry;
 use crate::store::{DynamoEventStore, EventStore, StoreError};
@@ -111,6 +112,7 @@ impl TimeBudget {
 #[derive(Clone)]
 pub struct App {
     pub auth: Auth,
+    pub cursors: CursorKey,
     pub store: Arc<dyn EventStore>,
     pub views: Arc<dyn ProjectionStore>,
     pub subscribers: Arc<Subscribers>,
@@ -124,6 +126,7 @@ impl App {
     pub fn new(store: Arc<dyn EventStore>, subscribers: Subscribers, mode: WriteMode) -> Self {
         Self {
             auth: Auth::Open,
+            cursors: CursorKey::random(),
             store,
             views: Arc::new(InMemoryProjectionStore::new()),
             subscribers: Arc::new(subscribers),
@@ -149,15 +152,19 @@ impl App {
         let mode = WriteMode::parse(std::env::var("EVENT_STORE_MODE").ok().as_deref())?;
         let auth = Auth::from_env()?;
         let (store, views) = dynamo_stores_from_env().await;
-        Ok(Self::new(store, subscribers, mode)
-            .with_views(views)
-            .with_auth(auth))
+        Ok(Self {
+            cursors: CursorKey::from_env(),
+            ..Self::new(store, subscribers, mode)
+                .with_views(views)
+                .with_auth(auth)
+        })
     }
 
     pub fn invocation(&self, trace: TraceContext, now: OffsetDateTime) -> Invocation {
         Invocation {
             store: self.store.clone(),
             views: self.views.clone(),
+            cursors: self.cursors.clone(),
             writer: EventWriter::new(self.store.clone(), self.subscribers.clone(), self.mode),
             trace,
             now,

@@ -277,7 +277,9 @@ impl Project {
             ])
             .envs(moto.client_env())
             .env("EVENT_STORE_MODE", if batch { "batch" } else { "direct" })
-            .env("RUST_LOG", "info");
+            .env("RUST_LOG", "info")
+            // Every function of the stack seals list cursors with one key, as on AWS.
+            .env("CURSOR_SECRET", uuid::Uuid::new_v4().simple().to_string());
         if auth {
             command
                 .env("AUTH_MODE", "local")

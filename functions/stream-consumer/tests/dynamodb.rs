@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
+use shared::projection::query::CursorKey;
 use shared::projection::{query, Generations, Index, ItemKey, ProjectionStore};
 use shared::store::EventStore;
 use shared::testing::{fresh_dynamo_projection_store, fresh_dynamo_store, RequestCounter};
@@ -131,6 +132,7 @@ async fn open_case_counts_move_in_the_same_transaction_and_closed_cases_leave_th
         &["client#k1#openCases".to_owned()],
         10,
         None,
+        &CursorKey::random(),
     )
     .await
     .unwrap();
@@ -169,6 +171,7 @@ async fn pages_return_every_item_once_while_items_are_inserted() {
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
     let mut pages = 0;
+    let key = CursorKey::random();
     loop {
         let page = query::page(
             views.as_ref(),
@@ -176,6 +179,7 @@ async fn pages_return_every_item_once_while_items_are_inserted() {
             &partitions,
             10,
             cursor.as_deref(),
+            &key,
         )
         .await
         .unwrap();
@@ -274,6 +278,7 @@ async fn rebuild_replays_the_event_store_into_a_new_generation_and_removes_the_o
         &query::list_partitions("contacts"),
         10,
         None,
+        &CursorKey::random(),
     )
     .await
     .unwrap();

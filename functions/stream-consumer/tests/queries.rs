@@ -3,6 +3,8 @@
 
 mod support;
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use serde_json::{json, Value};
 use shared::testing::{assert_problem, body_json, TestApi};
 use support::{insert_record, stream_event};
@@ -146,6 +148,43 @@ async fn pages_follow_the_cursor_to_the_end() {
         &stack
             .api
             .call("GET", &format!("/api/clients?cursor={cursor}"), None)
+            .await,
+        400,
+    );
+    // Sealed: no name, email or key is readable in it, and any edit or foreign key is refused.
+    let bytes = URL_SAFE_NO_PAD.decode(&cursor).unwrap();
+    let text = String::from_utf8_lossy(&bytes).to_lowercase();
+    for readable in ["p2", "c2", "contacts#", "bylist", "example.com"] {
+        assert!(
+            !text.contains(readable),
+            "{readable} readable in the cursor"
+        );
+    }
+    for position in [0, 12, bytes.len() - 1] {
+        let mut edited = bytes.clone();
+        edited[position] ^= 1;
+        let edited = URL_SAFE_NO_PAD.encode(edited);
+        assert_problem(
+            &stack
+                .api
+                .call(
+                    "GET",
+                    &format!("/api/contacts?limit=3&cursor={edited}"),
+                    None,
+                )
+                .await,
+            400,
+        );
+    }
+    let elsewhere = Stack::new();
+    assert_problem(
+        &elsewhere
+            .api
+            .call(
+                "GET",
+                &format!("/api/contacts?limit=3&cursor={cursor}"),
+                None,
+            )
             .await,
         400,
     );

@@ -22,6 +22,7 @@ pub async fn list_response(
         partitions,
         limit,
         cursor.as_deref(),
+        &invocation.cursors,
     )
     .await?;
     let items = page

@@ -4,10 +4,17 @@
 //! its own position and merges them in index order, so every item is returned exactly once
 //! across pages however many are inserted meanwhile (an item inserted behind a cursor is not
 //! seen by that walk; nothing is seen twice).
+//!
+//! A cursor holds index keys, and index keys hold names and email addresses. So a cursor is
+//! sealed (ChaCha20-Poly1305 with a key of the deployment's): opaque, carrying no readable
+//! personal data into URLs and logs, and tamper-evident (a forged or edited one is a 400).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng};
+use chacha20poly1305::{ChaCha20Poly1305, Nonce};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::{
     Index, IndexQuery, ItemKey, ProjectionStore, ProjectionStoreError, StoredView, LIST_SHARDS,
@@ -42,21 +49,83 @@ struct Cursor {
     positions: Vec<Position>,
 }
 
-fn encode(cursor: &Cursor) -> String {
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(cursor).unwrap_or_default())
+/// The key cursors are sealed with.
+#[derive(Clone)]
+pub struct CursorKey(ChaCha20Poly1305);
+
+impl std::fmt::Debug for CursorKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CursorKey(..)")
+    }
 }
 
-fn decode(text: &str, list: &str, partitions: usize) -> Result<Cursor, ProjectionStoreError> {
-    let bad = |why: &str| ProjectionStoreError::BadCursor(why.to_owned());
-    let bytes = URL_SAFE_NO_PAD
-        .decode(text)
-        .map_err(|_| bad("not a cursor this API issued"))?;
-    let cursor: Cursor =
-        serde_json::from_slice(&bytes).map_err(|_| bad("not a cursor this API issued"))?;
-    if cursor.list != list || cursor.positions.len() != partitions {
-        return Err(bad("the cursor belongs to another query"));
+const NONCE_BYTES: usize = 12;
+
+impl CursorKey {
+    /// A key derived from a secret of any length (the deployment's `CURSOR_SECRET`).
+    pub fn from_secret(secret: &[u8]) -> Self {
+        let key = Sha256::new()
+            .chain_update(b"eventcrm cursor key v1\0")
+            .chain_update(secret)
+            .finalize();
+        Self(ChaCha20Poly1305::new(&key))
     }
-    Ok(cursor)
+
+    /// A key of this process alone: its cursors mean nothing to another instance.
+    pub fn random() -> Self {
+        Self(ChaCha20Poly1305::new(&ChaCha20Poly1305::generate_key(
+            &mut OsRng,
+        )))
+    }
+
+    /// From `CURSOR_SECRET`; without it, a key of this process (tests, one-process stacks),
+    /// said loudly since a deployment's instances must share one.
+    pub fn from_env() -> Self {
+        match std::env::var("CURSOR_SECRET") {
+            Ok(secret) if !secret.is_empty() => Self::from_secret(secret.as_bytes()),
+            _ => {
+                tracing::warn!(
+                    "CURSOR_SECRET is not set: list cursors work only within this instance"
+                );
+                Self::random()
+            }
+        }
+    }
+
+    fn seal(&self, cursor: &Cursor) -> String {
+        let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let plain = serde_json::to_vec(cursor).unwrap_or_default();
+        match self.0.encrypt(&nonce, plain.as_slice()) {
+            Ok(sealed) => URL_SAFE_NO_PAD.encode([nonce.as_slice(), &sealed].concat()),
+            // Encryption fails only beyond 256 GiB of plaintext.
+            Err(_) => String::new(),
+        }
+    }
+
+    fn open(
+        &self,
+        text: &str,
+        list: &str,
+        partitions: usize,
+    ) -> Result<Cursor, ProjectionStoreError> {
+        let foreign = || ProjectionStoreError::BadCursor("not a cursor this API issued".into());
+        let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| foreign())?;
+        if bytes.len() < NONCE_BYTES {
+            return Err(foreign());
+        }
+        let (nonce, sealed) = bytes.split_at(NONCE_BYTES);
+        let plain = self
+            .0
+            .decrypt(Nonce::from_slice(nonce), sealed)
+            .map_err(|_| foreign())?;
+        let cursor: Cursor = serde_json::from_slice(&plain).map_err(|_| foreign())?;
+        if cursor.list != list || cursor.positions.len() != partitions {
+            return Err(ProjectionStoreError::BadCursor(
+                "the cursor belongs to another query".into(),
+            ));
+        }
+        Ok(cursor)
+    }
 }
 
 /// One page of `partitions` merged in (index sort key, PK) order.
@@ -66,10 +135,11 @@ pub async fn page(
     partitions: &[String],
     limit: usize,
     cursor: Option<&str>,
+    key: &CursorKey,
 ) -> Result<Page, ProjectionStoreError> {
     let list = format!("{}:{}", index.name(), partitions.join(","));
     let positions = match cursor {
-        Some(text) => decode(text, &list, partitions.len())?.positions,
+        Some(text) => key.open(text, &list, partitions.len())?.positions,
         None => vec![Position::Start; partitions.len()],
     };
     let limit = limit.clamp(1, MAX_LIMIT);
@@ -113,7 +183,7 @@ pub async fn page(
     let next_cursor = positions
         .iter()
         .any(|p| *p != Position::Done)
-        .then(|| encode(&Cursor { list, positions }));
+        .then(|| key.seal(&Cursor { list, positions }));
     Ok(Page { items, next_cursor })
 }
 
