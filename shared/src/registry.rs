@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use lambda_http::{Body, Request, Response};
 
-use crate::aggregate::Invocation;
+use crate::aggregate::{Aggregate, Invocation};
 pub use crate::auth::Scope;
 use crate::http::Problem;
 use crate::projection::{Projection, View, ViewProjection};
@@ -63,12 +63,14 @@ impl Route {
     }
 }
 
-/// What a function does with DynamoDB: the template grants exactly the actions this names.
+/// What a function does with DynamoDB: the template grants exactly the actions this names, on
+/// the partitions of the streams the slice declares (and its idempotency records if it appends).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
-    /// Appends to new streams without reading any (a create): `PutItem` on the event store.
+    /// Starts new streams of its aggregate without loading them (a create; it may load other
+    /// aggregates' streams, see [`Slice::reads`]): `PutItem` on the event store.
     Append,
-    /// Reads streams, then appends: `Query` and `PutItem` on the event store.
+    /// Loads its aggregate's streams, then appends: `Query` and `PutItem` on the event store.
     ReadAndAppend,
     /// Reads streams: `Query` on the event store.
     ReadStreams,
@@ -77,6 +79,16 @@ pub enum Access {
 }
 
 impl Access {
+    /// Whether it loads its aggregate's streams (a create does not).
+    pub fn loads_streams(self) -> bool {
+        matches!(self, Access::ReadAndAppend | Access::ReadStreams)
+    }
+
+    /// Whether it appends (and so records idempotency keys).
+    pub fn appends(self) -> bool {
+        matches!(self, Access::Append | Access::ReadAndAppend)
+    }
+
     /// The scope a caller needs: writing for what appends, reading for the rest.
     pub fn scope(self) -> Scope {
         match self {
@@ -93,6 +105,11 @@ pub struct Slice {
     pub access: Access,
     /// What the caller's token must grant: from `access` unless [`Slice::admin`] says more.
     pub scope: Scope,
+    /// The stream types it loads: its aggregate's (unless it only creates), its policies'
+    /// targets' and those it [`Slice::reads`]. IAM lets it query no other partition.
+    pub reads: Vec<&'static str>,
+    /// The stream types it appends to: its aggregate's and its policies' targets'.
+    pub writes: Vec<&'static str>,
     /// Method and API Gateway path of each route it serves.
     pub routes: Vec<(&'static str, &'static str)>,
     pub handler: Handler,
@@ -112,6 +129,8 @@ impl Slice {
             function,
             access,
             scope: access.scope(),
+            reads: Vec::new(),
+            writes: Vec::new(),
             routes: Vec::new(),
             handler: Arc::new(move |invocation, request| Box::pin(handler(invocation, request))),
             subscribers: Subscribers::new(),
@@ -131,8 +150,37 @@ impl Slice {
     }
 
     /// Runs this policy before each append of the event type it listens to.
-    pub fn policy(mut self, policy: impl Policy) -> Self {
+    pub fn policy<P: Policy>(mut self, policy: P) -> Self {
         self.subscribers = self.subscribers.policy(policy);
+        // A policy loads its targets and appends to them.
+        let target = <P::Target as Aggregate>::TYPE;
+        add(&mut self.reads, target);
+        add(&mut self.writes, target);
+        self
+    }
+
+    /// Its handler loads streams of another aggregate too.
+    pub fn reads<A: Aggregate>(mut self) -> Self {
+        add(&mut self.reads, A::TYPE);
+        self
+    }
+}
+
+fn add(streams: &mut Vec<&'static str>, stream_type: &'static str) {
+    if !streams.contains(&stream_type) {
+        streams.push(stream_type);
+    }
+}
+
+impl Slice {
+    /// Its own aggregate's streams, as its access uses them.
+    fn owned_by(mut self, aggregate: &'static str) -> Self {
+        if self.access.loads_streams() && !self.reads.contains(&aggregate) {
+            self.reads.insert(0, aggregate);
+        }
+        if self.access.appends() && !self.writes.contains(&aggregate) {
+            self.writes.insert(0, aggregate);
+        }
         self
     }
 
@@ -154,6 +202,10 @@ pub struct Registry {
 
 impl Registry {
     pub fn new(aggregate: &'static str, slices: Vec<Slice>) -> Self {
+        let slices = slices
+            .into_iter()
+            .map(|slice| slice.owned_by(aggregate))
+            .collect();
         Self { aggregate, slices }
     }
 

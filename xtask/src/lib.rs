@@ -1,3 +1,4 @@
 //! What `cargo xtask` shares with its tests.
 
 pub mod generate;
+pub mod template;

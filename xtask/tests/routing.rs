@@ -48,46 +48,18 @@ fn local_router() -> Routes {
     routes
 }
 
-/// Reads each `AWS::Serverless::Function` block: its `Binary` and its `HttpApi` events.
+/// Each `AWS::Serverless::Function`'s `Binary` and its `HttpApi` events.
 fn template() -> Routes {
-    let text = std::fs::read_to_string(root().join("template.yaml")).unwrap();
-    let mut routes = Routes::new();
-    let mut binary: Option<String> = None;
-    let mut events: Vec<(String, String)> = Vec::new();
-    let mut flush = |binary: &mut Option<String>, events: &mut Vec<(String, String)>| {
-        if let Some(function) = binary.take() {
-            for (method, path) in events.drain(..) {
-                routes.insert((method, path, function.clone()));
-            }
-        }
-        events.clear();
-    };
-    for line in text.lines() {
-        let is_resource =
-            line.starts_with("  ") && !line.starts_with("   ") && line.trim_end().ends_with(':');
-        if is_resource {
-            flush(&mut binary, &mut events);
-        }
-        let trimmed = line.trim();
-        if let Some(name) = trimmed.strip_prefix("Binary: ") {
-            binary = Some(name.to_owned());
-        }
-        if let (Some(m), Some(p)) = (trimmed.find("Method: "), trimmed.find("Path: ")) {
-            let method = trimmed[m + 8..]
-                .split(',')
-                .next()
-                .unwrap()
-                .trim()
-                .to_owned();
-            let path = trimmed[p + 6..]
-                .trim_end_matches([' ', '}'])
-                .trim_matches('"')
-                .to_owned();
-            events.push((method, path));
-        }
-    }
-    flush(&mut binary, &mut events);
-    routes
+    let template = xtask::template::load(&root()).unwrap();
+    xtask::template::functions(&template)
+        .into_iter()
+        .flat_map(|function| {
+            function
+                .routes
+                .into_iter()
+                .map(move |(method, path, _)| (method, path, function.binary.clone()))
+        })
+        .collect()
 }
 
 #[test]

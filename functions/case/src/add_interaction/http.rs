@@ -13,6 +13,8 @@ use crate::representation::case_response;
 pub fn slice() -> Slice {
     Slice::new("add-interaction", Access::ReadAndAppend, handle)
         .route("POST", "/api/cases/{id}/interactions")
+        // The contact an interaction names must exist.
+        .reads::<Contact>()
 }
 
 pub fn parse(request: &Request, now: OffsetDateTime) -> Result<AddInteraction, Problem> {

@@ -12,7 +12,10 @@ use crate::case::Case;
 use crate::representation::case_response;
 
 pub fn slice() -> Slice {
-    Slice::new("create-case", Access::ReadAndAppend, handle).route("POST", "/api/cases")
+    Slice::new("create-case", Access::Append, handle)
+        .route("POST", "/api/cases")
+        // A case is opened for an existing client.
+        .reads::<Client>()
 }
 
 /// `open` would be shadowed by the `GET /api/cases/open` query route, so it is no case id.

@@ -1,0 +1,256 @@
+//! Least privilege, derived from the code: every function runs a day of CRM work in process,
+//! each event-store call is recorded as the DynamoDB action and partition it becomes, and the
+//! template's policy for that function must allow it. A slice that starts reading another
+//! aggregate's streams fails here until its registry entry says so (`Slice::reads`), and so
+//! until `cargo xtask generate` grants it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use serde_json::{json, Value};
+use shared::registry::Registry;
+use shared::store::{EventStore, IdempotencyRecord, InMemoryEventStore, StoreError};
+use shared::testing::TestApi;
+use shared::{EventEnvelope, StreamId, WriteMode};
+
+type Calls = BTreeSet<(String, &'static str, String)>;
+
+/// An event store that notes, for the function being called, each DynamoDB action and
+/// partition key its calls turn into.
+struct Recording {
+    inner: InMemoryEventStore,
+    function: Mutex<String>,
+    calls: Mutex<Calls>,
+}
+
+impl Recording {
+    fn note(&self, action: &'static str, partition: String) {
+        let function = self.function.lock().unwrap().clone();
+        self.calls
+            .lock()
+            .unwrap()
+            .insert((function, action, partition));
+    }
+}
+
+fn record_partition(key: &str) -> String {
+    format!("{}{key}", shared::store::item::IDEMPOTENCY_PREFIX)
+}
+
+#[async_trait]
+impl EventStore for Recording {
+    async fn load(&self, stream: &StreamId) -> Result<Vec<EventEnvelope>, StoreError> {
+        self.note("dynamodb:Query", stream.partition_key());
+        self.inner.load(stream).await
+    }
+
+    async fn append(&self, events: &[EventEnvelope]) -> Result<(), StoreError> {
+        for event in events {
+            self.note("dynamodb:PutItem", event.stream().partition_key());
+        }
+        self.inner.append(events).await
+    }
+
+    async fn recorded(&self, key: &str, now: i64) -> Result<Option<IdempotencyRecord>, StoreError> {
+        self.note("dynamodb:GetItem", record_partition(key));
+        self.inner.recorded(key, now).await
+    }
+
+    async fn append_recorded(
+        &self,
+        events: &[EventEnvelope],
+        record: &IdempotencyRecord,
+    ) -> Result<(), StoreError> {
+        for event in events {
+            self.note("dynamodb:PutItem", event.stream().partition_key());
+        }
+        self.note("dynamodb:PutItem", record_partition(&record.key));
+        self.inner.append_recorded(events, record).await
+    }
+}
+
+fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// `pattern` as IAM's StringLike reads it (`*` any run of characters).
+fn like(pattern: &str, value: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == value,
+        Some((head, rest)) => {
+            value.starts_with(head)
+                && (0..=value.len() - head.len())
+                    .any(|skip| like(rest, &value[head.len() + skip..]))
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_event_store_call_is_allowed_by_the_functions_policy_and_no_more_is_granted() {
+    let registry = Registry::merge(stream_consumer::registries());
+    let routes = registry.routes();
+    let store = Arc::new(Recording {
+        inner: InMemoryEventStore::new(),
+        function: Mutex::default(),
+        calls: Mutex::default(),
+    });
+    let api = TestApi::on_dyn(
+        stream_consumer::registries(),
+        store.clone(),
+        WriteMode::Direct,
+    );
+    let mut served = BTreeSet::new();
+    let mut call = |method: &'static str, path: String, body: Option<Value>| {
+        let function = routes
+            .iter()
+            .filter(|r| r.matches(method, path.split('?').next().unwrap()).is_some())
+            .max_by_key(|r| r.specificity())
+            .map(|r| r.function)
+            .unwrap();
+        *store.function.lock().unwrap() = function.to_owned();
+        served.insert(function);
+        let key = uuid::Uuid::new_v4().to_string();
+        let api = &api;
+        async move {
+            let headers: Vec<(&str, &str)> = match method {
+                "GET" => vec![],
+                _ => vec![("idempotency-key", key.as_str())],
+            };
+            let response = api.call_with(method, &path, body, &headers).await;
+            assert!(
+                response.status().is_success(),
+                "{method} {path}: {}",
+                response.status()
+            );
+        }
+    };
+    call(
+        "POST",
+        "/api/clients".into(),
+        Some(json!({ "clientId": "k1", "name": "Acme" })),
+    )
+    .await;
+    call(
+        "POST",
+        "/api/contacts".into(),
+        Some(json!({ "contactId": "c1", "name": "Ada", "email": "ada@example.com" })),
+    )
+    .await;
+    call(
+        "POST",
+        "/api/clients/k1/contacts".into(),
+        Some(json!({ "contactId": "c1" })),
+    )
+    .await;
+    call(
+        "PUT",
+        "/api/contacts/c1".into(),
+        Some(json!({ "name": "Ada L", "email": "ada@example.com" })),
+    )
+    .await;
+    call(
+        "PATCH",
+        "/api/contacts/c1".into(),
+        Some(json!({ "phone": "+44 20 7946 0000" })),
+    )
+    .await;
+    call(
+        "PUT",
+        "/api/clients/k1".into(),
+        Some(json!({ "name": "Acme Ltd" })),
+    )
+    .await;
+    call(
+        "PATCH",
+        "/api/clients/k1".into(),
+        Some(json!({ "industry": "Retail" })),
+    )
+    .await;
+    call(
+        "POST",
+        "/api/cases".into(),
+        Some(json!({ "caseId": "s1", "clientId": "k1", "description": "Broken" })),
+    )
+    .await;
+    call(
+        "POST",
+        "/api/cases/s1/interactions".into(),
+        Some(json!({ "description": "Called", "contactId": "c1" })),
+    )
+    .await;
+    call("POST", "/api/cases/s1/close".into(), Some(json!({}))).await;
+    for path in [
+        "/api/contacts/c1",
+        "/api/clients/k1",
+        "/api/cases/s1",
+        "/api/contacts",
+        "/api/clients",
+        "/api/cases/open",
+        "/api/contacts?email=ada@example.com",
+    ] {
+        call("GET", path.into(), None).await;
+    }
+    call("DELETE", "/api/clients/k1/contacts/c1".into(), None).await;
+    call(
+        "POST",
+        "/api/clients/k1/contacts".into(),
+        Some(json!({ "contactId": "c1" })),
+    )
+    .await;
+    call("DELETE", "/api/contacts/c1?cascade=true".into(), None).await;
+
+    let every_function: BTreeSet<&str> = routes.iter().map(|r| r.function).collect();
+    assert_eq!(served, every_function, "the scenario calls every function");
+
+    let template = xtask::template::load(&root()).unwrap();
+    let policies: BTreeMap<String, xtask::template::Function> =
+        xtask::template::functions(&template)
+            .into_iter()
+            .map(|f| (f.binary.clone(), f))
+            .collect();
+    let calls = store.calls.lock().unwrap().clone();
+    for (function, action, partition) in &calls {
+        let policy = &policies[function];
+        let allowed = policy.statements.iter().any(|(actions, resource, keys)| {
+            resource.contains("EventStore")
+                && actions.iter().any(|a| a == action)
+                && keys.iter().any(|k| like(k, partition))
+        });
+        assert!(
+            allowed,
+            "{function} calls {action} on {partition}, which its policy does not allow: {:?}",
+            policy.statements
+        );
+    }
+    // And nothing granted on the event store goes unused: each action and partition pattern
+    // of each function is exercised by the scenario.
+    for (function, policy) in &policies {
+        for (actions, resource, keys) in &policy.statements {
+            if !resource.contains("EventStore") {
+                continue;
+            }
+            for action in actions {
+                for key in keys {
+                    assert!(
+                        calls
+                            .iter()
+                            .any(|(f, a, p)| f == function && a == action && like(key, p)),
+                        "{function} is granted {action} on {key} but never calls it"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn like_reads_patterns_as_iam_does() {
+    assert!(like("contact#*", "contact#c1"));
+    assert!(!like("contact#*", "client#k1"));
+    assert!(like("g*#contacts#*", "g12#contacts#3"));
+    assert!(!like("idempotency#*", "contact#idempotency#x"));
+}
