@@ -30,7 +30,7 @@ const USAGE: &str = "usage:
   cargo xtask sam ARGS...                the SAM CLI (installed into .venv on first use): sam build, sam deploy --guided
   cargo xtask generate                   write the [[bin]] entries, the local router and the template's function
                                          blocks from the registries (a test fails while they are stale)
-  cargo xtask lint-template              cfn-lint template.yaml after SAM translation, OpenAPI document check
+  cargo xtask lint-template              cfn-lint and checkov on template.yaml, OpenAPI document check
   cargo xtask setup                      install the local tooling into .venv";
 
 fn main() -> ExitCode {

@@ -171,3 +171,109 @@ fn every_function_knows_its_own_timeout() {
     }
     assert!(checked > 10, "only {checked} functions found");
 }
+
+fn template() -> serde_yaml::Value {
+    serde_yaml::from_str(&std::fs::read_to_string(root().join("template.yaml")).unwrap()).unwrap()
+}
+
+/// A `!Ref X` / `!GetAtt X.Y` / `!If [...]` as written, for comparing.
+fn written(value: &serde_yaml::Value) -> String {
+    serde_yaml::to_string(value).unwrap().trim().to_owned()
+}
+
+#[test]
+fn every_route_is_behind_the_jwt_authorizer_with_a_fallback_user_pool() {
+    let t = template();
+    let api = &t["Resources"]["HttpApi"]["Properties"];
+    assert_eq!(api["Auth"]["DefaultAuthorizer"], "Jwt");
+    let jwt = &api["Auth"]["Authorizers"]["Jwt"];
+    assert_eq!(jwt["IdentitySource"], "$request.header.Authorization");
+    let issuer = written(&jwt["JwtConfiguration"]["issuer"]);
+    assert!(
+        issuer.contains("CreateUserPool") && issuer.contains("JwtIssuer"),
+        "{issuer}"
+    );
+    for pool in [
+        "UserPool",
+        "UserPoolDomain",
+        "CrmResourceServer",
+        "UserPoolClient",
+    ] {
+        assert_eq!(
+            t["Resources"][pool]["Condition"], "CreateUserPool",
+            "{pool}"
+        );
+    }
+    let scopes: Vec<String> = t["Resources"]["CrmResourceServer"]["Properties"]["Scopes"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|s| format!("crm/{}", s["ScopeName"].as_str().unwrap()))
+        .collect();
+    let expected: Vec<&str> = shared::auth::Scope::ALL.iter().map(|s| s.name()).collect();
+    assert_eq!(scopes, expected);
+    assert_eq!(
+        t["Globals"]["Function"]["Environment"]["Variables"]["AUTH_MODE"], "gateway",
+        "functions check the authorizer's claims themselves too"
+    );
+}
+
+#[test]
+fn abuse_limits_logs_and_alarms_are_configured() {
+    let t = template();
+    let api = &t["Resources"]["HttpApi"]["Properties"];
+    let route = &api["DefaultRouteSettings"];
+    assert!(written(&route["ThrottlingBurstLimit"]).contains("ThrottlingBurstLimit"));
+    assert!(written(&route["ThrottlingRateLimit"]).contains("ThrottlingRateLimit"));
+    assert!(written(&api["CorsConfiguration"]).contains("CorsAllowedOrigins"));
+    let access = &api["AccessLogSettings"];
+    assert!(written(&access["DestinationArn"]).contains("ApiAccessLogGroup"));
+    let format: serde_json::Value =
+        serde_json::from_str(access["Format"].as_str().unwrap()).expect("access logs are JSON");
+    assert_eq!(format["traceId"], "$context.requestId");
+    // Every log group expires; functions log into one of them.
+    let resources = t["Resources"].as_mapping().unwrap();
+    let groups: Vec<_> = resources
+        .iter()
+        .filter(|(_, r)| r["Type"] == "AWS::Logs::LogGroup")
+        .collect();
+    assert_eq!(groups.len(), 2);
+    for (name, group) in groups {
+        assert!(
+            written(&group["Properties"]["RetentionInDays"]).contains("LogRetentionDays"),
+            "{name:?}"
+        );
+    }
+    assert!(
+        written(&t["Globals"]["Function"]["LoggingConfig"]["LogGroup"])
+            .contains("FunctionLogGroup")
+    );
+    for alarm in [
+        "DeadLetterAlarm",
+        "StreamIteratorAgeAlarm",
+        "Api5xxRateAlarm",
+    ] {
+        let alarm = &t["Resources"][alarm];
+        assert_eq!(alarm["Type"], "AWS::CloudWatch::Alarm");
+        assert!(written(&alarm["Properties"]["AlarmActions"]).contains("AlarmTopic"));
+    }
+    assert!(written(
+        &t["Resources"]["StreamConsumerFunction"]["Properties"]["ReservedConcurrentExecutions"]
+    )
+    .contains("StreamConsumerConcurrency"));
+}
+
+#[test]
+fn the_event_store_is_protected_and_both_tables_take_the_kms_key() {
+    let t = template();
+    let events = &t["Resources"]["EventStore"];
+    assert_eq!(events["DeletionPolicy"], "Retain");
+    assert_eq!(events["Properties"]["DeletionProtectionEnabled"], true);
+    for table in ["EventStore", "ProjectionStore"] {
+        let sse = written(&t["Resources"][table]["Properties"]["SSESpecification"]);
+        assert!(
+            sse.contains("HasKmsKey") && sse.contains("KmsKeyArn"),
+            "{table}: {sse}"
+        );
+    }
+}

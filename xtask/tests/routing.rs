@@ -147,3 +147,45 @@ fn the_openapi_document_names_exactly_the_declared_routes() {
         .collect();
     assert_eq!(documented, declared);
 }
+
+/// One scope per route, the same in the code, the template and the OpenAPI document.
+#[test]
+fn every_route_needs_its_slices_scope_everywhere() {
+    let code: BTreeSet<(String, String, String)> =
+        shared::registry::Registry::merge(stream_consumer::registries())
+            .routes()
+            .into_iter()
+            .map(|r| {
+                (
+                    r.method.to_owned(),
+                    r.path.to_owned(),
+                    r.scope.name().to_owned(),
+                )
+            })
+            .collect();
+    let template = xtask::template::load(&root()).unwrap();
+    let deployed: BTreeSet<(String, String, String)> = xtask::template::functions(&template)
+        .into_iter()
+        .flat_map(|f| f.routes)
+        .map(|(method, path, scopes)| {
+            assert_eq!(scopes.len(), 1, "{method} {path}: {scopes:?}");
+            (method, path, scopes[0].clone())
+        })
+        .collect();
+    assert_eq!(deployed, code, "template.yaml");
+    let doc: serde_json::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(root().join("docs/openapi.yaml")).unwrap())
+            .unwrap();
+    let mut documented = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in ["get", "put", "post", "patch", "delete"] {
+            if let Some(operation) = item.get(method) {
+                let scope = operation["security"][0]["bearer"][0]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{method} {path} names no scope"));
+                documented.insert((method.to_uppercase(), path.clone(), scope.to_owned()));
+            }
+        }
+    }
+    assert_eq!(documented, code, "docs/openapi.yaml");
+}
