@@ -26,6 +26,8 @@ pub struct TraceHints<'a> {
     pub span_id: Option<&'a str>,
     pub traceparent: Option<&'a str>,
     pub xray: Option<&'a str>,
+    /// API Gateway's `requestId`: the id its access log line carries.
+    pub gateway_request_id: Option<&'a str>,
     pub source: Option<&'a str>,
     pub user_id: Option<&'a str>,
 }
@@ -71,13 +73,15 @@ fn parse_xray(value: &str) -> Option<(String, Option<String>)> {
 
 impl TraceContext {
     /// Builds the context of a new span from what the caller sent. Precedence for the trace id:
-    /// the original's `x-trace-id`, then W3C `traceparent`, then the X-Ray root, else a new one.
+    /// the original's `x-trace-id`, then W3C `traceparent`, then API Gateway's request id (so
+    /// the access log line and the events share it), then the X-Ray root, else a new one.
     pub fn from_hints(hints: &TraceHints<'_>, now: OffsetDateTime) -> Self {
         let traceparent = hints.traceparent.and_then(parse_traceparent);
         let xray = hints.xray.and_then(parse_xray);
         let trace_id = non_empty(hints.trace_id)
             .map(str::to_owned)
             .or_else(|| traceparent.as_ref().map(|(t, _)| t.clone()))
+            .or_else(|| non_empty(hints.gateway_request_id).map(str::to_owned))
             .or_else(|| xray.as_ref().map(|(root, _)| root.clone()))
             .unwrap_or_else(|| Uuid::new_v4().to_string());
         let parent_span_id = non_empty(hints.span_id)
@@ -155,6 +159,17 @@ mod tests {
         assert_eq!(trace.trace_id, "1-5759e988-bd862e3fe1be46a994272793");
         assert_eq!(trace.parent_span_id.as_deref(), Some("53995c3f42cd8ad8"));
         assert_eq!(trace.source, "api");
+
+        let gateway = TraceHints {
+            gateway_request_id: Some("Mc7UVioPPHcEKPA="),
+            xray: Some("Root=1-5759e988-bd862e3fe1be46a994272793"),
+            ..Default::default()
+        };
+        assert_eq!(
+            TraceContext::from_hints(&gateway, NOW).trace_id,
+            "Mc7UVioPPHcEKPA=",
+            "the access log's request id, not the function's X-Ray root"
+        );
 
         let none = TraceContext::from_hints(&TraceHints::default(), NOW);
         assert!(Uuid::parse_str(&none.trace_id).is_ok());

@@ -269,6 +269,12 @@ pub fn trace_hints_of(request: &Request) -> TraceHints<'_> {
         span_id: header("x-span-id"),
         traceparent: header("traceparent"),
         xray,
+        gateway_request_id: match request.request_context_ref() {
+            Some(lambda_http::request::RequestContext::ApiGatewayV2(context)) => {
+                context.request_id.as_deref()
+            }
+            _ => None,
+        },
         source: header("x-source"),
         user_id: header("x-user-id"),
     }
