@@ -250,7 +250,7 @@ pub struct Statement {
 
 /// Checks the template does not apply to a function, each with why (checkov reads these).
 const CHECKOV_SKIPS: [(&str, &str); 4] = [
-    ("CKV_AWS_115", "the API's throttling bounds concurrency; reserving per function would split the account pool 17 ways"),
+    ("CKV_AWS_115", "the API's throttling bounds concurrency; reserving per function would carve up the account's pool"),
     ("CKV_AWS_116", "invoked synchronously by API Gateway: a failure is the caller's answer, not an async event to park"),
     ("CKV_AWS_117", "calls only DynamoDB's IAM-authenticated public endpoint; a VPC adds NAT cost and cold-start time, no protection"),
     ("CKV_AWS_173", "env is encrypted at rest by Lambda, with the KmsKeyArn parameter's key when given (a conditional checkov cannot see)"),
