@@ -5,12 +5,24 @@ of the tables it touched, which erases whatever other requests wrote meanwhile; 
 writes are not atomic across threads either. On AWS each request is atomic, so the local stack
 and the tests serialize requests to behave the same way. Connections stay concurrent.
 
+Serialized, a failed transaction needs only its own items undone. moto instead deep-copies
+every table a transaction touches, stream included, before each one: a cost that grows with
+the data. So transactions here copy just the items they touch (and the stream's length), and
+restore those if the transaction fails. `xtask/test_moto_serial.py` holds this to moto's
+observable behaviour (a failed transaction writes nothing, emits no stream record).
+
 usage: python moto_serial.py HOST PORT
 """
 
+import copy
 import os
 import sys
 import threading
+
+import moto
+import moto.dynamodb.models as dynamodb_models
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.table import Table
 
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
@@ -31,7 +43,83 @@ class OneAtATime:
             return list(self.app(environ, start_response))
 
 
+# What the item-level rollback below was written against.
+PINNED_MOTO = "5.2.5"
+
+
+class _NoTableCopies:
+    """`copy` for moto's transaction code while it runs: tables are not copied (the rollback
+    below restores items instead), anything else is, as before."""
+
+    @staticmethod
+    def deepcopy(value, memo=None):
+        return value if isinstance(value, Table) else copy.deepcopy(value, memo)
+
+
+def _key_of(backend, transact_item):
+    op_type, op = next(iter(transact_item.items()))
+    table = backend.get_table(op["TableName"])
+    if op_type == "Put":
+        attrs = op["Item"]
+        key = {table.hash_key_attr: attrs[table.hash_key_attr]}
+        if table.range_key_attr is not None:
+            key[table.range_key_attr] = attrs[table.range_key_attr]
+    else:
+        key = op["Key"]
+    hash_key, range_key = backend.get_keys_value(table, key)
+    return table, hash_key, range_key
+
+
+def _transact_write_items(original):
+    def transact_write_items(self, transact_items):
+        saved = []
+        streams = {}
+        for transact_item in transact_items:
+            try:
+                table, hash_key, range_key = _key_of(self, transact_item)
+            except Exception:
+                continue  # moto refuses it before writing anything of it
+            item = table.get_item(hash_key, range_key)
+            saved.append((table, hash_key, range_key, copy.deepcopy(item)))
+            if table.stream_shard is not None:
+                streams.setdefault(id(table), (table.stream_shard, len(table.stream_shard.items)))
+        dynamodb_models.copy = _NoTableCopies
+        try:
+            return original(self, transact_items)
+        except BaseException:
+            for table, hash_key, range_key, item in reversed(saved):
+                if range_key is None:
+                    if item is None:
+                        table.items.pop(hash_key, None)
+                    else:
+                        table.items[hash_key] = item
+                else:
+                    if item is None:
+                        table.items[hash_key].pop(range_key, None)
+                        if not table.items[hash_key]:
+                            del table.items[hash_key]
+                    else:
+                        table.items[hash_key][range_key] = item
+            # Records of writes that did not happen.
+            for shard, length in streams.values():
+                del shard.items[length:]
+            raise
+        finally:
+            dynamodb_models.copy = copy
+
+    return transact_write_items
+
+
+def patch_transactions():
+    if moto.__version__ != PINNED_MOTO:
+        sys.exit(f"moto_serial.py was written against moto {PINNED_MOTO}, not {moto.__version__}")
+    DynamoDBBackend.transact_write_items = _transact_write_items(
+        DynamoDBBackend.transact_write_items
+    )
+
+
 def main():
+    patch_transactions()
     host, port = sys.argv[1], int(sys.argv[2])
     os.environ.setdefault("MOTO_PORT", str(port))
     app = DomainDispatcherApplication(create_backend_app)

@@ -85,9 +85,11 @@ async fn a_jwt_subject_wins_over_the_user_header() {
         ApiGatewayV2httpRequestContext,
     };
     let store = Arc::new(InMemoryEventStore::new());
-    let app = App::new(store.clone(), Subscribers::new(), WriteMode::Direct);
+    let app = App::new(store.clone(), Subscribers::new(), WriteMode::Direct)
+        .with_auth(shared::auth::Auth::Gateway);
     let mut jwt = ApiGatewayRequestAuthorizerJwtDescription::default();
     jwt.claims.insert("sub".into(), "verified-user".into());
+    jwt.claims.insert("scope".into(), "crm/write".into());
     let mut authorizer = ApiGatewayRequestAuthorizer::default();
     authorizer.jwt = Some(jwt);
     let mut context = ApiGatewayV2httpRequestContext::default();

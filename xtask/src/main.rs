@@ -6,7 +6,7 @@ mod poller;
 mod seed;
 mod stack;
 
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 use stack::{run, Project};
 
@@ -122,6 +122,11 @@ fn test() -> Result<(), String> {
         "cargo clippy -D warnings",
     )?;
     project.lint_template()?;
+    run(
+        Command::new(project.venv_bin("python"))
+            .arg(project.root().join("xtask/test_moto_serial.py")),
+        "moto_serial.py keeps moto's transaction behaviour",
+    )?;
     let moto = project.start_moto(None)?;
     let env = moto.client_env();
     // Unit, handler and moto integration tests of every crate but the local-stack suite.

@@ -176,7 +176,7 @@ impl Project {
         Ok(Self { root })
     }
 
-    fn venv_bin(&self, tool: &str) -> PathBuf {
+    pub fn venv_bin(&self, tool: &str) -> PathBuf {
         self.root.join(".venv/bin").join(tool)
     }
 

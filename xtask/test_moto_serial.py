@@ -1,0 +1,118 @@
+"""What moto_serial.py's item-level transaction rollback must keep of moto's behaviour.
+
+Run by `cargo xtask test` (and by hand: .venv/bin/python xtask/test_moto_serial.py): starts
+moto_serial.py on a free port and checks, through boto3, that
+- a transaction whose condition fails writes nothing, restores what it overwrote, and leaves no
+  record in the table's stream;
+- a successful transaction writes all of it, with one stream record per item;
+- requests made between transactions survive a failed one (moto's own rollback erased them).
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import unittest
+
+import boto3
+from botocore.exceptions import ClientError
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ItemLevelRollback(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        port = free_port()
+        cls.server = subprocess.Popen(
+            [sys.executable, os.path.join(HERE, "moto_serial.py"), "127.0.0.1", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        endpoint = f"http://127.0.0.1:{port}"
+        session = boto3.Session(
+            aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
+        )
+        cls.db = session.client("dynamodb", endpoint_url=endpoint)
+        cls.streams = session.client("dynamodbstreams", endpoint_url=endpoint)
+        deadline = time.time() + 60
+        while True:
+            try:
+                cls.db.list_tables()
+                break
+            except Exception:
+                if time.time() > deadline or cls.server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        cls.db.create_table(
+            TableName="T",
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[
+                {"AttributeName": "PK", "AttributeType": "S"},
+                {"AttributeName": "SK", "AttributeType": "S"},
+            ],
+            KeySchema=[
+                {"AttributeName": "PK", "KeyType": "HASH"},
+                {"AttributeName": "SK", "KeyType": "RANGE"},
+            ],
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+        )
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.terminate()
+        cls.server.wait()
+
+    def records(self):
+        arn = self.db.describe_table(TableName="T")["Table"]["LatestStreamArn"]
+        shard = self.streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]
+        iterator = self.streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        return [
+            (r["eventName"], r["dynamodb"]["Keys"]["PK"]["S"])
+            for r in self.streams.get_records(ShardIterator=iterator)["Records"]
+        ]
+
+    def item(self, pk):
+        return self.db.get_item(
+            TableName="T", Key={"PK": {"S": pk}, "SK": {"S": "v"}}, ConsistentRead=True
+        ).get("Item")
+
+    def put(self, pk, value, condition=None):
+        put = {"TableName": "T", "Item": {"PK": {"S": pk}, "SK": {"S": "v"}, "x": {"S": value}}}
+        if condition:
+            put["ConditionExpression"] = condition
+        return {"Put": put}
+
+    def test_transactions_write_all_or_nothing_and_the_stream_shows_only_what_happened(self):
+        self.db.transact_write_items(TransactItems=[self.put("a", "1"), self.put("b", "1")])
+        before = self.records()
+        self.assertEqual(before[-2:], [("INSERT", "a"), ("INSERT", "b")])
+        # Written between transactions: must survive the failed one below.
+        self.db.put_item(TableName="T", Item={"PK": {"S": "c"}, "SK": {"S": "v"}})
+        with self.assertRaises(ClientError) as failed:
+            self.db.transact_write_items(
+                TransactItems=[
+                    self.put("new", "1"),
+                    self.put("a", "2"),
+                    self.put("b", "2", condition="attribute_not_exists(PK)"),
+                ]
+            )
+        self.assertEqual(failed.exception.response["Error"]["Code"], "TransactionCanceledException")
+        self.assertIsNone(self.item("new"))
+        self.assertEqual(self.item("a")["x"]["S"], "1")
+        self.assertEqual(self.item("b")["x"]["S"], "1")
+        self.assertIsNotNone(self.item("c"))
+        self.assertEqual(self.records(), before + [("INSERT", "c")])
+
+
+if __name__ == "__main__":
+    unittest.main()
