@@ -5,11 +5,13 @@ of the tables it touched, which erases whatever other requests wrote meanwhile; 
 writes are not atomic across threads either. On AWS each request is atomic, so the local stack
 and the tests serialize requests to behave the same way. Connections stay concurrent.
 
-Serialized, a failed transaction needs only its own items undone. moto instead deep-copies
-every table a transaction touches, stream included, before each one: a cost that grows with
-the data. So transactions here copy just the items they touch (and the stream's length), and
-restore those if the transaction fails. `xtask/test_moto_serial.py` holds this to moto's
-observable behaviour (a failed transaction writes nothing, emits no stream record).
+Two of moto's costs grow with the data, so the local stack slowed down as it filled:
+- Serialized, a failed transaction needs only its own items undone. moto instead deep-copies
+  every table a transaction touches, stream included, before each one. Here transactions copy
+  just the items they touch (and the stream's length), and restore those if they fail.
+- A Query of a table's partition sorts every item of the table to pick that partition's. Here
+  it sorts only that partition.
+`xtask/test_moto_serial.py` holds both to moto's observable behaviour.
 
 usage: python moto_serial.py HOST PORT
 """
@@ -110,16 +112,36 @@ def _transact_write_items(original):
     return transact_write_items
 
 
-def patch_transactions():
+def _partition_query(original):
+    def query(self, hash_key, *args, **kwargs):
+        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+        if index_name is not None or hash_key is None:
+            return original(self, hash_key, *args, **kwargs)
+        partition = self.items[hash_key] if hash_key in self.items else {}
+        items = list(partition.values()) if self.range_key_attr else [partition] if partition else []
+        # moto's query picks the partition out of all_items(); hand it just that partition.
+        self.all_items = lambda: sorted(
+            items, key=lambda x: (x.hash_key, x.range_key) if x.range_key else x.hash_key
+        )
+        try:
+            return original(self, hash_key, *args, **kwargs)
+        finally:
+            del self.all_items
+
+    return query
+
+
+def patch_moto():
     if moto.__version__ != PINNED_MOTO:
         sys.exit(f"moto_serial.py was written against moto {PINNED_MOTO}, not {moto.__version__}")
     DynamoDBBackend.transact_write_items = _transact_write_items(
         DynamoDBBackend.transact_write_items
     )
+    Table.query = _partition_query(Table.query)
 
 
 def main():
-    patch_transactions()
+    patch_moto()
     host, port = sys.argv[1], int(sys.argv[2])
     os.environ.setdefault("MOTO_PORT", str(port))
     app = DomainDispatcherApplication(create_backend_app)

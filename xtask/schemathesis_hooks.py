@@ -18,6 +18,9 @@ def _visible_ascii(value):
 def before_call(ctx, case, kwargs):
     if case.headers:
         case.headers = {k: v for k, v in case.headers.items() if _visible_ascii(v)}
+    # Headers schemathesis adds itself (such as the security scheme's Authorization).
+    if kwargs.get("headers"):
+        kwargs["headers"] = {k: v for k, v in kwargs["headers"].items() if _visible_ascii(v)}
     if isinstance(case.body, (bytes, bytearray)):
         try:
             case.body.decode("utf-8")

@@ -5,7 +5,8 @@ moto_serial.py on a free port and checks, through boto3, that
 - a transaction whose condition fails writes nothing, restores what it overwrote, and leaves no
   record in the table's stream;
 - a successful transaction writes all of it, with one stream record per item;
-- requests made between transactions survive a failed one (moto's own rollback erased them).
+- requests made between transactions survive a failed one (moto's own rollback erased them);
+- a Query of one partition returns that partition's items, in order, paged, and nothing else.
 """
 
 import os
@@ -112,6 +113,30 @@ class ItemLevelRollback(unittest.TestCase):
         self.assertEqual(self.item("b")["x"]["S"], "1")
         self.assertIsNotNone(self.item("c"))
         self.assertEqual(self.records(), before + [("INSERT", "c")])
+
+    def test_a_query_reads_its_partition_in_order_and_pages(self):
+        for pk in ["q1", "q2"]:
+            for v in ["v3", "v1", "v2"]:
+                self.db.put_item(TableName="T", Item={"PK": {"S": pk}, "SK": {"S": v}})
+        query = {
+            "TableName": "T",
+            "KeyConditionExpression": "PK = :p",
+            "ExpressionAttributeValues": {":p": {"S": "q1"}},
+            "ConsistentRead": True,
+        }
+        items = self.db.query(**query)["Items"]
+        self.assertEqual([(i["PK"]["S"], i["SK"]["S"]) for i in items], [("q1", "v1"), ("q1", "v2"), ("q1", "v3")])
+        page = self.db.query(Limit=2, **query)
+        self.assertEqual([i["SK"]["S"] for i in page["Items"]], ["v1", "v2"])
+        rest = self.db.query(ExclusiveStartKey=page["LastEvaluatedKey"], **query)
+        self.assertEqual([i["SK"]["S"] for i in rest["Items"]], ["v3"])
+        backwards = self.db.query(ScanIndexForward=False, **query)["Items"]
+        self.assertEqual([i["SK"]["S"] for i in backwards], ["v3", "v2", "v1"])
+        ranged = dict(query, KeyConditionExpression="PK = :p AND SK > :v")
+        ranged["ExpressionAttributeValues"] = {":p": {"S": "q1"}, ":v": {"S": "v1"}}
+        self.assertEqual([i["SK"]["S"] for i in self.db.query(**ranged)["Items"]], ["v2", "v3"])
+        none = dict(query, ExpressionAttributeValues={":p": {"S": "absent"}})
+        self.assertEqual(self.db.query(**none)["Items"], [])
 
 
 if __name__ == "__main__":
