@@ -51,16 +51,10 @@ async fn each_touched_item_is_written_once_per_batch() {
         .collect::<Vec<_>>();
     let response = handle(&consumer, stream_event(records.clone())).await;
     assert!(response.batch_item_failures.is_empty());
-    let writes = counter
-        .operations()
-        .iter()
-        .filter(|o| *o == "UpdateItem")
-        .count();
     assert_eq!(
-        writes,
-        2,
-        "two items touched, two writes: {:?}",
-        counter.operations()
+        counter.operations(),
+        ["GetItem", "BatchGetItem", "UpdateItem", "UpdateItem"],
+        "the generation pointer, both items in one read, one write each"
     );
     let stored = views
         .get(&ItemKey::new("contact#c1", "summary"))
@@ -74,11 +68,38 @@ async fn each_touched_item_is_written_once_per_batch() {
     // A redelivery reads and writes nothing new.
     counter.reset();
     handle(&consumer, stream_event(records)).await;
-    assert!(
-        counter.operations().iter().all(|o| o == "GetItem"),
-        "{:?}",
-        counter.operations()
+    assert_eq!(counter.operations(), ["GetItem", "BatchGetItem"]);
+}
+
+/// The items of a batch are read 100 to a request (BatchGetItem's limit), not one by one.
+#[tokio::test]
+async fn a_batch_reads_its_items_in_requests_of_a_hundred() {
+    let (events, views, counter) = stores().await;
+    let history: Vec<_> = (0..150)
+        .map(|i| contact(&format!("c{i:03}"), &format!("P{i}")))
+        .collect();
+    for chunk in history.chunks(100) {
+        events.append(chunk).await.unwrap();
+    }
+    let consumer = consumer(views.clone(), events);
+    let records = history
+        .iter()
+        .enumerate()
+        .map(|(i, e)| insert_record(e, i as u64))
+        .collect::<Vec<_>>();
+    counter.reset();
+    let response = handle(&consumer, stream_event(records)).await;
+    assert!(response.batch_item_failures.is_empty());
+    let count = |name: &str| counter.operations().iter().filter(|o| *o == name).count();
+    assert_eq!(
+        (count("BatchGetItem"), count("GetItem"), count("UpdateItem")),
+        (2, 1, 150)
     );
+    let last = views
+        .get(&ItemKey::new("contact#c149", "summary"))
+        .await
+        .unwrap();
+    assert_eq!(last.view.unwrap()["name"], "P149");
 }
 
 #[tokio::test]

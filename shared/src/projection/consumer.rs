@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::{ItemKey, Projection, ProjectionStore, ProjectionStoreError, ViewWrite};
+use super::{ItemKey, Projection, ProjectionStore, ProjectionStoreError, StoredView, ViewWrite};
 use crate::envelope::{EventEnvelope, StreamId};
 use crate::store::EventStore;
 
@@ -96,16 +96,48 @@ impl Consumer {
                 }
             }
         }
+        let key_of = |index: usize, stream: &StreamId| {
+            self.projections
+                .get(index)
+                .map(|p| ItemKey::new(stream.partition_key(), p.name()))
+        };
+        let keys: Vec<ItemKey> = groups
+            .keys()
+            .filter_map(|(index, stream)| key_of(*index, stream))
+            .collect();
+        // Every touched item of a generation in ceil(items / 100) reads.
+        let mut stored = Vec::with_capacity(targets.len());
+        for views in &targets {
+            match views.get_many(&keys).await {
+                Ok(found) => stored.push(found),
+                Err(reason) => {
+                    tracing::error!(%reason, "projection items unreadable");
+                    report.failed.extend(
+                        groups
+                            .values()
+                            .flatten()
+                            .map(|(_, sequence)| sequence.clone()),
+                    );
+                    report.failed.sort();
+                    report.failed.dedup();
+                    return report;
+                }
+            }
+        }
         for ((index, stream), mut events) in groups {
             events.sort_by_key(|(event, _)| event.version);
             events.dedup_by_key(|(event, _)| event.version);
-            let Some(projection) = self.projections.get(index).map(|p| p.as_ref()) else {
+            let (Some(projection), Some(key)) = (
+                self.projections.get(index).map(|p| p.as_ref()),
+                key_of(index, &stream),
+            ) else {
                 continue;
             };
             // Each generation (the live one, one being rebuilt) is folded on its own.
-            for views in &targets {
+            for (views, found) in targets.iter().zip(&stored) {
+                let read = found.get(&key).cloned().unwrap_or_default();
                 match self
-                    .project(views.as_ref(), projection, &stream, &events)
+                    .project(views.as_ref(), projection, &stream, &events, read)
                     .await
                 {
                     Ok(Outcome::UpToDate) => {}
@@ -133,10 +165,16 @@ impl Consumer {
         projection: &dyn Projection,
         stream: &StreamId,
         events: &[(EventEnvelope, String)],
+        read: StoredView,
     ) -> Result<Outcome, String> {
         let key = ItemKey::new(stream.partition_key(), projection.name());
+        let mut first = Some(read);
         for _ in 0..MAX_ATTEMPTS {
-            let stored = views.get(&key).await.map_err(|e| e.to_string())?;
+            // The batch read first; after a lost race, the item as it is now.
+            let stored = match first.take() {
+                Some(read) => read,
+                None => views.get(&key).await.map_err(|e| e.to_string())?,
+            };
             let pending: Vec<&EventEnvelope> = events
                 .iter()
                 .map(|(event, _)| event)

@@ -49,6 +49,20 @@ impl ProjectionStore for InMemoryProjectionStore {
         Ok(items.get(key).map(|i| i.stored.clone()).unwrap_or_default())
     }
 
+    async fn get_many(
+        &self,
+        keys: &[ItemKey],
+    ) -> Result<HashMap<ItemKey, StoredView>, ProjectionStoreError> {
+        let items = self.items.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(keys
+            .iter()
+            .map(|key| {
+                let stored = items.get(key).map(|i| i.stored.clone()).unwrap_or_default();
+                (key.clone(), stored)
+            })
+            .collect())
+    }
+
     async fn write(&self, write: ViewWrite) -> Result<(), ProjectionStoreError> {
         let mut items = self.items.lock().unwrap_or_else(|e| e.into_inner());
         let current = items.get(&write.key).map_or(0, |i| i.stored.source_version);

@@ -147,6 +147,13 @@ pub struct IndexPage {
 pub trait ProjectionStore: Send + Sync {
     async fn get(&self, key: &ItemKey) -> Result<StoredView, ProjectionStoreError>;
 
+    /// Many items at once, strongly consistent: every key is in the answer (absent items as
+    /// the default view).
+    async fn get_many(
+        &self,
+        keys: &[ItemKey],
+    ) -> Result<std::collections::HashMap<ItemKey, StoredView>, ProjectionStoreError>;
+
     async fn write(&self, write: ViewWrite) -> Result<(), ProjectionStoreError>;
 
     async fn query(&self, query: IndexQuery<'_>) -> Result<IndexPage, ProjectionStoreError>;
