@@ -172,13 +172,42 @@ impl App {
     }
 }
 
+/// The roots of Amazon Trust Services, which DynamoDB's (and STS's) certificates chain to,
+/// compiled in: reading and parsing the system's ~140 roots was half of a function's init.
+const AMAZON_ROOTS: [&str; 5] = [
+    include_str!("../certs/Amazon_Root_CA_1.pem"),
+    include_str!("../certs/Amazon_Root_CA_2.pem"),
+    include_str!("../certs/Amazon_Root_CA_3.pem"),
+    include_str!("../certs/Amazon_Root_CA_4.pem"),
+    include_str!("../certs/Starfield_Services_Root_Certificate_Authority_-_G2.pem"),
+];
+
+/// The SDK's HTTPS client (rustls with aws-lc, as its default), trusting the Amazon roots only.
+pub fn https_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
+    let trust = AMAZON_ROOTS.iter().fold(TrustStore::empty(), |store, pem| {
+        store.with_pem_certificate(pem.as_bytes())
+    });
+    let context = TlsContext::builder().with_trust_store(trust).build();
+    let builder = aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
+    match context {
+        Ok(context) => builder.tls_context(context).build_https(),
+        // Building the context only moves what it was given: it does not fail.
+        Err(_) => builder.build_https(),
+    }
+}
+
 /// The event store and projection store named by `EVENT_STORE_TABLE` and
 /// `PROJECTION_STORE_TABLE`, on DynamoDB as the standard AWS environment configures it.
 pub async fn dynamo_stores_from_env() -> (Arc<dyn EventStore>, Arc<dyn ProjectionStore>) {
     let events = std::env::var("EVENT_STORE_TABLE").unwrap_or_else(|_| DEFAULT_EVENT_TABLE.into());
     let projections =
         std::env::var("PROJECTION_STORE_TABLE").unwrap_or_else(|_| DEFAULT_PROJECTION_TABLE.into());
-    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(https_client())
+        .load()
+        .await;
     let dynamodb = TimeBudget::from_env().apply(aws_sdk_dynamodb::config::Builder::from(&config));
     let client = aws_sdk_dynamodb::Client::from_conf(dynamodb.build());
     (
@@ -386,4 +415,24 @@ where
         .with_ansi(false)
         .with_writer(writer)
         .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine;
+
+    /// Each compiled-in root is one PEM certificate whose body is DER (a SEQUENCE).
+    #[test]
+    fn the_compiled_in_roots_are_certificates() {
+        for pem in super::AMAZON_ROOTS {
+            let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+            assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"));
+            assert_eq!(pem.matches("BEGIN CERTIFICATE").count(), 1);
+            let der = base64::engine::general_purpose::STANDARD
+                .decode(body)
+                .unwrap();
+            assert_eq!(der[0], 0x30, "a DER SEQUENCE");
+        }
+        let _client = super::https_client();
+    }
 }
