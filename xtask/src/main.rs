@@ -2,6 +2,7 @@
 //! `cargo xtask test`: every test, with moto and the local stack started here.
 //! Both install what they need into the git-ignored `.venv` on first use.
 
+mod bench;
 mod poller;
 mod seed;
 mod stack;
@@ -17,6 +18,8 @@ const USAGE: &str = "usage:
   cargo xtask token [--user ID] [--scopes SCOPES] [--ttl-seconds N]
                                          print a token of the local issuer; SCOPES space-separated
                                          (default: user local-user, crm/read crm/write crm/admin, 1 hour)
+  cargo xtask bench [--runs N]           cold starts of release builds under a local Lambda Runtime API (medians of N,
+                                         default 9): init, first response, warm, peak RSS, next to hello-world baselines
   cargo xtask test                       run every test: unit, moto integration, local-stack end to end, template lint
   cargo xtask seed N [--seed S]          create N clients with contacts, links, cases, interactions, closures
                                          through the API at $BASE_URL (default http://127.0.0.1:9000/api)
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
         Some("rebuild-projections") => rebuild_projections(&args[1..]),
         Some("generate") => generate(),
         Some("token") => token(&args[1..]),
+        Some("bench") => bench_cold_starts(&args[1..]),
         Some("seed") => seed(&args[1..]),
         Some("sam") => Project::locate().and_then(|p| p.setup().and_then(|()| p.sam(&args[1..]))),
         Some("package") => Project::locate().and_then(|p| p.setup().and_then(|()| p.package())),
@@ -173,6 +177,78 @@ fn test() -> Result<(), String> {
         }
         drop(stack);
     }
+    Ok(())
+}
+
+fn bench_cold_starts(args: &[String]) -> Result<(), String> {
+    let runs: usize = match args {
+        [] => 9,
+        [flag, n] if flag == "--runs" => n.parse().map_err(|_| "--runs takes a number")?,
+        _ => return Err(format!("unknown arguments {args:?}\n{USAGE}")),
+    };
+    let project = Project::locate()?;
+    project.setup()?;
+    // (binary, package, event method, path): the baselines, then functions that read the
+    // event store (get-contact: a Query) and the read models (list-contacts: the pointer and
+    // four index Queries).
+    let rows = [
+        ("hello", "hello", "GET", "/hello"),
+        ("hello-dynamodb", "hello", "GET", "/hello"),
+        (
+            "get-contact",
+            "contact",
+            "GET",
+            "/api/contacts/bench-missing",
+        ),
+        ("list-contacts", "contact", "GET", "/api/contacts"),
+    ];
+    let mut build = project.cargo(&["build", "--release"]);
+    for (binary, package, _, _) in rows {
+        build.args(["-p", package, "--bin", binary]);
+    }
+    run(&mut build, "cargo build --release (bench binaries)")?;
+    let moto = project.start_moto(None)?;
+    stack::create_tables(&moto)?;
+    let mut env: Vec<(String, String)> = moto.client_env().into_iter().collect();
+    for (name, value) in [
+        ("AUTH_MODE", "open"),
+        ("EVENT_STORE_MODE", "direct"),
+        ("FUNCTION_TIMEOUT_SECONDS", "10"),
+        ("CURSOR_SECRET", "bench"),
+        ("RUST_LOG", "warn"),
+    ] {
+        env.push((name.to_owned(), value.to_owned()));
+    }
+    let mut samples: Vec<Vec<bench::Sample>> = vec![Vec::new(); rows.len()];
+    for _ in 0..runs {
+        for (i, (binary, _, method, path)) in rows.iter().enumerate() {
+            let path_to = project.root().join("target/release").join(binary);
+            let sample = bench::cold_start(&path_to, &env, &bench::http_event(method, path), 20)?;
+            samples[i].push(sample);
+        }
+    }
+    println!("| binary | init | first response | warm (median of 20) | peak RSS | size | status |");
+    println!("|---|---|---|---|---|---|---|");
+    let ms = |d: std::time::Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+    for ((binary, _, _, _), samples) in rows.iter().zip(&samples) {
+        let init = bench::median(samples.iter().map(|s| s.init).collect());
+        let first = bench::median(samples.iter().map(|s| s.first_response).collect());
+        let warm = bench::median(samples.iter().flat_map(|s| s.warm.clone()).collect());
+        let rss = samples.iter().map(|s| s.peak_rss_kb).max().unwrap_or(0);
+        let size = std::fs::metadata(project.root().join("target/release").join(binary))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        println!(
+            "| {binary} | {} | {} | {} | {:.1} MB | {:.1} MB | {} |",
+            ms(init),
+            ms(first),
+            ms(warm),
+            rss as f64 / 1024.0,
+            size as f64 / 1_048_576.0,
+            samples.first().map_or(0, |s| s.status)
+        );
+    }
+    println!("\n{runs} cold starts each, alternating binaries; reproduce: cargo xtask bench --runs {runs}");
     Ok(())
 }
 

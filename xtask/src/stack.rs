@@ -509,7 +509,7 @@ impl Project {
     }
 }
 
-fn create_tables(moto: &Moto) -> Result<(), String> {
+pub fn create_tables(moto: &Moto) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
