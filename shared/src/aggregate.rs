@@ -108,7 +108,52 @@ pub struct Invocation {
     pub now: OffsetDateTime,
 }
 
+/// A point in a stream's past: just after its N-th event, or as it stood at an instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AsOf {
+    Version(u64),
+    Instant(OffsetDateTime),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("version {asked} is beyond the current version {current}")]
+    Beyond { asked: u64, current: u64 },
+}
+
 impl Invocation {
+    /// The aggregate as it was at `as_of` (as it is, when `None`): the events up to that point
+    /// folded, with the version of the last of them (0: it did not exist yet).
+    pub async fn load_as_of<A: Aggregate>(
+        &self,
+        id: &str,
+        as_of: Option<AsOf>,
+    ) -> Result<Loaded<A>, ReadError> {
+        let events = self.store.load(&A::stream(id)).await?;
+        let current = events.last().map_or(0, |e| e.version);
+        let occurred = |e: &EventEnvelope| {
+            OffsetDateTime::parse(
+                &e.occurred_at,
+                &time::format_description::well_known::Rfc3339,
+            )
+            .ok()
+        };
+        let count = match as_of {
+            None => events.len(),
+            Some(AsOf::Version(asked)) if asked > current => {
+                return Err(ReadError::Beyond { asked, current })
+            }
+            Some(AsOf::Version(asked)) => events.iter().take_while(|e| e.version <= asked).count(),
+            Some(AsOf::Instant(at)) => events
+                .iter()
+                .take_while(|e| occurred(e).is_some_and(|t| t <= at))
+                .count(),
+        };
+        Ok(fold(events.get(..count).unwrap_or_default())?)
+    }
+
     pub async fn load<A: Aggregate>(&self, id: &str) -> Result<Loaded<A>, StoreError> {
         fold(&self.store.load(&A::stream(id)).await?)
     }

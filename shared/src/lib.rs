@@ -14,6 +14,7 @@ pub mod aggregate;
 pub mod auth;
 pub mod envelope;
 pub mod error;
+pub mod history;
 pub mod http;
 pub mod idempotency;
 pub mod projection;

@@ -14,16 +14,15 @@ fn root() -> std::path::PathBuf {
 }
 
 fn declared() -> Routes {
+    routes_with(|route| route.function.to_owned())
+}
+
+/// (method, path, what `third` says of it) for every route of the registries.
+fn routes_with(third: impl Fn(&shared::registry::Route) -> String) -> Routes {
     shared::registry::Registry::merge(stream_consumer::registries())
         .routes()
-        .into_iter()
-        .map(|r| {
-            (
-                r.method.to_owned(),
-                r.path.to_owned(),
-                r.function.to_owned(),
-            )
-        })
+        .iter()
+        .map(|r| (r.method.to_owned(), r.path.to_owned(), third(r)))
         .collect()
 }
 
@@ -151,18 +150,7 @@ fn the_openapi_document_names_exactly_the_declared_routes() {
 /// One scope per route, the same in the code, the template and the OpenAPI document.
 #[test]
 fn every_route_needs_its_slices_scope_everywhere() {
-    let code: BTreeSet<(String, String, String)> =
-        shared::registry::Registry::merge(stream_consumer::registries())
-            .routes()
-            .into_iter()
-            .map(|r| {
-                (
-                    r.method.to_owned(),
-                    r.path.to_owned(),
-                    r.scope.name().to_owned(),
-                )
-            })
-            .collect();
+    let code = routes_with(|route| route.scope.name().to_owned());
     let template = xtask::template::load(&root()).unwrap();
     let deployed: BTreeSet<(String, String, String)> = xtask::template::functions(&template)
         .into_iter()

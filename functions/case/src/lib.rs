@@ -31,6 +31,7 @@ pub fn registry() -> Registry {
         vec![
             create_case::slice(),
             get_case::slice(),
+            shared::history::slice::<Case>("get-case-history", "/api/cases/{id}/history"),
             add_interaction::slice(),
             close_case::slice(),
             list_open_cases::slice(),

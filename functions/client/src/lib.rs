@@ -32,6 +32,7 @@ pub fn registry() -> Registry {
         vec![
             create_client::slice(),
             get_client::slice(),
+            shared::history::slice::<Client>("get-client-history", "/api/clients/{id}/history"),
             edit_client::slice(),
             link_contact::slice(),
             unlink_contact::slice(),

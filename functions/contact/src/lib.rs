@@ -31,6 +31,7 @@ pub fn registry() -> Registry {
         vec![
             create_contact::slice(),
             get_contact::slice(),
+            shared::history::slice::<Contact>("get-contact-history", "/api/contacts/{id}/history"),
             edit_contact::slice(),
             delete_contact::slice(),
             list_contacts::slice(),

@@ -29,6 +29,15 @@ async fn stores() -> (
     (Arc::new(events), Arc::new(views), counter)
 }
 
+/// Each event's INSERT record, numbered in order.
+fn records_of(history: &[shared::EventEnvelope]) -> Vec<serde_json::Value> {
+    history
+        .iter()
+        .enumerate()
+        .map(|(i, e)| insert_record(e, i as u64))
+        .collect()
+}
+
 fn contact(id: &str, name: &str) -> shared::EventEnvelope {
     contact_created(id, name, &format!("{id}@example.com"))
 }
@@ -44,11 +53,7 @@ async fn each_touched_item_is_written_once_per_batch() {
     ];
     events.append(&history).await.unwrap();
     let consumer = consumer(views.clone(), events);
-    let records = history
-        .iter()
-        .enumerate()
-        .map(|(i, e)| insert_record(e, i as u64))
-        .collect::<Vec<_>>();
+    let records = records_of(&history);
     let response = handle(&consumer, stream_event(records.clone())).await;
     assert!(response.batch_item_failures.is_empty());
     assert_eq!(
@@ -82,11 +87,7 @@ async fn a_batch_reads_its_items_in_requests_of_a_hundred() {
         events.append(chunk).await.unwrap();
     }
     let consumer = consumer(views.clone(), events);
-    let records = history
-        .iter()
-        .enumerate()
-        .map(|(i, e)| insert_record(e, i as u64))
-        .collect::<Vec<_>>();
+    let records = records_of(&history);
     counter.reset();
     let response = handle(&consumer, stream_event(records)).await;
     assert!(response.batch_item_failures.is_empty());

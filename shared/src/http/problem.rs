@@ -3,7 +3,7 @@
 use lambda_http::{http::StatusCode, Body, Response};
 use serde::Serialize;
 
-use crate::aggregate::CommandError;
+use crate::aggregate::{CommandError, ReadError};
 use crate::auth::AuthError;
 use crate::error::{DomainError, ErrorKind};
 use crate::store::{StoreError, Written};
@@ -143,6 +143,15 @@ fn internal(detail: &str) -> Problem {
 impl<E: DomainError> From<E> for Problem {
     fn from(error: E) -> Self {
         Problem::of_kind(error.kind(), error.to_string())
+    }
+}
+
+impl From<ReadError> for Problem {
+    fn from(error: ReadError) -> Self {
+        match error {
+            ReadError::Store(error) => error.into(),
+            beyond @ ReadError::Beyond { .. } => Problem::bad_request(beyond.to_string()),
+        }
     }
 }
 

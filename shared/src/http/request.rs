@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::problem::{FieldError, Problem};
 use super::validate;
-use crate::aggregate::Expected;
+use crate::aggregate::{AsOf, Expected};
 use crate::trace::TraceHints;
 
 /// Commands are small; anything bigger is a mistake or an attack.
@@ -333,5 +333,29 @@ pub fn check_trace_hints(hints: &TraceHints<'_>) -> Result<(), Problem> {
         Ok(())
     } else {
         Err(Problem::invalid_fields(errors))
+    }
+}
+
+/// `?version=N` or `?asOf=<RFC 3339>`: which point of a record's past to read (neither: now).
+pub fn as_of(request: &Request) -> Result<Option<AsOf>, Problem> {
+    let query = request.query_string_parameters();
+    match (query.first("version"), query.first("asOf")) {
+        (None, None) => Ok(None),
+        (Some(_), Some(_)) => Err(Problem::bad_request("give version or asOf, not both")),
+        (Some(text), None) => match text.parse::<u64>() {
+            Ok(version) if version >= 1 => Ok(Some(AsOf::Version(version))),
+            _ => Err(Problem::invalid_fields(vec![FieldError {
+                pointer: "query:version".into(),
+                detail: format!("must be a version, a whole number from 1, not '{text}'"),
+            }])),
+        },
+        (None, Some(text)) => validate::parse_rfc3339(text)
+            .map(|at| Some(AsOf::Instant(at)))
+            .map_err(|detail| {
+                Problem::invalid_fields(vec![FieldError {
+                    pointer: "query:asOf".into(),
+                    detail,
+                }])
+            }),
     }
 }

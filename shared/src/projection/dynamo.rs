@@ -102,6 +102,23 @@ fn key_item(generation: u64, key: &ItemKey) -> HashMap<String, AttributeValue> {
     raw_key(format!("{}{}", prefix(generation), key.pk), &key.sk)
 }
 
+/// An update of the pointer: a failed condition means another rebuild moved it first.
+fn pointer_moved<T>(
+    result: Result<T, SdkError<UpdateItemError, aws_smithy_runtime_api::http::Response>>,
+) -> Result<(), ProjectionStoreError> {
+    match result {
+        Ok(_) => Ok(()),
+        Err(SdkError::ServiceError(e))
+            if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) =>
+        {
+            Err(ProjectionStoreError::Conflict(ItemKey::new(
+                POINTER_PK, POINTER_SK,
+            )))
+        }
+        Err(e) => Err(backend(e)),
+    }
+}
+
 fn pointer_key() -> HashMap<String, AttributeValue> {
     raw_key(POINTER_PK.to_owned(), POINTER_SK)
 }
@@ -490,17 +507,7 @@ impl DynamoProjectionStore {
                 "(attribute_not_exists(#live) OR #live = :live) AND attribute_not_exists(#building)",
             ),
         };
-        match update.send().await {
-            Ok(_) => Ok(next),
-            Err(SdkError::ServiceError(e))
-                if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) =>
-            {
-                Err(ProjectionStoreError::Conflict(ItemKey::new(
-                    POINTER_PK, POINTER_SK,
-                )))
-            }
-            Err(e) => Err(backend(e)),
-        }
+        pointer_moved(update.send().await).map(|()| next)
     }
 
     /// Makes a built generation live, if no later rebuild has superseded it.
@@ -534,17 +541,7 @@ impl DynamoProjectionStore {
             .expression_attribute_values(":g", AttributeValue::N(generation.to_string()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(SdkError::ServiceError(e))
-                if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) =>
-            {
-                Err(ProjectionStoreError::Conflict(ItemKey::new(
-                    POINTER_PK, POINTER_SK,
-                )))
-            }
-            Err(e) => Err(backend(e)),
-        }
+        pointer_moved(result)
     }
 
     /// Deletes every item of the generations before `generation` (live or abandoned ones it

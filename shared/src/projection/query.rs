@@ -92,14 +92,39 @@ impl CursorKey {
         }
     }
 
-    fn seal(&self, cursor: &Cursor) -> String {
+    /// `value` sealed for the query `bound` names: opaque, and good for that query alone.
+    pub fn seal_value(&self, value: &serde_json::Value, bound: &str) -> String {
         let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
-        let plain = serde_json::to_vec(cursor).unwrap_or_default();
+        let plain = serde_json::to_vec(&serde_json::json!({ "bound": bound, "value": value }))
+            .unwrap_or_default();
         match self.0.encrypt(&nonce, plain.as_slice()) {
             Ok(sealed) => URL_SAFE_NO_PAD.encode([nonce.as_slice(), &sealed].concat()),
             // Encryption fails only beyond 256 GiB of plaintext.
             Err(_) => String::new(),
         }
+    }
+
+    /// The value sealed in `text` for `bound`; `None` for anything else (edited, forged,
+    /// another deployment's, another query's).
+    pub fn open_value(&self, text: &str, bound: &str) -> Option<serde_json::Value> {
+        let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
+        if bytes.len() < NONCE_BYTES {
+            return None;
+        }
+        let (nonce, sealed) = bytes.split_at(NONCE_BYTES);
+        let plain = self.0.decrypt(Nonce::from_slice(nonce), sealed).ok()?;
+        let mut opened: serde_json::Value = serde_json::from_slice(&plain).ok()?;
+        if opened.get("bound")?.as_str()? != bound {
+            return None;
+        }
+        opened.get_mut("value").map(serde_json::Value::take)
+    }
+
+    fn seal(&self, cursor: &Cursor) -> String {
+        self.seal_value(
+            &serde_json::to_value(&cursor.positions).unwrap_or_default(),
+            &cursor.list,
+        )
     }
 
     fn open(
@@ -108,23 +133,18 @@ impl CursorKey {
         list: &str,
         partitions: usize,
     ) -> Result<Cursor, ProjectionStoreError> {
-        let foreign = || ProjectionStoreError::BadCursor("not a cursor this API issued".into());
-        let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| foreign())?;
-        if bytes.len() < NONCE_BYTES {
-            return Err(foreign());
+        let bad = |why: &str| ProjectionStoreError::BadCursor(why.to_owned());
+        let positions: Vec<Position> = self
+            .open_value(text, list)
+            .and_then(|value| serde_json::from_value(value).ok())
+            .ok_or_else(|| bad("not a cursor of this query"))?;
+        if positions.len() != partitions {
+            return Err(bad("not a cursor of this query"));
         }
-        let (nonce, sealed) = bytes.split_at(NONCE_BYTES);
-        let plain = self
-            .0
-            .decrypt(Nonce::from_slice(nonce), sealed)
-            .map_err(|_| foreign())?;
-        let cursor: Cursor = serde_json::from_slice(&plain).map_err(|_| foreign())?;
-        if cursor.list != list || cursor.positions.len() != partitions {
-            return Err(ProjectionStoreError::BadCursor(
-                "the cursor belongs to another query".into(),
-            ));
-        }
-        Ok(cursor)
+        Ok(Cursor {
+            list: list.to_owned(),
+            positions,
+        })
     }
 }
 

@@ -92,5 +92,10 @@ fn every_case_operation_answers_as_documented() {
         ),
         404,
     );
+    crate::the_past_reads_as_documented(
+        &spec,
+        &format!("/cases/{case}"),
+        &format!("/cases/{}", unique("none")),
+    );
     spec.assert_covered("/api/cases");
 }

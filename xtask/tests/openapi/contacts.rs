@@ -69,5 +69,6 @@ fn every_contact_operation_answers_as_documented() {
     expect(spec.call("DELETE", &path, None, &[]), 204);
     expect(spec.call("DELETE", &path, None, &[]), 404);
     expect(spec.get(&path), 404);
+    crate::the_past_reads_as_documented(&spec, &path, &format!("/contacts/{}", unique("none")));
     spec.assert_covered("/api/contacts");
 }

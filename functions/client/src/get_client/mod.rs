@@ -3,7 +3,7 @@
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use shared::aggregate::Invocation;
-use shared::http::{path_id, Problem};
+use shared::http::{as_of, path_id, Problem};
 
 use shared::registry::{Access, Slice};
 
@@ -16,6 +16,9 @@ pub fn slice() -> Slice {
 
 pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
     let id = path_id(&request, "id")?;
-    let loaded = invocation.load::<Client>(&id).await?;
+    // ?version=N or ?asOf=<RFC 3339>: the record as it was then, with that version's ETag.
+    let loaded = invocation
+        .load_as_of::<Client>(&id, as_of(&request)?)
+        .await?;
     client_response(StatusCode::OK, loaded.state.active(&id)?, loaded.version)
 }

@@ -1,0 +1,6 @@
+//! get-case-history: `GET /api/cases/{id}/history`, the generic history of `shared::history`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::runtime::serve(case::registry(), env!("CARGO_BIN_NAME")).await
+}

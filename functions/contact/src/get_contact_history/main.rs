@@ -1,0 +1,6 @@
+//! get-contact-history: `GET /api/contacts/{id}/history`, the generic history of `shared::history`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::runtime::serve(contact::registry(), env!("CARGO_BIN_NAME")).await
+}
