@@ -26,6 +26,22 @@ fn routes_with(third: impl Fn(&shared::registry::Route) -> String) -> Routes {
         .collect()
 }
 
+/// (method, path, operation) of every operation of docs/openapi.yaml.
+fn openapi_operations() -> Vec<(String, String, serde_json::Value)> {
+    let doc: serde_json::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(root().join("docs/openapi.yaml")).unwrap())
+            .unwrap();
+    let mut operations = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in ["get", "put", "post", "patch", "delete"] {
+            if let Some(operation) = item.get(method) {
+                operations.push((method.to_uppercase(), path.clone(), operation.clone()));
+            }
+        }
+    }
+    operations
+}
+
 fn local_router() -> Routes {
     let manifest: toml::Table = std::fs::read_to_string(root().join("Cargo.toml"))
         .unwrap()
@@ -129,17 +145,10 @@ fn no_route_shadows_another() {
 
 #[test]
 fn the_openapi_document_names_exactly_the_declared_routes() {
-    let doc: serde_json::Value =
-        serde_yaml::from_str(&std::fs::read_to_string(root().join("docs/openapi.yaml")).unwrap())
-            .unwrap();
-    let mut documented = BTreeSet::new();
-    for (path, item) in doc["paths"].as_object().unwrap() {
-        for method in ["get", "put", "post", "patch", "delete"] {
-            if item.get(method).is_some() {
-                documented.insert((method.to_uppercase(), path.clone()));
-            }
-        }
-    }
+    let documented: BTreeSet<(String, String)> = openapi_operations()
+        .into_iter()
+        .map(|(method, path, _)| (method, path))
+        .collect();
     let declared: BTreeSet<(String, String)> = declared()
         .into_iter()
         .map(|(method, path, _)| (method, path))
@@ -161,19 +170,14 @@ fn every_route_needs_its_slices_scope_everywhere() {
         })
         .collect();
     assert_eq!(deployed, code, "template.yaml");
-    let doc: serde_json::Value =
-        serde_yaml::from_str(&std::fs::read_to_string(root().join("docs/openapi.yaml")).unwrap())
-            .unwrap();
-    let mut documented = BTreeSet::new();
-    for (path, item) in doc["paths"].as_object().unwrap() {
-        for method in ["get", "put", "post", "patch", "delete"] {
-            if let Some(operation) = item.get(method) {
-                let scope = operation["security"][0]["bearer"][0]
-                    .as_str()
-                    .unwrap_or_else(|| panic!("{method} {path} names no scope"));
-                documented.insert((method.to_uppercase(), path.clone(), scope.to_owned()));
-            }
-        }
-    }
+    let documented: Routes = openapi_operations()
+        .into_iter()
+        .map(|(method, path, operation)| {
+            let scope = operation["security"][0]["bearer"][0]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path} names no scope"));
+            (method, path, scope.to_owned())
+        })
+        .collect();
     assert_eq!(documented, code, "docs/openapi.yaml");
 }
