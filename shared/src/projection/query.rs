@@ -42,13 +42,6 @@ enum Position {
     Done,
 }
 
-#[derive(Serialize, Deserialize)]
-struct Cursor {
-    /// The partitions walked, so a cursor is never replayed against another list.
-    list: String,
-    positions: Vec<Position>,
-}
-
 /// The key cursors are sealed with.
 #[derive(Clone)]
 pub struct CursorKey(ChaCha20Poly1305);
@@ -120,31 +113,22 @@ impl CursorKey {
         opened.get_mut("value").map(serde_json::Value::take)
     }
 
-    fn seal(&self, cursor: &Cursor) -> String {
-        self.seal_value(
-            &serde_json::to_value(&cursor.positions).unwrap_or_default(),
-            &cursor.list,
-        )
+    /// Each partition's position, sealed for the list (index and partitions) they walk, so
+    /// a cursor is never replayed against another list.
+    fn seal_positions(&self, positions: &[Position], list: &str) -> String {
+        self.seal_value(&serde_json::to_value(positions).unwrap_or_default(), list)
     }
 
-    fn open(
+    fn open_positions(
         &self,
         text: &str,
         list: &str,
         partitions: usize,
-    ) -> Result<Cursor, ProjectionStoreError> {
-        let bad = |why: &str| ProjectionStoreError::BadCursor(why.to_owned());
-        let positions: Vec<Position> = self
-            .open_value(text, list)
-            .and_then(|value| serde_json::from_value(value).ok())
-            .ok_or_else(|| bad("not a cursor of this query"))?;
-        if positions.len() != partitions {
-            return Err(bad("not a cursor of this query"));
-        }
-        Ok(Cursor {
-            list: list.to_owned(),
-            positions,
-        })
+    ) -> Result<Vec<Position>, ProjectionStoreError> {
+        self.open_value(text, list)
+            .and_then(|value| serde_json::from_value::<Vec<Position>>(value).ok())
+            .filter(|positions| positions.len() == partitions)
+            .ok_or_else(|| ProjectionStoreError::BadCursor("not a cursor of this query".into()))
     }
 }
 
@@ -159,7 +143,7 @@ pub async fn page(
 ) -> Result<Page, ProjectionStoreError> {
     let list = format!("{}:{}", index.name(), partitions.join(","));
     let positions = match cursor {
-        Some(text) => key.open(text, &list, partitions.len())?.positions,
+        Some(text) => key.open_positions(text, &list, partitions.len())?,
         None => vec![Position::Start; partitions.len()],
     };
     let limit = limit.clamp(1, MAX_LIMIT);
@@ -203,7 +187,7 @@ pub async fn page(
     let next_cursor = positions
         .iter()
         .any(|p| *p != Position::Done)
-        .then(|| key.seal(&Cursor { list, positions }));
+        .then(|| key.seal_positions(&positions, &list));
     Ok(Page { items, next_cursor })
 }
 
