@@ -449,7 +449,9 @@ impl Project {
                 .env("PYTHONPATH", self.root.join("xtask"))
                 .args(["run", "../docs/openapi.yaml", "--url", origin])
                 .args(["--checks", "not_a_server_error,response_schema_conformance"])
-                .args(["--max-examples", "25", "--workers", "2"])
+                // One worker: with two, schemathesis once crashed inside CPython's AST compiler
+                // ("AST constructor recursion depth mismatch"), a tool failure, not a finding.
+                .args(["--max-examples", "25", "--workers", "1"])
                 // The stack it runs against is open: a fixed token, rather than generated ones.
                 .args(["--header", "Authorization: Bearer open-stack"])
                 .args([
