@@ -99,6 +99,8 @@ pub enum CommandError<E> {
 #[derive(Clone)]
 pub struct Invocation {
     pub store: Arc<dyn EventStore>,
+    /// People's data keys (see `crate::personal`).
+    pub keys: Arc<dyn crate::personal::KeyStore>,
     /// Read models, for query slices.
     pub views: Arc<dyn crate::projection::ProjectionStore>,
     /// What list cursors are sealed with.

@@ -5,6 +5,7 @@ use serde_json::Value;
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::personal::PersonalData;
 use crate::trace::TraceContext;
 
 /// The stream of one aggregate instance: `<aggregateType>#<aggregateId>` in the store.
@@ -52,6 +53,9 @@ pub struct EventEnvelope {
     /// The event whose subscriber added this one, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub causation_id: Option<Uuid>,
+    /// Whose personal data the payload holds, for the store to seal; never stored as such.
+    #[serde(skip)]
+    pub personal: Option<PersonalData>,
 }
 
 impl EventEnvelope {
@@ -73,6 +77,7 @@ pub struct NewEvent {
     pub event_type: String,
     pub schema_version: u32,
     pub payload: Value,
+    pub personal: Option<PersonalData>,
 }
 
 impl NewEvent {
@@ -82,6 +87,7 @@ impl NewEvent {
             event_type,
             schema_version: E::SCHEMA_VERSION,
             payload,
+            personal: event.personal_data(),
         })
     }
 }
@@ -117,6 +123,7 @@ impl PendingAppend {
                 payload: event.payload,
                 trace: trace.clone(),
                 causation_id,
+                personal: event.personal,
             })
             .collect()
     }
@@ -128,6 +135,12 @@ impl PendingAppend {
 /// methods rely on that shape, so one enum variant is one stored event type.
 pub trait DomainEvent: Serialize + DeserializeOwned {
     const SCHEMA_VERSION: u32 = 1;
+
+    /// Which of this event's payload fields are a person's data, and whose: the store seals
+    /// them with that person's key, so erasing the person makes them unreadable.
+    fn personal_data(&self) -> Option<PersonalData> {
+        None
+    }
 
     fn encode(&self) -> Result<(String, Value), serde_json::Error> {
         use serde::ser::Error;

@@ -17,6 +17,7 @@ pub mod error;
 pub mod history;
 pub mod http;
 pub mod idempotency;
+pub mod personal;
 pub mod projection;
 pub mod registry;
 pub mod runtime;

@@ -13,6 +13,7 @@ use crate::aggregate::Invocation;
 use crate::auth::{Auth, Scope};
 use crate::http::{check_trace_hints, trace_hints_of, Problem};
 use crate::idempotency;
+use crate::personal::{DynamoKeyStore, InMemoryKeyStore, KeyStore, SealedStore};
 use crate::projection::query::CursorKey;
 use crate::projection::{DynamoProjectionStore, InMemoryProjectionStore, ProjectionStore};
 use crate::registry::Registry;
@@ -23,6 +24,7 @@ use crate::writer::{EventWriter, WriteMode};
 
 pub const DEFAULT_EVENT_TABLE: &str = "EventStore";
 pub const DEFAULT_PROJECTION_TABLE: &str = "ProjectionStore";
+pub const DEFAULT_KEY_TABLE: &str = "KeyStore";
 
 /// How long a request and each DynamoDB call may take, derived from the function's timeout
 /// (`FUNCTION_TIMEOUT_SECONDS`, which the template sets from the same value as `Timeout`), so a
@@ -113,7 +115,10 @@ impl TimeBudget {
 pub struct App {
     pub auth: Auth,
     pub cursors: CursorKey,
+    /// The event store, sealing and opening personal data with `keys`.
     pub store: Arc<dyn EventStore>,
+    /// People's data keys: erasure destroys one.
+    pub keys: Arc<dyn KeyStore>,
     pub views: Arc<dyn ProjectionStore>,
     pub subscribers: Arc<Subscribers>,
     pub mode: WriteMode,
@@ -121,13 +126,24 @@ pub struct App {
 }
 
 impl App {
-    /// An app on this event store, with an empty in-memory projection store until
-    /// [`App::with_views`] gives it one.
+    /// An app on this event store, with in-memory data keys, and an empty in-memory projection
+    /// store until [`App::with_views`] gives it one.
     pub fn new(store: Arc<dyn EventStore>, subscribers: Subscribers, mode: WriteMode) -> Self {
+        Self::sealed_with(store, Arc::new(InMemoryKeyStore::new()), subscribers, mode)
+    }
+
+    /// An app whose events' personal data is sealed with these keys.
+    pub fn sealed_with(
+        events: Arc<dyn EventStore>,
+        keys: Arc<dyn KeyStore>,
+        subscribers: Subscribers,
+        mode: WriteMode,
+    ) -> Self {
         Self {
             auth: Auth::Open,
             cursors: CursorKey::random(),
-            store,
+            store: Arc::new(SealedStore::new(events, keys.clone())),
+            keys,
             views: Arc::new(InMemoryProjectionStore::new()),
             subscribers: Arc::new(subscribers),
             mode,
@@ -151,11 +167,11 @@ impl App {
     pub async fn from_env(subscribers: Subscribers) -> Result<Self, lambda_http::Error> {
         let mode = WriteMode::parse(std::env::var("EVENT_STORE_MODE").ok().as_deref())?;
         let auth = Auth::from_env()?;
-        let (store, views) = dynamo_stores_from_env().await;
+        let stores = dynamo_stores_from_env().await;
         Ok(Self {
             cursors: CursorKey::from_env(),
-            ..Self::new(store, subscribers, mode)
-                .with_views(views)
+            ..Self::sealed_with(stores.events, stores.keys, subscribers, mode)
+                .with_views(stores.views)
                 .with_auth(auth)
         })
     }
@@ -163,6 +179,7 @@ impl App {
     pub fn invocation(&self, trace: TraceContext, now: OffsetDateTime) -> Invocation {
         Invocation {
             store: self.store.clone(),
+            keys: self.keys.clone(),
             views: self.views.clone(),
             cursors: self.cursors.clone(),
             writer: EventWriter::new(self.store.clone(), self.subscribers.clone(), self.mode),
@@ -198,22 +215,33 @@ pub fn https_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient 
     }
 }
 
-/// The event store and projection store named by `EVENT_STORE_TABLE` and
-/// `PROJECTION_STORE_TABLE`, on DynamoDB as the standard AWS environment configures it.
-pub async fn dynamo_stores_from_env() -> (Arc<dyn EventStore>, Arc<dyn ProjectionStore>) {
-    let events = std::env::var("EVENT_STORE_TABLE").unwrap_or_else(|_| DEFAULT_EVENT_TABLE.into());
-    let projections =
-        std::env::var("PROJECTION_STORE_TABLE").unwrap_or_else(|_| DEFAULT_PROJECTION_TABLE.into());
+/// The three tables, on DynamoDB.
+pub struct Stores {
+    /// The event store as stored: personal data sealed (wrap it in a `SealedStore` to read).
+    pub events: Arc<dyn EventStore>,
+    pub views: Arc<dyn ProjectionStore>,
+    pub keys: Arc<dyn KeyStore>,
+}
+
+/// The event store, projection store and key store named by `EVENT_STORE_TABLE`,
+/// `PROJECTION_STORE_TABLE` and `KEY_STORE_TABLE`, on DynamoDB as the standard AWS environment
+/// configures it.
+pub async fn dynamo_stores_from_env() -> Stores {
+    let table = |var: &str, default: &str| std::env::var(var).unwrap_or_else(|_| default.into());
+    let events = table("EVENT_STORE_TABLE", DEFAULT_EVENT_TABLE);
+    let projections = table("PROJECTION_STORE_TABLE", DEFAULT_PROJECTION_TABLE);
+    let keys = table("KEY_STORE_TABLE", DEFAULT_KEY_TABLE);
     let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .http_client(https_client())
         .load()
         .await;
     let dynamodb = TimeBudget::from_env().apply(aws_sdk_dynamodb::config::Builder::from(&config));
     let client = aws_sdk_dynamodb::Client::from_conf(dynamodb.build());
-    (
-        Arc::new(DynamoEventStore::new(client.clone(), events)),
-        Arc::new(DynamoProjectionStore::new(client, projections)),
-    )
+    Stores {
+        events: Arc::new(DynamoEventStore::new(client.clone(), events)),
+        views: Arc::new(DynamoProjectionStore::new(client.clone(), projections)),
+        keys: Arc::new(DynamoKeyStore::new(client, keys)),
+    }
 }
 
 /// Runs one request through a slice's handler: the caller authorized for `scope`, trace context

@@ -90,6 +90,16 @@ pub async fn fresh_dynamo_store() -> (DynamoEventStore, RequestCounter) {
     (DynamoEventStore::new(client, table), counter)
 }
 
+/// A new, empty key table of its own on moto.
+pub async fn fresh_dynamo_key_store(counter: &RequestCounter) -> crate::personal::DynamoKeyStore {
+    let client = moto_client(counter);
+    let table = format!("KeyStore-test-{}", uuid::Uuid::new_v4().simple());
+    crate::personal::create_key_store_table(&client, &table)
+        .await
+        .unwrap_or_else(|e| panic!("cannot create table {table} on moto: {e}"));
+    crate::personal::DynamoKeyStore::new(client, table)
+}
+
 /// An API Gateway request as a slice sees it: method, path, JSON body, path parameters.
 pub fn request(
     method: &str,
@@ -218,9 +228,10 @@ impl<S: crate::EventStore + ?Sized> TestApi<S> {
         }
     }
 
-    /// The stored events of one stream.
+    /// The stored events of one stream, personal data opened.
     pub async fn events(&self, aggregate_type: &str, id: &str) -> Vec<crate::EventEnvelope> {
-        self.store
+        self.app
+            .store
             .load(&crate::StreamId::new(aggregate_type, id))
             .await
             .expect("the stream loads")

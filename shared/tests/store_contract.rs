@@ -31,6 +31,7 @@ fn events(stream: &StreamId, after: u64, payloads: Vec<serde_json::Value>) -> Ve
                 event_type: "Happened".into(),
                 schema_version: 1,
                 payload,
+                personal: None,
             })
             .collect(),
     }

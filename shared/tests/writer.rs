@@ -38,6 +38,7 @@ fn append(stream: &StreamId, after: u64, event_type: &str) -> PendingAppend {
             event_type: event_type.into(),
             schema_version: 1,
             payload: json!({}),
+            personal: None,
         }],
     }
 }
@@ -235,7 +236,8 @@ async fn large_batches_flush_in_transactions_of_at_most_100(store: Arc<dyn Event
                 NewEvent {
                     event_type: "Line".into(),
                     schema_version: 1,
-                    payload: json!({})
+                    payload: json!({}),
+                    personal: None,
                 };
                 60
             ],

@@ -318,6 +318,10 @@ fn rebuild_projections(args: &[String]) -> Result<(), String> {
             client.clone(),
             table("EVENT_STORE_TABLE", shared::runtime::DEFAULT_EVENT_TABLE),
         );
+        let keys = std::sync::Arc::new(shared::personal::DynamoKeyStore::new(
+            client.clone(),
+            table("KEY_STORE_TABLE", shared::runtime::DEFAULT_KEY_TABLE),
+        ));
         let views = shared::projection::DynamoProjectionStore::new(
             client,
             table(
@@ -329,7 +333,7 @@ fn rebuild_projections(args: &[String]) -> Result<(), String> {
             "rebuilding into a new generation; the old one is removed {} s after the switch",
             grace.as_secs()
         );
-        let rebuilt = stream_consumer::rebuild(&events, &views, grace).await?;
+        let rebuilt = stream_consumer::rebuild(&events, keys, &views, grace).await?;
         println!(
             "generation {} is live: {} events replayed, {} item writes, {} old items removed",
             rebuilt.generation, rebuilt.replayed, rebuilt.writes, rebuilt.removed

@@ -540,6 +540,9 @@ pub fn create_tables(moto: &Moto) -> Result<(), String> {
             shared::runtime::DEFAULT_PROJECTION_TABLE,
         )
         .await
-        .map_err(|e| format!("cannot create the ProjectionStore table: {e}"))
+        .map_err(|e| format!("cannot create the ProjectionStore table: {e}"))?;
+        shared::personal::create_key_store_table(&client, shared::runtime::DEFAULT_KEY_TABLE)
+            .await
+            .map_err(|e| format!("cannot create the KeyStore table: {e}"))
     })
 }

@@ -33,6 +33,7 @@ impl EventStore for RivalWriteAfterLoad {
                     event_type: "ClientEdited".into(),
                     schema_version: 1,
                     payload: json!({ "clientId": stream.aggregate_id, "name": "Renamed meanwhile" }),
+                    personal: None,
                 }],
             }
             .into_envelopes(&TraceContext::from_hints(&Default::default(), time::OffsetDateTime::now_utc()), time::OffsetDateTime::now_utc(), None);

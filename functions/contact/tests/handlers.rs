@@ -348,6 +348,7 @@ async fn plant_link(api: &Api, client_id: &str, contact_version: u64) {
         event_type: event_type.into(),
         schema_version: 1,
         payload: link.clone(),
+        personal: None,
     };
     let trace =
         shared::TraceContext::from_hints(&Default::default(), time::OffsetDateTime::now_utc());

@@ -31,12 +31,14 @@ fn contact_history(id: &str, edits: usize) -> Vec<EventEnvelope> {
         event_type: "ContactCreated".into(),
         schema_version: 1,
         payload: json!({ "contactId": id, "name": "Ada", "email": "ada@example.com" }),
+        personal: None,
     }];
     for i in 0..edits {
         events.push(NewEvent {
             event_type: "ContactEdited".into(),
             schema_version: 1,
             payload: json!({ "contactId": id, "name": format!("Ada {i}"), "email": "ada@example.com" }),
+            personal: None,
         });
     }
     PendingAppend {

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use aws_lambda_events::event::dynamodb::EventRecord;
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use serde_json::Value;
+use shared::personal::{KeyStore, SealedStore};
 use shared::projection::{Consumer, IncomingRecord, Projection, ProjectionStore};
 use shared::registry::Registry;
 use shared::store::EventStore;
@@ -109,11 +110,12 @@ pub struct Rebuilt {
 /// (longer than readers trust the pointer, plus the longest invocation still writing it).
 pub async fn rebuild(
     events: &shared::store::DynamoEventStore,
+    keys: Arc<dyn KeyStore>,
     views: &shared::projection::DynamoProjectionStore,
     grace: std::time::Duration,
 ) -> Result<Rebuilt, String> {
     let generation = views.begin_generation().await.map_err(|e| e.to_string())?;
-    let replayed = match replay(events, Arc::new(views.at(generation))).await {
+    let replayed = match replay(events, keys, Arc::new(views.at(generation))).await {
         Ok(replayed) => replayed,
         Err(reason) => {
             if let Err(abandon) = views.abandon(generation).await {
@@ -139,14 +141,17 @@ pub async fn rebuild(
     })
 }
 
-/// Every event of the store (a consistent Scan) through the consumer into one generation.
-/// Returns (events replayed, items written).
+/// Every event of the store (a consistent Scan) through the consumer into one generation,
+/// personal data opened with `keys` (an erased person's reads as erased). Returns (events
+/// replayed, items written).
 async fn replay(
     events: &shared::store::DynamoEventStore,
+    keys: Arc<dyn KeyStore>,
     target: Arc<shared::projection::DynamoProjectionStore>,
 ) -> Result<(usize, usize), String> {
     let history = events.scan_all().await.map_err(|e| e.to_string())?;
-    let consumer = consumer(target, Arc::new(events.clone()));
+    let sealed = SealedStore::new(Arc::new(events.clone()), keys);
+    let consumer = consumer(target, Arc::new(sealed));
     let mut writes = 0;
     for (chunk_index, chunk) in history.chunks(100).enumerate() {
         let records = chunk

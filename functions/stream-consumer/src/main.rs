@@ -6,8 +6,12 @@ use serde_json::Value;
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     shared::runtime::init_logging();
-    let (events, views) = shared::runtime::dynamo_stores_from_env().await;
-    let consumer = Arc::new(stream_consumer::consumer(views, events));
+    let stores = shared::runtime::dynamo_stores_from_env().await;
+    let events = Arc::new(shared::personal::SealedStore::new(
+        stores.events,
+        stores.keys,
+    ));
+    let consumer = Arc::new(stream_consumer::consumer(stores.views, events));
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let consumer = consumer.clone();
         async move {

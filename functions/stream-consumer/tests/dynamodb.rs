@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
+use shared::personal::InMemoryKeyStore;
 use shared::projection::query::CursorKey;
 use shared::projection::{query, Generations, Index, ItemKey, ProjectionStore};
 use shared::store::EventStore;
@@ -257,9 +258,14 @@ async fn rebuild_replays_the_event_store_into_a_new_generation_and_removes_the_o
         })
         .await
         .unwrap();
-    let rebuilt = stream_consumer::rebuild(&events, &views, Duration::ZERO)
-        .await
-        .unwrap();
+    let rebuilt = stream_consumer::rebuild(
+        &events,
+        Arc::new(InMemoryKeyStore::new()),
+        &views,
+        Duration::ZERO,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         rebuilt,
         stream_consumer::Rebuilt {
@@ -362,7 +368,15 @@ async fn a_rebuild_while_the_consumer_runs_counts_every_case_once() {
 
     let rebuilding = {
         let (events, views) = (events.clone(), views.clone());
-        tokio::spawn(async move { stream_consumer::rebuild(&events, &views, Duration::ZERO).await })
+        tokio::spawn(async move {
+            stream_consumer::rebuild(
+                &events,
+                Arc::new(InMemoryKeyStore::new()),
+                &views,
+                Duration::ZERO,
+            )
+            .await
+        })
     };
     // Meanwhile: half the early cases close, new ones open, each delivered as it commits.
     for i in 0..10u64 {

@@ -170,6 +170,7 @@ impl From<StoreError> for Problem {
                 StatusCode::CONFLICT,
                 "another request with this Idempotency-Key was answered first; retry to get its answer",
             ),
+            StoreError::Erased(_) => Problem::new(StatusCode::GONE, error.to_string()),
             StoreError::TooManyItems { .. } => {
                 Problem::new(StatusCode::UNPROCESSABLE_ENTITY, error.to_string())
             }

@@ -54,6 +54,40 @@ impl Consumer {
         }
     }
 
+    /// The records' events with their personal data opened: all at once (one key read), or
+    /// one by one when that fails, so one unreadable record fails alone.
+    async fn open(&self, records: Vec<IncomingRecord>) -> Vec<IncomingRecord> {
+        let events: Vec<EventEnvelope> = records
+            .iter()
+            .filter_map(|r| r.event.as_ref().ok().cloned())
+            .collect();
+        if let Ok(opened) = self.events.open(events).await {
+            let mut opened = opened.into_iter();
+            return records
+                .into_iter()
+                .map(|record| IncomingRecord {
+                    event: match record.event {
+                        Ok(_) => opened.next().ok_or_else(|| "lost in opening".to_owned()),
+                        Err(reason) => Err(reason),
+                    },
+                    ..record
+                })
+                .collect();
+        }
+        let mut each = Vec::with_capacity(records.len());
+        for record in records {
+            let event = match record.event {
+                Ok(event) => match self.events.open(vec![event]).await {
+                    Ok(mut opened) => opened.pop().ok_or_else(|| "lost in opening".to_owned()),
+                    Err(error) => Err(format!("personal data unreadable: {error}")),
+                },
+                Err(reason) => Err(reason),
+            };
+            each.push(IncomingRecord { event, ..record });
+        }
+        each
+    }
+
     /// Applies a batch: records are grouped per projection item, each item is read once,
     /// folded over its new events in version order, and written once. A record that cannot
     /// be read, or whose item cannot be written, is reported; the rest proceed.
@@ -67,6 +101,7 @@ impl Consumer {
                 return report;
             }
         };
+        let records = self.open(records).await;
         let mut groups: BTreeMap<(usize, StreamId), Vec<(EventEnvelope, String)>> = BTreeMap::new();
         for record in records {
             match record.event {

@@ -46,6 +46,9 @@ pub enum StoreError {
     #[error("idempotency key {0} is already taken")]
     KeyTaken(String),
     /// DynamoDB did not serve the request: throttled, unreachable, too slow, or failing.
+    /// The person's data key was destroyed: nothing more is recorded about them.
+    #[error("{0} was erased")]
+    Erased(String),
     #[error("event store unavailable ({written}): {reason}")]
     Unavailable { reason: String, written: Written },
 }
@@ -112,6 +115,12 @@ pub trait EventStore: Send + Sync {
         events: &[EventEnvelope],
         record: &IdempotencyRecord,
     ) -> Result<(), StoreError>;
+
+    /// Events as read from elsewhere (a DynamoDB stream, a scan) made readable as `load`
+    /// makes them: a store that seals personal data opens it here.
+    async fn open(&self, events: Vec<EventEnvelope>) -> Result<Vec<EventEnvelope>, StoreError> {
+        Ok(events)
+    }
 }
 
 /// The checks both adapters make before writing, so a bad append fails the same way on each.

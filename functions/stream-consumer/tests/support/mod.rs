@@ -56,6 +56,7 @@ pub fn envelope(
             event_type: event_type.into(),
             schema_version: 1,
             payload,
+            personal: None,
         }],
     }
     .into_envelopes(

@@ -1,0 +1,282 @@
+//! Personal data, sealed so it can be forgotten (crypto-shredding).
+//!
+//! An event names the person its personal fields belong to ([`PersonalData`], from
+//! [`crate::DomainEvent::personal_data`]). [`SealedStore`] seals those fields on the way into
+//! the event store with that person's data key (ChaCha20-Poly1305, the person's stream as
+//! associated data) and opens them on the way out, so every reader (commands, GETs, history,
+//! the stream consumer, rebuilds) sees plain events, and the table, its stream and its backups
+//! hold only ciphertext. Erasure destroys the key: every sealed field of that person then reads
+//! as [`ERASED`], wherever it is stored, without touching an event.
+
+mod keys;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, Nonce};
+use serde_json::{json, Map, Value};
+
+pub use keys::{
+    create_key_store_table, DataKey, DynamoKeyStore, InMemoryKeyStore, KeyState, KeyStore,
+};
+
+use crate::envelope::{EventEnvelope, StreamId};
+use crate::store::{EventStore, IdempotencyRecord, StoreError};
+
+/// What a sealed field reads as once its person is erased.
+pub const ERASED: &str = "[erased]";
+
+/// The payload member that holds an event's sealed fields.
+pub const SEALED: &str = "$personal";
+
+/// Which payload fields of an event are one person's data, and whose.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonalData {
+    /// The person's stream, e.g. `contact#<id>`: their key is filed under it.
+    pub subject: String,
+    pub fields: &'static [&'static str],
+}
+
+impl PersonalData {
+    pub fn of(subject: StreamId, fields: &'static [&'static str]) -> Self {
+        Self {
+            subject: subject.partition_key(),
+            fields,
+        }
+    }
+}
+
+/// `payload` with `personal.fields` moved into one sealed member.
+pub fn seal(payload: &Value, personal: &PersonalData, key: &DataKey) -> Result<Value, StoreError> {
+    let Value::Object(fields) = payload else {
+        return Ok(payload.clone());
+    };
+    let mut kept = fields.clone();
+    let mut secret = Map::new();
+    for name in personal.fields {
+        if let Some(value) = kept.remove(*name) {
+            secret.insert((*name).to_owned(), value);
+        }
+    }
+    let plain = serde_json::to_vec(&secret)
+        .map_err(|e| StoreError::Corrupt(format!("cannot encode personal data: {e}")))?;
+    let cipher = ChaCha20Poly1305::new(&key.0.into());
+    let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
+    let sealed = cipher
+        .encrypt(
+            &nonce,
+            Payload {
+                msg: &plain,
+                aad: personal.subject.as_bytes(),
+            },
+        )
+        .map_err(|_| StoreError::Corrupt("personal data could not be sealed".into()))?;
+    let mut bytes = nonce.to_vec();
+    bytes.extend(sealed);
+    kept.insert(
+        SEALED.to_owned(),
+        json!({
+            "subject": personal.subject,
+            "fields": secret.keys().collect::<Vec<_>>(),
+            "sealed": URL_SAFE_NO_PAD.encode(bytes),
+        }),
+    );
+    Ok(Value::Object(kept))
+}
+
+/// The person a stored payload's sealed fields belong to, if it has any.
+pub fn sealed_subject(payload: &Value) -> Option<&str> {
+    payload.get(SEALED)?.get("subject")?.as_str()
+}
+
+/// `payload` with its sealed member opened in place: the fields as they were, or each as
+/// [`ERASED`] when the key is destroyed. A payload without one is returned as it is.
+pub fn open(payload: Value, key: Option<&KeyState>) -> Result<Value, StoreError> {
+    let Value::Object(mut fields) = payload else {
+        return Ok(payload);
+    };
+    let Some(sealed) = fields.remove(SEALED) else {
+        return Ok(Value::Object(fields));
+    };
+    let subject = sealed.get("subject").and_then(Value::as_str).unwrap_or("?");
+    let opened = match key {
+        None => return Err(StoreError::Corrupt(format!("no data key for {subject}"))),
+        Some(KeyState::Erased) => sealed
+            .get("fields")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(|name| (name.to_owned(), Value::String(ERASED.into())))
+            .collect(),
+        Some(KeyState::Live(key)) => decrypt(&sealed, subject, key)?,
+    };
+    fields.extend(opened);
+    Ok(Value::Object(fields))
+}
+
+fn decrypt(sealed: &Value, subject: &str, key: &DataKey) -> Result<Map<String, Value>, StoreError> {
+    let corrupt =
+        || StoreError::Corrupt(format!("sealed personal data of {subject} is unreadable"));
+    let bytes = sealed
+        .get("sealed")
+        .and_then(Value::as_str)
+        .and_then(|text| URL_SAFE_NO_PAD.decode(text).ok())
+        .ok_or_else(corrupt)?;
+    let (nonce, ciphertext) = bytes.split_at_checked(12).ok_or_else(corrupt)?;
+    let plain = ChaCha20Poly1305::new(&key.0.into())
+        .decrypt(
+            Nonce::from_slice(nonce),
+            Payload {
+                msg: ciphertext,
+                aad: subject.as_bytes(),
+            },
+        )
+        .map_err(|_| corrupt())?;
+    serde_json::from_slice(&plain).map_err(|_| corrupt())
+}
+
+/// An event store that seals personal data on append and opens it on load (see the module).
+pub struct SealedStore {
+    events: Arc<dyn EventStore>,
+    keys: Arc<dyn KeyStore>,
+}
+
+impl SealedStore {
+    pub fn new(events: Arc<dyn EventStore>, keys: Arc<dyn KeyStore>) -> Self {
+        Self { events, keys }
+    }
+
+    async fn seal_all(&self, events: &[EventEnvelope]) -> Result<Vec<EventEnvelope>, StoreError> {
+        let mut keys: HashMap<String, DataKey> = HashMap::new();
+        let mut sealed = Vec::with_capacity(events.len());
+        for event in events {
+            let mut event = event.clone();
+            if let Some(personal) = event.personal.take() {
+                let key = match keys.get(&personal.subject) {
+                    Some(key) => key.clone(),
+                    None => {
+                        let key = self.keys.sealing_key(&personal.subject).await?;
+                        keys.insert(personal.subject.clone(), key.clone());
+                        key
+                    }
+                };
+                event.payload = seal(&event.payload, &personal, &key)?;
+            }
+            sealed.push(event);
+        }
+        Ok(sealed)
+    }
+}
+
+/// Opens every event's sealed fields, reading each person's key once.
+pub async fn open_all(
+    keys: &dyn KeyStore,
+    events: Vec<EventEnvelope>,
+) -> Result<Vec<EventEnvelope>, StoreError> {
+    let mut subjects: Vec<String> = events
+        .iter()
+        .filter_map(|e| sealed_subject(&e.payload).map(str::to_owned))
+        .collect();
+    if subjects.is_empty() {
+        return Ok(events);
+    }
+    subjects.sort();
+    subjects.dedup();
+    let found = keys.keys(&subjects).await?;
+    events
+        .into_iter()
+        .map(|mut event| {
+            let subject = sealed_subject(&event.payload).map(str::to_owned);
+            if let Some(subject) = subject {
+                event.payload = open(event.payload, found.get(&subject))?;
+            }
+            Ok(event)
+        })
+        .collect()
+}
+
+#[async_trait]
+impl EventStore for SealedStore {
+    async fn load(&self, stream: &StreamId) -> Result<Vec<EventEnvelope>, StoreError> {
+        open_all(self.keys.as_ref(), self.events.load(stream).await?).await
+    }
+
+    async fn append(&self, events: &[EventEnvelope]) -> Result<(), StoreError> {
+        self.events.append(&self.seal_all(events).await?).await
+    }
+
+    async fn recorded(&self, key: &str, now: i64) -> Result<Option<IdempotencyRecord>, StoreError> {
+        self.events.recorded(key, now).await
+    }
+
+    async fn append_recorded(
+        &self,
+        events: &[EventEnvelope],
+        record: &IdempotencyRecord,
+    ) -> Result<(), StoreError> {
+        self.events
+            .append_recorded(&self.seal_all(events).await?, record)
+            .await
+    }
+
+    async fn open(&self, events: Vec<EventEnvelope>) -> Result<Vec<EventEnvelope>, StoreError> {
+        open_all(self.keys.as_ref(), events).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ada() -> Value {
+        json!({ "contactId": "c1", "name": "Ada", "email": "ada@example.org", "phone": null })
+    }
+
+    fn personal() -> PersonalData {
+        PersonalData::of(StreamId::new("contact", "c1"), &["name", "email", "phone"])
+    }
+
+    #[test]
+    fn sealed_fields_leave_no_plain_text_and_open_as_they_were() {
+        let key = DataKey::generate();
+        let sealed = seal(&ada(), &personal(), &key).unwrap();
+        let text = sealed.to_string();
+        assert!(!text.contains("Ada") && !text.contains("ada@"), "{text}");
+        assert_eq!(sealed["contactId"], "c1");
+        assert_eq!(sealed_subject(&sealed), Some("contact#c1"));
+        assert_eq!(open(sealed, Some(&KeyState::Live(key))).unwrap(), ada());
+    }
+
+    #[test]
+    fn an_erased_key_opens_every_sealed_field_as_erased() {
+        let sealed = seal(&ada(), &personal(), &DataKey::generate()).unwrap();
+        let opened = open(sealed, Some(&KeyState::Erased)).unwrap();
+        assert_eq!(
+            opened,
+            json!({ "contactId": "c1", "name": ERASED, "email": ERASED, "phone": ERASED })
+        );
+    }
+
+    #[test]
+    fn another_key_or_another_person_cannot_open_it() {
+        let key = DataKey::generate();
+        let sealed = seal(&ada(), &personal(), &key).unwrap();
+        let other = open(sealed.clone(), Some(&KeyState::Live(DataKey::generate())));
+        assert!(matches!(other, Err(StoreError::Corrupt(_))));
+        // The subject is bound in: moving the blob to another person's name fails.
+        let mut moved = sealed.clone();
+        moved[SEALED]["subject"] = json!("contact#c2");
+        assert!(open(moved, Some(&KeyState::Live(key))).is_err());
+        assert!(open(sealed, None).is_err());
+    }
+
+    #[test]
+    fn a_payload_without_sealed_fields_opens_unchanged() {
+        assert_eq!(open(ada(), None).unwrap(), ada());
+    }
+}
