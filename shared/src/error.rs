@@ -12,6 +12,8 @@ pub enum ErrorKind {
     Conflict,
     /// Well-formed, but refers to something unusable (422).
     Unprocessable,
+    /// It existed and was removed for good (410).
+    Gone,
 }
 
 /// A domain refusal says what kind it is; the status code is chosen by the HTTP layer.

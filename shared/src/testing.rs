@@ -166,6 +166,8 @@ pub fn assert_problem(
 pub struct TestApi<S: crate::EventStore + ?Sized = crate::store::InMemoryEventStore> {
     pub app: crate::runtime::App,
     pub store: Arc<S>,
+    /// The store as the app's sealing layer wraps it.
+    port: Arc<dyn crate::EventStore>,
     pub views: Arc<crate::projection::InMemoryProjectionStore>,
     routes: Vec<crate::registry::Route>,
 }
@@ -218,14 +220,28 @@ impl<S: crate::EventStore + ?Sized> TestApi<S> {
     ) -> Self {
         let registry = crate::registry::Registry::merge(registries);
         let views = Arc::new(crate::projection::InMemoryProjectionStore::new());
-        let app =
-            crate::runtime::App::new(port, registry.subscribers(), mode).with_views(views.clone());
+        let app = crate::runtime::App::new(port.clone(), registry.subscribers(), mode)
+            .with_views(views.clone());
         Self {
             app,
             store,
+            port,
             views,
             routes: registry.routes(),
         }
+    }
+
+    /// The same slices using another harness's data keys, as every function of a deployment
+    /// shares one key table (two harnesses on one event store need this to read each other's
+    /// personal data).
+    pub fn with_keys_of<T: crate::EventStore + ?Sized>(mut self, other: &TestApi<T>) -> Self {
+        let keys = other.app.keys.clone();
+        self.app.store = Arc::new(crate::personal::SealedStore::new(
+            self.port.clone(),
+            keys.clone(),
+        ));
+        self.app.keys = keys;
+        self
     }
 
     /// The stored events of one stream, personal data opened.

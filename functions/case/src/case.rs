@@ -1,6 +1,7 @@
 //! Case state and `evolve` (the original's project-case).
 
 use serde::{Deserialize, Serialize};
+use shared::personal::PersonalData;
 use shared::{Aggregate, DomainError, DomainEvent, ErrorKind};
 use time::OffsetDateTime;
 
@@ -88,7 +89,20 @@ pub enum CaseEvent {
     CaseClosed(CaseClosed),
 }
 
-impl DomainEvent for CaseEvent {}
+impl DomainEvent for CaseEvent {
+    /// An interaction's text is the data of the contact it names: erasing them erases it.
+    fn personal_data(&self) -> Option<PersonalData> {
+        match self {
+            CaseEvent::InteractionAdded(added) => added.contact_id.as_deref().map(|id| {
+                PersonalData::of(contact::Contact::stream(id), INTERACTION_PERSONAL_FIELDS)
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// The fields of an interaction naming a contact that are that person's data.
+pub const INTERACTION_PERSONAL_FIELDS: &[&str] = &["description"];
 
 impl Aggregate for Case {
     const TYPE: &'static str = contracts::streams::CASE;

@@ -116,13 +116,14 @@ async fn cascade_delete_is_one_transaction_with_real_versions() {
 async fn a_conflict_on_one_client_rolls_back_the_whole_cascade() {
     let (store, _) = fresh_dynamo_store().await;
     let store: Arc<dyn EventStore> = Arc::new(store);
-    linked_to_two_clients(&common::api(store.clone(), WriteMode::Direct)).await;
+    let setup = common::api(store.clone(), WriteMode::Direct);
+    linked_to_two_clients(&setup).await;
     let racing = Arc::new(RivalWriteAfterLoad {
         inner: store.clone(),
         target: StreamId::new("client", "k2"),
         fired: AtomicBool::new(false),
     });
-    let api = common::api(racing, WriteMode::Direct);
+    let api = common::api(racing, WriteMode::Direct).with_keys_of(&setup);
     let conflict = assert_problem(
         &api.call("DELETE", "/api/contacts/c1?cascade=true", None)
             .await,
@@ -134,7 +135,7 @@ async fn a_conflict_on_one_client_rolls_back_the_whole_cascade() {
     );
 
     // Nothing of the cascade landed: the contact lives, k1 still lists it, k2 has only the rival.
-    let after = common::api(store, WriteMode::Direct);
+    let after = common::api(store, WriteMode::Direct).with_keys_of(&setup);
     assert_eq!(
         body_json(&after.call("GET", "/api/contacts/c1", None).await)["clients"],
         json!(["k1", "k2"])

@@ -6,9 +6,12 @@ use contracts::links::{ClientContactLink, ClientContactUnlink};
 use serde::{Deserialize, Serialize};
 use shared::{Aggregate, DomainError, DomainEvent, ErrorKind};
 
+use shared::personal::PersonalData;
+
 use crate::create_contact::ContactCreated;
 use crate::delete_contact::ContactDeleted;
 use crate::edit_contact::ContactEdited;
+use crate::erase_contact::ContactErased;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -20,7 +23,22 @@ pub struct ContactDetails {
     /// Ids of the clients this contact is linked to.
     #[serde(default)]
     pub clients: BTreeSet<String>,
+    /// The case interactions that name this contact, for export; not part of the record.
+    #[serde(skip)]
+    pub mentions: BTreeSet<CaseMention>,
 }
+
+/// A case interaction that names a contact, recorded on the contact's stream by the case
+/// crate's policy in the same transaction as the interaction.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseMention {
+    pub case_id: String,
+    pub interaction_id: String,
+}
+
+/// The fields of a contact's events that are the person's data: sealed with their key.
+pub const PERSONAL_FIELDS: &[&str] = &["name", "email", "phone"];
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Contact {
@@ -28,15 +46,26 @@ pub enum Contact {
     NotCreated,
     Active(ContactDetails),
     Deleted(ContactDetails),
+    /// Erased: the person's data is gone; the id stays taken.
+    Erased,
 }
 
 impl Contact {
+    /// The record, live or deleted (a deleted contact's data is still held).
+    pub fn held(&self) -> Option<&ContactDetails> {
+        match self {
+            Contact::Active(details) | Contact::Deleted(details) => Some(details),
+            Contact::NotCreated | Contact::Erased => None,
+        }
+    }
+
     /// The live contact, or why there is none.
     pub fn active(&self, id: &str) -> Result<&ContactDetails, ContactError> {
         match self {
             Contact::Active(details) => Ok(details),
             Contact::NotCreated => Err(ContactError::NotFound(id.to_owned())),
             Contact::Deleted(_) => Err(ContactError::Deleted(id.to_owned())),
+            Contact::Erased => Err(ContactError::Erased(id.to_owned())),
         }
     }
 }
@@ -49,9 +78,23 @@ pub enum ContactEvent {
     ContactDeleted(ContactDeleted),
     LinkedToClient(ClientContactLink),
     UnlinkedFromClient(ClientContactUnlink),
+    MentionedInCase(CaseMention),
+    ContactErased(ContactErased),
 }
 
-impl DomainEvent for ContactEvent {}
+impl DomainEvent for ContactEvent {
+    fn personal_data(&self) -> Option<PersonalData> {
+        let contact_id = match self {
+            ContactEvent::ContactCreated(created) => &created.contact_id,
+            ContactEvent::ContactEdited(edited) => &edited.contact_id,
+            _ => return None,
+        };
+        Some(PersonalData::of(
+            Contact::stream(contact_id),
+            PERSONAL_FIELDS,
+        ))
+    }
+}
 
 impl Aggregate for Contact {
     const TYPE: &'static str = contracts::streams::CONTACT;
@@ -61,12 +104,14 @@ impl Aggregate for Contact {
     /// that never follow the state they meet (an edit of a deleted contact) leave it as it is.
     fn evolve(self, event: &ContactEvent) -> Self {
         match event {
+            ContactEvent::ContactCreated(_) if self == Contact::Erased => self,
             ContactEvent::ContactCreated(created) => Contact::Active(ContactDetails {
                 contact_id: created.contact_id.clone(),
                 name: created.name.clone(),
                 email: created.email.clone(),
                 phone: created.phone.clone(),
                 clients: BTreeSet::new(),
+                mentions: BTreeSet::new(),
             }),
             ContactEvent::ContactEdited(edited) => self.if_active(|details| ContactDetails {
                 name: edited.name.clone(),
@@ -86,6 +131,12 @@ impl Aggregate for Contact {
                 details.clients.remove(&unlink.client_id);
                 details
             }),
+            ContactEvent::MentionedInCase(mention) => self.if_active(|mut details| {
+                details.mentions.insert(mention.clone());
+                details
+            }),
+            // Whatever it was, nothing of the person remains.
+            ContactEvent::ContactErased(_) => Contact::Erased,
         }
     }
 }
@@ -107,6 +158,8 @@ pub enum ContactError {
     Deleted(String),
     #[error("contact {0} already exists")]
     AlreadyExists(String),
+    #[error("contact {0} was erased")]
+    Erased(String),
 }
 
 impl DomainError for ContactError {
@@ -114,6 +167,7 @@ impl DomainError for ContactError {
         match self {
             ContactError::NotFound(_) | ContactError::Deleted(_) => ErrorKind::NotFound,
             ContactError::AlreadyExists(_) => ErrorKind::Conflict,
+            ContactError::Erased(_) => ErrorKind::Gone,
         }
     }
 }

@@ -19,6 +19,7 @@ pub fn ada() -> ContactDetails {
         email: "ada@example.com".into(),
         phone: None,
         clients: Default::default(),
+        mentions: Default::default(),
     }
 }
 
@@ -75,5 +76,11 @@ pub fn unlinked(client_id: &str) -> ContactEvent {
         client_id: client_id.into(),
         contact_id: ADA.into(),
         cause: UnlinkCause::Requested,
+    })
+}
+
+pub fn erased() -> ContactEvent {
+    ContactEvent::ContactErased(crate::erase_contact::ContactErased {
+        contact_id: ADA.into(),
     })
 }

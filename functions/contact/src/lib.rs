@@ -12,6 +12,7 @@ pub mod contact;
 pub mod create_contact;
 pub mod delete_contact;
 pub mod edit_contact;
+pub mod erase_contact;
 pub mod get_contact;
 pub mod list_contacts;
 pub mod representation;
@@ -19,7 +20,7 @@ pub mod representation;
 #[cfg(any(test, feature = "testing"))]
 pub mod fixtures;
 
-pub use contact::{Contact, ContactDetails, ContactError, ContactEvent};
+pub use contact::{CaseMention, Contact, ContactDetails, ContactError, ContactEvent};
 
 use shared::registry::Registry;
 
@@ -34,6 +35,7 @@ pub fn registry() -> Registry {
             shared::history::slice::<Contact>("get-contact-history", "/api/contacts/{id}/history"),
             edit_contact::slice(),
             delete_contact::slice(),
+            erase_contact::slice(),
             list_contacts::slice(),
         ],
     )

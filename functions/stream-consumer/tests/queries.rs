@@ -22,7 +22,8 @@ impl Stack {
 
     /// Delivers the whole event store to the consumer (already applied events are no-ops).
     async fn project(&self) {
-        let consumer = stream_consumer::consumer(self.api.views.clone(), self.api.store.clone());
+        let consumer =
+            stream_consumer::consumer(self.api.views.clone(), self.api.app.store.clone());
         let records = self
             .api
             .store

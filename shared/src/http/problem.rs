@@ -90,6 +90,7 @@ impl Problem {
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
             ErrorKind::Conflict => StatusCode::CONFLICT,
             ErrorKind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::Gone => StatusCode::GONE,
         };
         Self::new(status, detail)
     }

@@ -6,15 +6,15 @@ use shared::http::{expected_version, json_object, path_id, validate, Fields, Pro
 use shared::registry::{Access, Slice};
 use time::OffsetDateTime;
 
-use super::{decide, AddInteraction};
+use super::{decide, AddInteraction, RecordMentionOnContact};
 use crate::case::{Case, InteractionType};
 use crate::representation::case_response;
 
 pub fn slice() -> Slice {
     Slice::new("add-interaction", Access::ReadAndAppend, handle)
         .route("POST", "/api/cases/{id}/interactions")
-        // The contact an interaction names must exist.
-        .reads::<Contact>()
+        // The contact an interaction names must exist, and records the mention.
+        .policy(RecordMentionOnContact)
 }
 
 pub fn parse(request: &Request, now: OffsetDateTime) -> Result<AddInteraction, Problem> {

@@ -1,9 +1,11 @@
 //! add-interaction: `POST /api/cases/{id}/interactions`.
 
 mod http;
+mod subscriber;
 
 pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
+pub use subscriber::RecordMentionOnContact;
 use time::OffsetDateTime;
 
 use crate::case::{not_before_opening, Case, CaseError, CaseEvent, InteractionType};

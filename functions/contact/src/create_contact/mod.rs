@@ -35,7 +35,7 @@ pub fn decide(state: &Contact, command: CreateContact) -> Result<Vec<ContactEven
             email: command.email,
             phone: command.phone,
         })]),
-        Contact::Active(_) | Contact::Deleted(_) => {
+        Contact::Active(_) | Contact::Deleted(_) | Contact::Erased => {
             Err(ContactError::AlreadyExists(command.contact_id))
         }
     }

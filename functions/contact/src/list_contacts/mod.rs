@@ -5,6 +5,7 @@ mod http;
 
 pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
+use shared::personal::ERASED;
 use shared::projection::{list_partition, Index, IndexEntry, View};
 
 use crate::contact::ContactEvent;
@@ -12,7 +13,7 @@ use crate::contact::ContactEvent;
 pub const LIST: &str = "contacts";
 
 /// The contact as lists show it; a deleted contact keeps its item (and version) but leaves
-/// every index.
+/// every index; an erased one keeps only its id and links.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactSummary {
@@ -65,6 +66,16 @@ impl View for ContactSummary {
             ContactEvent::UnlinkedFromClient(unlink) => view.map(|mut view| {
                 view.clients.retain(|c| *c != unlink.client_id);
                 view
+            }),
+            ContactEvent::MentionedInCase(_) => view,
+            // Nothing of the person stays: out of every index, fields blanked.
+            ContactEvent::ContactErased(erased) => Some(Self {
+                contact_id: erased.contact_id.clone(),
+                name: ERASED.into(),
+                email: ERASED.into(),
+                phone: None,
+                clients: view.map(|v| v.clients).unwrap_or_default(),
+                deleted: true,
             }),
         }
     }

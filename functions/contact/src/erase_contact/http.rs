@@ -1,0 +1,50 @@
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+use serde::Serialize;
+use shared::aggregate::Invocation;
+use shared::http::{path_id, versioned_response, Problem};
+use shared::registry::{Access, Slice};
+use shared::{Aggregate, Expected};
+
+use super::{decide, EraseContact};
+use crate::contact::Contact;
+
+pub fn slice() -> Slice {
+    Slice::new("erase-contact", Access::ReadAndAppend, handle)
+        .admin()
+        .route("POST", "/api/contacts/{id}/erase")
+}
+
+/// What is left of an erased contact.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Tombstone<'a> {
+    contact_id: &'a str,
+    erased: bool,
+}
+
+/// 200 with the tombstone, however many times it is asked.
+pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
+    let id = path_id(&request, "id")?;
+    let command = EraseContact {
+        contact_id: id.clone(),
+    };
+    let outcome = invocation
+        .execute::<Contact, _>(&id, Expected::Any, |state| decide(state, command))
+        .await?;
+    // The tombstone lands first (batch mode included), so nothing new can be recorded about
+    // the person; then the key goes. A failure between the two is repaired by asking again.
+    invocation.writer.flush().await?;
+    invocation
+        .keys
+        .destroy(&Contact::stream(&id).partition_key())
+        .await?;
+    versioned_response(
+        StatusCode::OK,
+        &Tombstone {
+            contact_id: &id,
+            erased: true,
+        },
+        outcome.version,
+    )
+}
