@@ -98,6 +98,16 @@ impl Access {
     }
 }
 
+/// What a slice writes to the key table (see `crate::personal`); every slice that loads
+/// streams holding sealed data reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyWrites {
+    /// Appends personal data: reads the person's key, making it on first use.
+    Seal,
+    /// Destroys people's keys (erasure).
+    Destroy,
+}
+
 /// One use case: a Lambda function and everything it brings.
 pub struct Slice {
     /// The Lambda binary, e.g. `create-contact`.
@@ -117,6 +127,8 @@ pub struct Slice {
     pub subscribers: Subscribers,
     /// The read models its queries read (the stream consumer builds them).
     pub projections: Vec<Arc<dyn Projection>>,
+    /// What it writes to the key table, if anything.
+    pub key_writes: Option<KeyWrites>,
 }
 
 impl Slice {
@@ -135,7 +147,20 @@ impl Slice {
             handler: Arc::new(move |invocation, request| Box::pin(handler(invocation, request))),
             subscribers: Subscribers::new(),
             projections: Vec::new(),
+            key_writes: None,
         }
+    }
+
+    /// It appends events holding personal data, sealed with the person's key.
+    pub fn seals_personal_data(mut self) -> Self {
+        self.key_writes = Some(KeyWrites::Seal);
+        self
+    }
+
+    /// It destroys people's data keys.
+    pub fn destroys_keys(mut self) -> Self {
+        self.key_writes = Some(KeyWrites::Destroy);
+        self
     }
 
     /// An administrative operation: its callers need the admin scope.
@@ -241,6 +266,20 @@ impl Registry {
         self.slices.iter().fold(Subscribers::new(), |all, slice| {
             all.merge(slice.subscribers.clone())
         })
+    }
+
+    /// The stream types whose events may hold sealed personal data: those its sealing slices
+    /// append to. Whoever loads them reads keys.
+    pub fn sealed_streams(&self) -> Vec<&'static str> {
+        let mut streams = Vec::new();
+        for slice in &self.slices {
+            if slice.key_writes == Some(KeyWrites::Seal) {
+                for stream in &slice.writes {
+                    add(&mut streams, stream);
+                }
+            }
+        }
+        streams
     }
 
     pub fn projections(&self) -> Vec<Arc<dyn Projection>> {

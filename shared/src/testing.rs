@@ -234,8 +234,13 @@ impl<S: crate::EventStore + ?Sized> TestApi<S> {
     /// The same slices using another harness's data keys, as every function of a deployment
     /// shares one key table (two harnesses on one event store need this to read each other's
     /// personal data).
-    pub fn with_keys_of<T: crate::EventStore + ?Sized>(mut self, other: &TestApi<T>) -> Self {
+    pub fn with_keys_of<T: crate::EventStore + ?Sized>(self, other: &TestApi<T>) -> Self {
         let keys = other.app.keys.clone();
+        self.with_key_store(keys)
+    }
+
+    /// The same slices with this key store.
+    pub fn with_key_store(mut self, keys: Arc<dyn crate::personal::KeyStore>) -> Self {
         self.app.store = Arc::new(crate::personal::SealedStore::new(
             self.port.clone(),
             keys.clone(),

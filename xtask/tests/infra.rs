@@ -73,7 +73,7 @@ fn strip_tags(value: serde_yaml::Value) -> serde_yaml::Value {
 #[test]
 fn the_template_defines_the_contracts_tables() {
     let contract = contract();
-    for name in ["EventStore", "ProjectionStore"] {
+    for name in ["EventStore", "ProjectionStore", "KeyStore"] {
         let template = template_table(name);
         assert_eq!(
             canonical(&template),
@@ -98,11 +98,12 @@ fn the_local_bootstrap_creates_the_contracts_tables() {
         let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         let client = aws_sdk_dynamodb::Client::new(&config);
         let suffix = uuid::Uuid::new_v4().simple().to_string();
-        let (events, views) = (format!("EventStore-drift-{suffix}"), format!("ProjectionStore-drift-{suffix}"));
+        let (events, views, keys) = (format!("EventStore-drift-{suffix}"), format!("ProjectionStore-drift-{suffix}"), format!("KeyStore-drift-{suffix}"));
         shared::store::dynamo::create_event_store_table(&client, &events).await.unwrap();
         shared::projection::create_projection_store_table(&client, &views).await.unwrap();
+        shared::personal::create_key_store_table(&client, &keys).await.unwrap();
         let mut described = serde_json::Map::new();
-        for (name, table) in [("EventStore", events), ("ProjectionStore", views)] {
+        for (name, table) in [("EventStore", events), ("ProjectionStore", views), ("KeyStore", keys)] {
             let output = client.describe_table().table_name(&table).send().await.unwrap();
             let table_description = output.table.unwrap();
             let ttl = client.describe_time_to_live().table_name(&table).send().await.unwrap();
@@ -134,7 +135,7 @@ fn the_local_bootstrap_creates_the_contracts_tables() {
         Value::Object(described)
     });
     let contract = contract();
-    for name in ["EventStore", "ProjectionStore"] {
+    for name in ["EventStore", "ProjectionStore", "KeyStore"] {
         assert_eq!(
             canonical(&described[name]),
             canonical(&contract[name]),
@@ -264,12 +265,19 @@ fn abuse_limits_logs_and_alarms_are_configured() {
 }
 
 #[test]
-fn the_event_store_is_protected_and_both_tables_take_the_kms_key() {
+fn the_event_and_key_stores_are_protected_and_every_table_takes_the_kms_key() {
     let t = template();
-    let events = &t["Resources"]["EventStore"];
-    assert_eq!(events["DeletionPolicy"], "Retain");
-    assert_eq!(events["Properties"]["DeletionProtectionEnabled"], true);
-    for table in ["EventStore", "ProjectionStore"] {
+    for table in ["EventStore", "KeyStore"] {
+        let table = &t["Resources"][table];
+        assert_eq!(table["DeletionPolicy"], "Retain");
+        assert_eq!(table["Properties"]["DeletionProtectionEnabled"], true);
+    }
+    // No stream and no backup may hold a destroyed key.
+    let keys = &t["Resources"]["KeyStore"]["Properties"];
+    assert!(
+        keys["StreamSpecification"].is_null() && keys["PointInTimeRecoverySpecification"].is_null()
+    );
+    for table in ["EventStore", "ProjectionStore", "KeyStore"] {
         let sse = written(&t["Resources"][table]["Properties"]["SSESpecification"]);
         assert!(
             sse.contains("HasKmsKey") && sse.contains("KmsKeyArn"),

@@ -12,6 +12,7 @@ pub mod add_interaction;
 pub mod case;
 pub mod close_case;
 pub mod create_case;
+pub mod export_contact;
 pub mod get_case;
 pub mod list_open_cases;
 pub mod representation;
@@ -35,6 +36,7 @@ pub fn registry() -> Registry {
             add_interaction::slice(),
             close_case::slice(),
             list_open_cases::slice(),
+            export_contact::slice(),
         ],
     )
 }

@@ -15,6 +15,7 @@ pub fn slice() -> Slice {
         .route("POST", "/api/cases/{id}/interactions")
         // The contact an interaction names must exist, and records the mention.
         .policy(RecordMentionOnContact)
+        .seals_personal_data()
 }
 
 pub fn parse(request: &Request, now: OffsetDateTime) -> Result<AddInteraction, Problem> {

@@ -10,7 +10,9 @@ use crate::contact::Contact;
 use crate::representation::contact_response;
 
 pub fn slice() -> Slice {
-    Slice::new("create-contact", Access::Append, handle).route("POST", "/api/contacts")
+    Slice::new("create-contact", Access::Append, handle)
+        .route("POST", "/api/contacts")
+        .seals_personal_data()
 }
 
 pub fn parse(request: &Request) -> Result<CreateContact, Problem> {

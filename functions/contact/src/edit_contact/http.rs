@@ -13,6 +13,7 @@ pub fn slice() -> Slice {
     Slice::new("edit-contact", Access::ReadAndAppend, handle)
         .route("PUT", "/api/contacts/{id}")
         .route("PATCH", "/api/contacts/{id}")
+        .seals_personal_data()
 }
 
 /// PUT replaces the contact (name and email required, an absent phone is cleared); PATCH

@@ -13,6 +13,7 @@ pub fn slice() -> Slice {
     Slice::new("erase-contact", Access::ReadAndAppend, handle)
         .admin()
         .route("POST", "/api/contacts/{id}/erase")
+        .destroys_keys()
 }
 
 /// What is left of an erased contact.
