@@ -141,6 +141,10 @@ impl DynamoKeyStore {
         }
     }
 
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
     async fn read(&self, subject: &str) -> Result<Option<KeyState>, StoreError> {
         let item = self
             .client

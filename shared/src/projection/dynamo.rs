@@ -67,6 +67,10 @@ impl DynamoProjectionStore {
         }
     }
 
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
     /// The same table, bound to one generation.
     pub fn at(&self, generation: u64) -> Self {
         Self {
