@@ -217,12 +217,24 @@ impl Slice {
     }
 }
 
+/// Reads which fields of a stored event are whose personal data.
+pub type PersonalOf = fn(&crate::EventEnvelope) -> Option<crate::personal::PersonalData>;
+
+fn personal_of<A: Aggregate>(
+    event: &crate::EventEnvelope,
+) -> Option<crate::personal::PersonalData> {
+    use crate::DomainEvent;
+    event.decode::<A::Event>().ok()?.personal_data()
+}
+
 /// The slices of one aggregate (or of several, merged).
 #[derive(Default)]
 pub struct Registry {
     /// The aggregate's stream type, also its crate's folder under `functions/`.
     pub aggregate: &'static str,
     pub slices: Vec<Slice>,
+    /// For each stream type whose events may hold personal data, how to read which.
+    pub personal: Vec<(&'static str, PersonalOf)>,
 }
 
 impl Registry {
@@ -231,15 +243,43 @@ impl Registry {
             .into_iter()
             .map(|slice| slice.owned_by(aggregate))
             .collect();
-        Self { aggregate, slices }
+        Self {
+            aggregate,
+            slices,
+            personal: Vec::new(),
+        }
+    }
+
+    /// `A`'s events may hold personal data (see `DomainEvent::personal_data`).
+    pub fn holding_personal_data<A: Aggregate>(mut self) -> Self {
+        self.personal.push((A::TYPE, personal_of::<A>));
+        self
+    }
+
+    /// Which fields of a stored event are whose personal data, by its aggregate's code.
+    pub fn personal_data(
+        &self,
+        event: &crate::EventEnvelope,
+    ) -> Option<crate::personal::PersonalData> {
+        self.personal
+            .iter()
+            .find(|(stream_type, _)| *stream_type == event.aggregate_type)
+            .and_then(|(_, personal_of)| personal_of(event))
     }
 
     /// The slices of every registry, for a process that serves them all (tests, a local router).
     pub fn merge(registries: impl IntoIterator<Item = Registry>) -> Self {
-        Self {
-            aggregate: "*",
-            slices: registries.into_iter().flat_map(|r| r.slices).collect(),
-        }
+        registries.into_iter().fold(
+            Self {
+                aggregate: "*",
+                ..Self::default()
+            },
+            |mut all, registry| {
+                all.slices.extend(registry.slices);
+                all.personal.extend(registry.personal);
+                all
+            },
+        )
     }
 
     pub fn slice(&self, function: &str) -> Option<&Slice> {

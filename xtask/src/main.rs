@@ -29,6 +29,9 @@ const USAGE: &str = "usage:
                                          later (default 65: readers' 5 s pointer cache + the consumer's 60 s timeout);
                                          safe while the consumer runs (tables from EVENT_STORE_TABLE / PROJECTION_STORE_TABLE, DynamoDB from
                                          the AWS environment; locally: AWS_ENDPOINT_URL_DYNAMODB=<moto> as dev prints)
+  cargo xtask seal-legacy-events         seal, in place, the personal data of events written before sealing existed
+                                         (run once after upgrading; idempotent; same tables and environment as above,
+                                         plus KEY_STORE_TABLE). The one command that rewrites stored events.
   cargo xtask package                    build every function for Lambda (arm64, release) as target/lambda/<fn>/bootstrap.zip
   cargo xtask sam ARGS...                the SAM CLI (installed into .venv on first use): sam build, sam deploy --guided
   cargo xtask generate                   write the [[bin]] entries, the local router and the template's function
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
             Project::locate().and_then(|p| p.setup().and_then(|()| p.lint_template()))
         }
         Some("rebuild-projections") => rebuild_projections(&args[1..]),
+        Some("seal-legacy-events") => seal_legacy_events(&args[1..]),
         Some("generate") => generate(),
         Some("token") => token(&args[1..]),
         Some("bench") => bench_cold_starts(&args[1..]),
@@ -305,6 +309,41 @@ fn rebuild_projections(args: &[String]) -> Result<(), String> {
         _ => return Err(format!("unknown arguments {args:?}\n{USAGE}")),
     };
     let grace = std::time::Duration::from_secs(grace);
+    with_tables(|events, keys, views| async move {
+        println!(
+            "rebuilding into a new generation; the old one is removed {} s after the switch",
+            grace.as_secs()
+        );
+        let rebuilt = stream_consumer::rebuild(&events, keys, &views, grace).await?;
+        println!(
+            "generation {} is live: {} events replayed, {} item writes, {} old items removed",
+            rebuilt.generation, rebuilt.replayed, rebuilt.writes, rebuilt.removed
+        );
+        Ok(())
+    })
+}
+
+fn seal_legacy_events(args: &[String]) -> Result<(), String> {
+    if !args.is_empty() {
+        return Err(format!("unknown arguments {args:?}\n{USAGE}"));
+    }
+    with_tables(|events, keys, _| async move {
+        let sealed = stream_consumer::seal_legacy_events(&events, keys.as_ref()).await?;
+        println!("{sealed} event(s) from before sealing now sealed; the rest already were");
+        Ok(())
+    })
+}
+
+/// Runs `work` on the three tables named by the environment (see `USAGE`).
+fn with_tables<F, Fut>(work: F) -> Result<(), String>
+where
+    F: FnOnce(
+        shared::store::DynamoEventStore,
+        std::sync::Arc<shared::personal::DynamoKeyStore>,
+        shared::projection::DynamoProjectionStore,
+    ) -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -329,16 +368,7 @@ fn rebuild_projections(args: &[String]) -> Result<(), String> {
                 shared::runtime::DEFAULT_PROJECTION_TABLE,
             ),
         );
-        println!(
-            "rebuilding into a new generation; the old one is removed {} s after the switch",
-            grace.as_secs()
-        );
-        let rebuilt = stream_consumer::rebuild(&events, keys, &views, grace).await?;
-        println!(
-            "generation {} is live: {} events replayed, {} item writes, {} old items removed",
-            rebuilt.generation, rebuilt.replayed, rebuilt.writes, rebuilt.removed
-        );
-        Ok(())
+        work(events, keys, views).await
     })
 }
 

@@ -39,4 +39,5 @@ pub fn registry() -> Registry {
             export_contact::slice(),
         ],
     )
+    .holding_personal_data::<Case>()
 }

@@ -39,4 +39,5 @@ pub fn registry() -> Registry {
             list_contacts::slice(),
         ],
     )
+    .holding_personal_data::<Contact>()
 }

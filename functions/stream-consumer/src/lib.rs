@@ -92,6 +92,19 @@ pub async fn handle(consumer: &Consumer, event: Value) -> DynamoDbEventResponse 
     response
 }
 
+/// Seals, in place, the personal data of every stored event written before sealing existed
+/// (a consistent Scan; see `shared::personal::seal_stored`). Returns how many it rewrote.
+pub async fn seal_legacy_events(
+    events: &shared::store::DynamoEventStore,
+    keys: &dyn KeyStore,
+) -> Result<usize, String> {
+    let registry = Registry::merge(registries());
+    let stored = events.scan_all().await.map_err(|e| e.to_string())?;
+    shared::personal::seal_stored(events, keys, stored, &|event| registry.personal_data(event))
+        .await
+        .map_err(|e| e.to_string())
+}
+
 /// What a rebuild did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rebuilt {

@@ -56,17 +56,34 @@ fn holding_ada(text: &str) -> Vec<&'static str> {
 }
 
 /// Feeds every stored item, as its stream record, to a consumer of these views.
-async fn project(events: &DynamoEventStore, api: &TestApi<DynamoEventStore>, views: Arc<dyn ProjectionStore>) {
+async fn project(
+    events: &DynamoEventStore,
+    api: &TestApi<DynamoEventStore>,
+    views: Arc<dyn ProjectionStore>,
+) {
     let stored = events.scan_all().await.unwrap();
-    let records = stored.iter().enumerate().map(|(i, e)| insert_record(e, i as u64)).collect();
+    let records = stored
+        .iter()
+        .enumerate()
+        .map(|(i, e)| insert_record(e, i as u64))
+        .collect();
     let consumer = stream_consumer::consumer(views, api.app.store.clone());
     let response = stream_consumer::handle(&consumer, stream_event(records)).await;
     assert!(response.batch_item_failures.is_empty());
 }
 
-async fn call(api: &TestApi<DynamoEventStore>, method: &str, path: &str, body: Option<Value>) -> Value {
+async fn call(
+    api: &TestApi<DynamoEventStore>,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> Value {
     let response = api.call(method, path, body).await;
-    assert!(response.status().is_success(), "{method} {path}: {:?}", response.body());
+    assert!(
+        response.status().is_success(),
+        "{method} {path}: {:?}",
+        response.body()
+    );
     body_json(&response)
 }
 
@@ -82,57 +99,300 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
             .with_key_store(keys.clone());
 
         call(&api, "POST", "/api/contacts", Some(json!({ "contactId": "c1", "name": "Ada Lovelace", "email": "ada.lovelace@example.org", "phone": "+44 20 7946 0123" }))).await;
-        call(&api, "PATCH", "/api/contacts/c1", Some(json!({ "name": "Ada King Lovelace" }))).await;
+        call(
+            &api,
+            "PATCH",
+            "/api/contacts/c1",
+            Some(json!({ "name": "Ada King Lovelace" })),
+        )
+        .await;
         call(&api, "POST", "/api/contacts", Some(json!({ "contactId": "c2", "name": "Charles Babbage", "email": "charles@example.org" }))).await;
-        call(&api, "POST", "/api/clients", Some(json!({ "clientId": "k1", "name": "Acme" }))).await;
-        call(&api, "POST", "/api/clients/k1/contacts", Some(json!({ "contactId": "c1" }))).await;
-        call(&api, "POST", "/api/cases", Some(json!({ "caseId": "s1", "clientId": "k1", "description": "Broken invoice run" }))).await;
-        call(&api, "POST", "/api/cases/s1/interactions", Some(json!({ "description": "Discussed the analytical engine", "contactId": "c1" }))).await;
-        call(&api, "POST", "/api/cases/s1/interactions", Some(json!({ "description": "Charles called back", "contactId": "c2" }))).await;
-        call(&api, "POST", "/api/cases/s1/interactions", Some(json!({ "description": "Internal note" }))).await;
+        call(
+            &api,
+            "POST",
+            "/api/clients",
+            Some(json!({ "clientId": "k1", "name": "Acme" })),
+        )
+        .await;
+        call(
+            &api,
+            "POST",
+            "/api/clients/k1/contacts",
+            Some(json!({ "contactId": "c1" })),
+        )
+        .await;
+        call(
+            &api,
+            "POST",
+            "/api/cases",
+            Some(json!({ "caseId": "s1", "clientId": "k1", "description": "Broken invoice run" })),
+        )
+        .await;
+        call(
+            &api,
+            "POST",
+            "/api/cases/s1/interactions",
+            Some(json!({ "description": "Discussed the analytical engine", "contactId": "c1" })),
+        )
+        .await;
+        call(
+            &api,
+            "POST",
+            "/api/cases/s1/interactions",
+            Some(json!({ "description": "Charles called back", "contactId": "c2" })),
+        )
+        .await;
+        call(
+            &api,
+            "POST",
+            "/api/cases/s1/interactions",
+            Some(json!({ "description": "Internal note" })),
+        )
+        .await;
         let live = Arc::new(views.clone());
         project(&events, &api, live.clone()).await;
 
         // Before: sealed in the event store, plain in the projection (so the scans can fail).
-        assert_eq!(holding_ada(&scan(events.table()).await), Vec::<&str>::new(), "{mode:?}: the event store holds only ciphertext");
-        assert!(!holding_ada(&scan(views.table()).await).is_empty(), "{mode:?}");
+        assert_eq!(
+            holding_ada(&scan(events.table()).await),
+            Vec::<&str>::new(),
+            "{mode:?}: the event store holds only ciphertext"
+        );
+        assert!(
+            !holding_ada(&scan(views.table()).await).is_empty(),
+            "{mode:?}"
+        );
         let export = call(&api, "GET", "/api/contacts/c1/export", None).await;
         assert_eq!(export["record"]["name"], "Ada King Lovelace");
-        assert_eq!(export["interactions"][0]["description"], "Discussed the analytical engine");
-        assert_eq!(export["clients"], json!([{ "clientId": "k1", "name": "Acme" }]));
+        assert_eq!(
+            export["interactions"][0]["description"],
+            "Discussed the analytical engine"
+        );
+        assert_eq!(
+            export["clients"],
+            json!([{ "clientId": "k1", "name": "Acme" }])
+        );
 
         let erased = call(&api, "POST", "/api/contacts/c1/erase", None).await;
-        assert_eq!(erased, json!({ "contactId": "c1", "erased": true, "version": 5 }), "{mode:?}");
+        assert_eq!(
+            erased,
+            json!({ "contactId": "c1", "erased": true, "version": 5 }),
+            "{mode:?}"
+        );
         project(&events, &api, live.clone()).await;
         for table in [events.table(), views.table(), keys.table()] {
-            assert_eq!(holding_ada(&scan(table).await), Vec::<&str>::new(), "{mode:?}: {table}");
+            assert_eq!(
+                holding_ada(&scan(table).await),
+                Vec::<&str>::new(),
+                "{mode:?}: {table}"
+            );
         }
 
         // The streams stay readable: the case without her words, Charles untouched.
         let case = call(&api, "GET", "/api/cases/s1", None).await;
-        let texts: Vec<&str> = case["interactions"].as_array().unwrap().iter().map(|i| i["description"].as_str().unwrap()).collect();
-        assert_eq!(texts, [ERASED, "Charles called back", "Internal note"], "{mode:?}");
-        assert_eq!(call(&api, "GET", "/api/contacts/c2", None).await["name"], "Charles Babbage");
-        assert_eq!(call(&api, "GET", "/api/clients/k1", None).await["contacts"], json!(["c1"]));
+        let texts: Vec<&str> = case["interactions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["description"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            texts,
+            [ERASED, "Charles called back", "Internal note"],
+            "{mode:?}"
+        );
+        assert_eq!(
+            call(&api, "GET", "/api/contacts/c2", None).await["name"],
+            "Charles Babbage"
+        );
+        assert_eq!(
+            call(&api, "GET", "/api/clients/k1", None).await["contacts"],
+            json!(["c1"])
+        );
         let history = call(&api, "GET", "/api/contacts/c1/history", None).await;
         let first = &history["items"][0];
-        assert_eq!((first["version"].as_u64(), first["eventType"].as_str()), (Some(1), Some("ContactCreated")));
-        assert_eq!(first["changes"], json!({ "contactId": "c1", "name": ERASED, "email": ERASED, "phone": ERASED }));
+        assert_eq!(
+            (first["version"].as_u64(), first["eventType"].as_str()),
+            (Some(1), Some("ContactCreated"))
+        );
+        assert_eq!(
+            first["changes"],
+            json!({ "contactId": "c1", "name": ERASED, "email": ERASED, "phone": ERASED })
+        );
         assert!(first["traceId"].is_string());
-        assert_eq!(api.call("GET", "/api/contacts/c1", None).await.status(), 410);
-        assert_eq!(api.call("GET", "/api/contacts/c1/export", None).await.status(), 410);
-        assert_eq!(api.call("GET", "/api/contacts?email=ada.lovelace@example.org", None).await.status(), 200);
+        assert_eq!(
+            api.call("GET", "/api/contacts/c1", None).await.status(),
+            410
+        );
+        assert_eq!(
+            api.call("GET", "/api/contacts/c1/export", None)
+                .await
+                .status(),
+            410
+        );
+        assert_eq!(
+            api.call("GET", "/api/contacts?email=ada.lovelace@example.org", None)
+                .await
+                .status(),
+            200
+        );
 
         // Harmless twice; the id is never reused; nothing new can name her.
-        assert_eq!(call(&api, "POST", "/api/contacts/c1/erase", None).await, erased);
+        assert_eq!(
+            call(&api, "POST", "/api/contacts/c1/erase", None).await,
+            erased
+        );
         let reuse = api.call("POST", "/api/contacts", Some(json!({ "contactId": "c1", "name": "Someone Else", "email": "else@example.org" }))).await;
         assert_eq!(reuse.status(), 410, "an erased id stays gone");
-        let naming = api.call("POST", "/api/cases/s1/interactions", Some(json!({ "description": "About Ada again", "contactId": "c1" }))).await;
+        let naming = api
+            .call(
+                "POST",
+                "/api/cases/s1/interactions",
+                Some(json!({ "description": "About Ada again", "contactId": "c1" })),
+            )
+            .await;
         assert_eq!(naming.status(), 422);
 
         // A rebuild replays the sealed events: the new generation holds nothing of her either.
-        stream_consumer::rebuild(&events, keys.clone(), &views, std::time::Duration::ZERO).await.unwrap();
-        assert_eq!(holding_ada(&scan(views.table()).await), Vec::<&str>::new(), "{mode:?}: after the rebuild");
-        assert!(scan(views.table()).await.contains("Charles Babbage"), "{mode:?}: the rebuild kept everyone else");
+        stream_consumer::rebuild(&events, keys.clone(), &views, std::time::Duration::ZERO)
+            .await
+            .unwrap();
+        assert_eq!(
+            holding_ada(&scan(views.table()).await),
+            Vec::<&str>::new(),
+            "{mode:?}: after the rebuild"
+        );
+        assert!(
+            scan(views.table()).await.contains("Charles Babbage"),
+            "{mode:?}: the rebuild kept everyone else"
+        );
     }
+}
+
+/// Events as the code before sealing wrote them: personal data in plain text.
+fn legacy_history() -> Vec<shared::EventEnvelope> {
+    use support::envelope;
+    let person = |id: &str, name: &str, email: &str| {
+        envelope(
+            "contact",
+            id,
+            1,
+            "ContactCreated",
+            json!({ "contactId": id, "name": name, "email": email, "phone": null }),
+        )
+    };
+    let interaction = |version: u64, id: &str, text: &str, contact: &str| {
+        envelope(
+            "case",
+            "s9",
+            version,
+            "InteractionAdded",
+            json!({ "caseId": "s9", "interactionId": id, "description": text, "interactionDate": "2026-01-02T10:00:00Z", "type": "note", "contactId": contact }),
+        )
+    };
+    vec![
+        person("c8", "Grace Hopper", "grace@example.org"),
+        person("c9", "Alan Turing", "alan@example.org"),
+        envelope(
+            "client",
+            "k9",
+            1,
+            "ClientCreated",
+            json!({ "clientId": "k9", "name": "Navy" }),
+        ),
+        envelope(
+            "case",
+            "s9",
+            1,
+            "CaseCreated",
+            json!({ "caseId": "s9", "clientId": "k9", "description": "Compilers", "openedAt": "2026-01-01T09:00:00Z" }),
+        ),
+        interaction(2, "i8", "Grace found the moth", "c8"),
+        interaction(3, "i9", "Alan cracked the enigma", "c9"),
+    ]
+}
+
+const LEGACY: [&str; 6] = ["Grace", "grace@", "Turing", "alan@", "moth", "enigma"];
+
+#[tokio::test]
+async fn events_from_before_sealing_are_sealed_in_place_and_erased_with_the_rest() {
+    let (events, _) = fresh_dynamo_store().await;
+    let events = Arc::new(events);
+    let keys = Arc::new(fresh_dynamo_key_store(&RequestCounter::default()).await);
+    let api = TestApi::on(
+        stream_consumer::registries(),
+        events.clone(),
+        WriteMode::Direct,
+    )
+    .with_key_store(keys.clone());
+    shared::EventStore::append(events.as_ref(), &legacy_history())
+        .await
+        .unwrap();
+    let plain = |text: &str| {
+        LEGACY
+            .into_iter()
+            .filter(|s| text.contains(s))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(plain(&scan(events.table()).await), LEGACY);
+    assert_eq!(
+        call(&api, "GET", "/api/contacts/c8", None).await["name"],
+        "Grace Hopper"
+    );
+
+    // Erasing before the migration seals and shreds the person's own stream at once.
+    call(&api, "POST", "/api/contacts/c9/erase", None).await;
+    let stored = scan(events.table()).await;
+    assert!(
+        !stored.contains("Turing") && !stored.contains("alan@"),
+        "{stored}"
+    );
+    assert!(
+        stored.contains("enigma"),
+        "an interaction from before mentions were recorded waits for the migration"
+    );
+
+    // The migration seals everything else; the erased person's words are blanked.
+    let sealed = stream_consumer::seal_legacy_events(&events, keys.as_ref())
+        .await
+        .unwrap();
+    assert_eq!(sealed, 3, "Grace's contact event and both interactions");
+    assert_eq!(plain(&scan(events.table()).await), Vec::<&str>::new());
+    assert_eq!(
+        stream_consumer::seal_legacy_events(&events, keys.as_ref())
+            .await
+            .unwrap(),
+        0,
+        "idempotent"
+    );
+    assert_eq!(
+        call(&api, "GET", "/api/contacts/c8", None).await["name"],
+        "Grace Hopper",
+        "sealed, still hers to read"
+    );
+    let texts = |case: &Value| {
+        case["interactions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["description"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        texts(&call(&api, "GET", "/api/cases/s9", None).await),
+        ["Grace found the moth", ERASED]
+    );
+
+    call(&api, "POST", "/api/contacts/c8/erase", None).await;
+    assert_eq!(
+        texts(&call(&api, "GET", "/api/cases/s9", None).await),
+        [ERASED, ERASED]
+    );
+    let versions: Vec<u64> = api
+        .events("case", "s9")
+        .await
+        .iter()
+        .map(|e| e.version)
+        .collect();
+    assert_eq!(versions, [1, 2, 3], "the streams stay whole");
 }

@@ -227,6 +227,67 @@ impl EventStore for SealedStore {
     async fn open(&self, events: Vec<EventEnvelope>) -> Result<Vec<EventEnvelope>, StoreError> {
         open_all(self.keys.as_ref(), events).await
     }
+
+    async fn load_stored(&self, stream: &StreamId) -> Result<Vec<EventEnvelope>, StoreError> {
+        self.events.load(stream).await
+    }
+
+    async fn reseal(&self, event: &EventEnvelope) -> Result<(), StoreError> {
+        self.events.reseal(event).await
+    }
+}
+
+/// Says which fields of a stored event are whose personal data (from the aggregate's
+/// [`crate::DomainEvent::personal_data`]).
+pub type PersonalOf<'a> = &'a (dyn Fn(&EventEnvelope) -> Option<PersonalData> + Sync);
+
+/// Seals, in place, the personal data of stored events written before sealing existed: each
+/// event whose fields `personal_of` names but whose payload is plain is rewritten sealed with
+/// the person's key, or with those fields as [`ERASED`] if the person was erased meanwhile.
+/// Already sealed events are left alone, so it can run any number of times. Returns how many
+/// events it rewrote. This is the one place stored events change (see docs/security.md).
+pub async fn seal_stored(
+    store: &dyn EventStore,
+    keys: &dyn KeyStore,
+    stored: Vec<EventEnvelope>,
+    personal_of: PersonalOf<'_>,
+) -> Result<usize, StoreError> {
+    let mut rewritten = 0;
+    for mut event in stored {
+        if sealed_subject(&event.payload).is_some() {
+            continue;
+        }
+        let Some(personal) = personal_of(&event) else {
+            continue;
+        };
+        let rewritten_payload = match keys.sealing_key(&personal.subject).await {
+            Ok(key) => seal(&event.payload, &personal, &key)?,
+            Err(StoreError::Erased(_)) => blank(event.payload.clone(), personal.fields),
+            Err(other) => return Err(other),
+        };
+        if rewritten_payload == event.payload {
+            continue; // Blanked by an earlier run.
+        }
+        event.payload = rewritten_payload;
+        store.reseal(&event).await?;
+        rewritten += 1;
+    }
+    Ok(rewritten)
+}
+
+/// `payload` with these fields, where present, as [`ERASED`].
+fn blank(payload: Value, fields: &[&str]) -> Value {
+    match payload {
+        Value::Object(mut map) => {
+            for name in fields {
+                if let Some(value) = map.get_mut(*name) {
+                    *value = Value::String(ERASED.into());
+                }
+            }
+            Value::Object(map)
+        }
+        other => other,
+    }
 }
 
 #[cfg(test)]

@@ -66,6 +66,30 @@ impl EventStore for DynamoEventStore {
         self.transact(events, None).await
     }
 
+    async fn reseal(&self, event: &EventEnvelope) -> Result<(), StoreError> {
+        let replaced = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_item(event)?))
+            // Only the very event stored there: never a new one, never another.
+            .condition_expression("eventId = :id")
+            .expression_attribute_values(":id", AttributeValue::S(event.event_id.to_string()))
+            .send()
+            .await;
+        match replaced {
+            Ok(_) => Ok(()),
+            Err(SdkError::ServiceError(e)) if e.err().is_conditional_check_failed_exception() => {
+                Err(StoreError::Corrupt(format!(
+                    "{} v{} is not stored as that event",
+                    event.stream(),
+                    event.version
+                )))
+            }
+            Err(e) => Err(unavailable(e, Written::Unknown)),
+        }
+    }
+
     async fn recorded(&self, key: &str, now: i64) -> Result<Option<IdempotencyRecord>, StoreError> {
         let item = self
             .client

@@ -66,6 +66,24 @@ impl EventStore for InMemoryEventStore {
         records.insert(record.key.clone(), record.clone());
         Ok(())
     }
+
+    async fn reseal(&self, event: &EventEnvelope) -> Result<(), StoreError> {
+        let mut streams = self.streams.lock().unwrap_or_else(|e| e.into_inner());
+        match streams
+            .get_mut(&event.stream())
+            .and_then(|s| s.get_mut(&event.version))
+        {
+            Some(stored) if stored.event_id == event.event_id => {
+                stored.payload = event.payload.clone();
+                Ok(())
+            }
+            _ => Err(StoreError::Corrupt(format!(
+                "{} v{} is not stored as that event",
+                event.stream(),
+                event.version
+            ))),
+        }
+    }
 }
 
 impl InMemoryEventStore {

@@ -121,6 +121,22 @@ pub trait EventStore: Send + Sync {
     async fn open(&self, events: Vec<EventEnvelope>) -> Result<Vec<EventEnvelope>, StoreError> {
         Ok(events)
     }
+
+    /// The stream's events exactly as stored (personal data still sealed).
+    async fn load_stored(&self, stream: &StreamId) -> Result<Vec<EventEnvelope>, StoreError> {
+        self.load(stream).await
+    }
+
+    /// Overwrites a stored event's payload with `event`'s (same stream, version and id): the
+    /// one mutation of stored events, and only to seal personal data written before sealing
+    /// existed (`crate::personal::seal_stored`).
+    async fn reseal(&self, event: &EventEnvelope) -> Result<(), StoreError> {
+        Err(StoreError::Corrupt(format!(
+            "{} v{}: this store cannot rewrite events",
+            event.stream(),
+            event.version
+        )))
+    }
 }
 
 /// The checks both adapters make before writing, so a bad append fails the same way on each.

@@ -3,11 +3,12 @@ use lambda_http::{Body, Request, Response};
 use serde::Serialize;
 use shared::aggregate::Invocation;
 use shared::http::{path_id, versioned_response, Problem};
+use shared::personal::seal_stored;
 use shared::registry::{Access, Slice};
-use shared::{Aggregate, Expected};
+use shared::{Aggregate, DomainEvent, Expected};
 
 use super::{decide, EraseContact};
-use crate::contact::Contact;
+use crate::contact::{Contact, ContactEvent};
 
 pub fn slice() -> Slice {
     Slice::new("erase-contact", Access::ReadAndAppend, handle)
@@ -36,10 +37,17 @@ pub async fn handle(invocation: Invocation, request: Request) -> Result<Response
     // The tombstone lands first (batch mode included), so nothing new can be recorded about
     // the person; then the key goes. A failure between the two is repaired by asking again.
     invocation.writer.flush().await?;
-    invocation
-        .keys
-        .destroy(&Contact::stream(&id).partition_key())
-        .await?;
+    // Events from before sealing existed are sealed now, so the key's end covers them too.
+    let stream = Contact::stream(&id);
+    let stored = invocation.store.load_stored(&stream).await?;
+    seal_stored(
+        invocation.store.as_ref(),
+        invocation.keys.as_ref(),
+        stored,
+        &|event| event.decode::<ContactEvent>().ok()?.personal_data(),
+    )
+    .await?;
+    invocation.keys.destroy(&stream.partition_key()).await?;
     versioned_response(
         StatusCode::OK,
         &Tombstone {
