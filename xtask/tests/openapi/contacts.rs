@@ -70,5 +70,21 @@ fn every_contact_operation_answers_as_documented() {
     expect(spec.call("DELETE", &path, None, &[]), 404);
     expect(spec.get(&path), 404);
     crate::the_past_reads_as_documented(&spec, &path, &format!("/contacts/{}", unique("none")));
+
+    // A deleted contact's data is still held: it exports, then it is erased for good.
+    let export = expect(spec.get(&format!("{path}/export")), 200);
+    assert_eq!(export.body["deleted"], true);
+    assert_eq!(export.body["record"]["name"], "Ada L");
+    let erased = expect(spec.call("POST", &format!("{path}/erase"), None, &[]), 200);
+    assert_eq!(erased.body["erased"], true);
+    expect(spec.call("POST", &format!("{path}/erase"), None, &[]), 200);
+    expect(spec.get(&format!("{path}/export")), 410);
+    expect(spec.get(&path), 410);
+    expect(spec.json("PATCH", &path, json!({ "phone": "1" })), 410);
+    let history = expect(spec.get(&format!("{path}/history")), 200);
+    assert_eq!(history.body["items"][0]["changes"]["name"], "[erased]");
+    let none = format!("/contacts/{}", unique("none"));
+    expect(spec.get(&format!("{none}/export")), 404);
+    expect(spec.call("POST", &format!("{none}/erase"), None, &[]), 404);
     spec.assert_covered("/api/contacts");
 }
