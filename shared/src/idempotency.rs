@@ -110,6 +110,13 @@ pub fn replay(record: &IdempotencyRecord, fingerprint: &str) -> Response<Body> {
         )
         .into_response();
     }
+    if record.answer == crate::personal::ERASED {
+        return Problem::new(
+            StatusCode::GONE,
+            "the person this request was about has been erased; its answer with them",
+        )
+        .into_response();
+    }
     let Ok(answer) = serde_json::from_str::<RecordedAnswer>(&record.answer) else {
         tracing::error!("unreadable idempotency record");
         return Problem::unavailable("the recorded answer could not be read; retry shortly")

@@ -98,7 +98,21 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
         let api = TestApi::on(stream_consumer::registries(), events.clone(), mode)
             .with_key_store(keys.clone());
 
-        call(&api, "POST", "/api/contacts", Some(json!({ "contactId": "c1", "name": "Ada Lovelace", "email": "ada.lovelace@example.org", "phone": "+44 20 7946 0123" }))).await;
+        // With an Idempotency-Key: its recorded answer holds her data too.
+        let ada = json!({ "contactId": "c1", "name": "Ada Lovelace", "email": "ada.lovelace@example.org", "phone": "+44 20 7946 0123" });
+        let keyed = [("idempotency-key", "create-ada")];
+        let created = api
+            .call_with("POST", "/api/contacts", Some(ada.clone()), &keyed)
+            .await;
+        assert_eq!(created.status(), 201);
+        let replayed = api
+            .call_with("POST", "/api/contacts", Some(ada.clone()), &keyed)
+            .await;
+        assert_eq!(
+            body_json(&replayed)["name"],
+            "Ada Lovelace",
+            "{mode:?}: the sealed record replays"
+        );
         call(
             &api,
             "PATCH",
@@ -236,6 +250,12 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
                 .status(),
             200
         );
+
+        // Her keyed request's recorded answer went with her key.
+        let replayed = api
+            .call_with("POST", "/api/contacts", Some(ada.clone()), &keyed)
+            .await;
+        assert_eq!(replayed.status(), 410, "{mode:?}");
 
         // Harmless twice; the id is never reused; nothing new can name her.
         assert_eq!(

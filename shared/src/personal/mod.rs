@@ -33,6 +33,9 @@ pub const ERASED: &str = "[erased]";
 /// The payload member that holds an event's sealed fields.
 pub const SEALED: &str = "$personal";
 
+/// The field of a sealed idempotency record that holds its answer.
+const RECORDED_ANSWER: &str = "answer";
+
 /// Which payload fields of an event are one person's data, and whose.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PersonalData {
@@ -210,18 +213,53 @@ impl EventStore for SealedStore {
         self.events.append(&self.seal_all(events).await?).await
     }
 
+    /// The record's answer opened; [`ERASED`] if its person was erased since.
     async fn recorded(&self, key: &str, now: i64) -> Result<Option<IdempotencyRecord>, StoreError> {
-        self.events.recorded(key, now).await
+        let Some(mut record) = self.events.recorded(key, now).await? else {
+            return Ok(None);
+        };
+        let sealed: Option<Value> = serde_json::from_str(&record.answer).ok();
+        if let Some(sealed) = sealed {
+            if let Some(subject) = sealed_subject(&sealed).map(str::to_owned) {
+                let found = self.keys.keys(std::slice::from_ref(&subject)).await?;
+                let opened = open(sealed, found.get(&subject))?;
+                record.answer = opened
+                    .get(RECORDED_ANSWER)
+                    .and_then(Value::as_str)
+                    .unwrap_or(ERASED)
+                    .to_owned();
+            }
+        }
+        Ok(Some(record))
     }
 
+    /// The answer recorded with events holding someone's personal data holds it too (the
+    /// record or the command's answer): it is sealed under the same person's key.
     async fn append_recorded(
         &self,
         events: &[EventEnvelope],
         record: &IdempotencyRecord,
     ) -> Result<(), StoreError> {
-        self.events
-            .append_recorded(&self.seal_all(events).await?, record)
-            .await
+        let sealed_events = self.seal_all(events).await?;
+        let subject = events
+            .iter()
+            .find_map(|e| e.personal.as_ref().map(|p| p.subject.clone()));
+        let record = match subject {
+            None => record.clone(),
+            Some(subject) => {
+                let personal = PersonalData {
+                    subject,
+                    fields: &[RECORDED_ANSWER],
+                };
+                let key = self.keys.sealing_key(&personal.subject).await?;
+                let answer = json!({ RECORDED_ANSWER: record.answer });
+                IdempotencyRecord {
+                    answer: seal(&answer, &personal, &key)?.to_string(),
+                    ..record.clone()
+                }
+            }
+        };
+        self.events.append_recorded(&sealed_events, &record).await
     }
 
     async fn open(&self, events: Vec<EventEnvelope>) -> Result<Vec<EventEnvelope>, StoreError> {
