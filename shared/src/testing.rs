@@ -423,3 +423,30 @@ impl<Event: std::fmt::Debug + PartialEq, E: std::fmt::Debug + PartialEq> Then<Ev
         assert_eq!(self.0, Err(expected));
     }
 }
+
+/// Log lines captured in memory: give it to `runtime::json_logs` and read them back as text.
+#[derive(Clone, Default)]
+pub struct LogBuffer(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl LogBuffer {
+    pub fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'w> tracing_subscriber::fmt::MakeWriter<'w> for LogBuffer {
+    type Writer = LogBuffer;
+    fn make_writer(&'w self) -> LogBuffer {
+        self.clone()
+    }
+}

@@ -1,44 +1,23 @@
 //! On Lambda, logs are JSON lines, and every line written while a request is served names its
 //! trace id and Lambda request id.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use lambda_http::RequestExt;
 use shared::auth::Scope;
 use shared::runtime::{dispatch, json_logs, App};
 use shared::store::InMemoryEventStore;
-use shared::testing::request;
+use shared::testing::{request, LogBuffer};
 use shared::{Subscribers, WriteMode};
 
 /// The tests of this file run one at a time: a log callsite first reached on a thread without a
 /// subscriber, while another thread installs its own, can cache "not interested" and drop lines.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buffer {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'w> tracing_subscriber::fmt::MakeWriter<'w> for Buffer {
-    type Writer = Buffer;
-    fn make_writer(&'w self) -> Buffer {
-        self.clone()
-    }
-}
-
 #[tokio::test]
 async fn every_line_of_a_request_carries_its_trace_and_request_ids() {
     let _serial = ONE_AT_A_TIME.lock().await;
-    let buffer = Buffer::default();
+    let buffer = LogBuffer::default();
     let _guard = tracing::subscriber::set_default(json_logs("info", buffer.clone()));
     let app = App::new(
         Arc::new(InMemoryEventStore::new()),
@@ -61,7 +40,7 @@ async fn every_line_of_a_request_carries_its_trace_and_request_ids() {
     assert_eq!(response.status(), 404);
     assert_eq!(response.headers()["x-trace-id"], "trace-42");
 
-    let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    let text = buffer.text();
     let lines: Vec<serde_json::Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).expect("a JSON line"))

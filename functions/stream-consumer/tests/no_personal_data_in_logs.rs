@@ -1,36 +1,13 @@
 //! No personal data in logs: a day of CRM work on one person, failures included, logged as on
 //! Lambda (JSON lines, debug level), holds none of her strings.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use serde_json::json;
 use shared::runtime::json_logs;
-use shared::testing::TestApi;
-
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buffer {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'w> tracing_subscriber::fmt::MakeWriter<'w> for Buffer {
-    type Writer = Buffer;
-    fn make_writer(&'w self) -> Buffer {
-        self.clone()
-    }
-}
+use shared::testing::{LogBuffer, TestApi};
 
 #[tokio::test]
 async fn a_persons_whole_story_logs_none_of_her_data() {
-    let buffer = Buffer::default();
+    let buffer = LogBuffer::default();
     let _guard = tracing::subscriber::set_default(json_logs("debug", buffer.clone()));
     let api = TestApi::in_memory(stream_consumer::registries());
     let calls = vec![
@@ -88,7 +65,7 @@ async fn a_persons_whole_story_logs_none_of_her_data() {
     for (method, path, body) in calls {
         api.call(method, path, body).await;
     }
-    let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    let logs = buffer.text();
     assert!(logs.lines().count() >= count, "{logs}");
     for personal in [
         "Hedy",

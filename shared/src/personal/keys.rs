@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use chacha20poly1305::aead::{KeyInit, OsRng};
 use chacha20poly1305::ChaCha20Poly1305;
@@ -99,8 +99,6 @@ pub struct DynamoKeyStore {
 const PK: &str = "PK";
 const KEY: &str = "key";
 const ERASED_AT: &str = "erasedAt";
-/// BatchGetItem's limit on keys per request.
-const BATCH: usize = 100;
 
 type Item = HashMap<String, AttributeValue>;
 
@@ -199,40 +197,17 @@ impl KeyStore for DynamoKeyStore {
         let mut unique: Vec<&String> = subjects.iter().collect();
         unique.sort();
         unique.dedup();
+        let keys = unique
+            .into_iter()
+            .map(|s| Item::from([(PK.to_owned(), AttributeValue::S(s.clone()))]))
+            .collect();
+        let items = crate::store::item::batch_get_consistent(&self.client, &self.table, keys)
+            .await
+            .map_err(unavailable)?;
         let mut found = HashMap::new();
-        for chunk in unique.chunks(BATCH) {
-            let keys = chunk
-                .iter()
-                .map(|s| Item::from([(PK.to_owned(), AttributeValue::S((*s).clone()))]))
-                .collect();
-            let mut pending = Some(
-                KeysAndAttributes::builder()
-                    .set_keys(Some(keys))
-                    .consistent_read(true)
-                    .build()
-                    .map_err(unavailable)?,
-            );
-            while let Some(request) = pending.take() {
-                let output = self
-                    .client
-                    .batch_get_item()
-                    .request_items(&self.table, request)
-                    .send()
-                    .await
-                    .map_err(unavailable)?;
-                for item in output
-                    .responses
-                    .and_then(|mut r| r.remove(&self.table))
-                    .unwrap_or_default()
-                {
-                    if let Some((subject, state)) = state_of(&item)? {
-                        found.insert(subject, state);
-                    }
-                }
-                pending = output
-                    .unprocessed_keys
-                    .and_then(|mut u| u.remove(&self.table))
-                    .filter(|k| !k.keys().is_empty());
+        for item in &items {
+            if let Some((subject, state)) = state_of(item)? {
+                found.insert(subject, state);
             }
         }
         Ok(found)

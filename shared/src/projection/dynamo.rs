@@ -192,7 +192,6 @@ impl ProjectionStore for DynamoProjectionStore {
         &self,
         keys: &[ItemKey],
     ) -> Result<HashMap<ItemKey, StoredView>, ProjectionStoreError> {
-        use aws_sdk_dynamodb::types::KeysAndAttributes;
         let generation = self.generation().await?;
         let own = prefix(generation);
         let mut found: HashMap<ItemKey, StoredView> = keys
@@ -201,48 +200,21 @@ impl ProjectionStore for DynamoProjectionStore {
             .collect();
         let mut unique: Vec<ItemKey> = found.keys().cloned().collect();
         unique.sort();
-        for chunk in unique.chunks(100) {
-            let mut pending = Some(
-                KeysAndAttributes::builder()
-                    .set_keys(Some(
-                        chunk.iter().map(|k| key_item(generation, k)).collect(),
-                    ))
-                    .consistent_read(true)
-                    .build()
-                    .map_err(backend)?,
-            );
-            let mut rounds = 0u32;
-            while let Some(request) = pending.take() {
-                if rounds > 0 {
-                    // Throttled keys: back off a little before asking again.
-                    tokio::time::sleep(Duration::from_millis(20 << rounds.min(5))).await;
-                }
-                rounds += 1;
-                let output = self
-                    .client
-                    .batch_get_item()
-                    .request_items(&self.table, request)
-                    .send()
-                    .await
-                    .map_err(backend)?;
-                for item in output
-                    .responses
-                    .and_then(|mut r| r.remove(&self.table))
-                    .unwrap_or_default()
-                {
-                    let (Some(pk), Some(sk)) = (string(&item, "PK"), string(&item, "SK")) else {
-                        continue;
-                    };
-                    let Some(pk) = pk.strip_prefix(&own) else {
-                        continue;
-                    };
-                    found.insert(ItemKey::new(pk, sk), stored_view(&item)?);
-                }
-                pending = output
-                    .unprocessed_keys
-                    .and_then(|mut u| u.remove(&self.table))
-                    .filter(|k| !k.keys.is_empty());
-            }
+        let items = crate::store::item::batch_get_consistent(
+            &self.client,
+            &self.table,
+            unique.iter().map(|k| key_item(generation, k)).collect(),
+        )
+        .await
+        .map_err(backend)?;
+        for item in items {
+            let (Some(pk), Some(sk)) = (string(&item, "PK"), string(&item, "SK")) else {
+                continue;
+            };
+            let Some(pk) = pk.strip_prefix(&own) else {
+                continue;
+            };
+            found.insert(ItemKey::new(pk, sk), stored_view(&item)?);
         }
         Ok(found)
     }

@@ -107,3 +107,61 @@ pub fn lost_race(reason: &aws_sdk_dynamodb::types::CancellationReason) -> bool {
         Some("ConditionalCheckFailed") | Some("TransactionConflict")
     )
 }
+
+#[derive(Debug, thiserror::Error)]
+pub enum BatchGetError {
+    #[error(transparent)]
+    Build(#[from] aws_sdk_dynamodb::error::BuildError),
+    #[error(transparent)]
+    Send(
+        Box<
+            aws_sdk_dynamodb::error::SdkError<
+                aws_sdk_dynamodb::operation::batch_get_item::BatchGetItemError,
+                aws_smithy_runtime_api::http::Response,
+            >,
+        >,
+    ),
+}
+
+/// Every item found under `keys` in `table`, read strongly consistently with BatchGetItem: 100
+/// keys a request, unprocessed (throttled) keys asked again after a short backoff.
+pub async fn batch_get_consistent(
+    client: &aws_sdk_dynamodb::Client,
+    table: &str,
+    keys: Vec<Item>,
+) -> Result<Vec<Item>, BatchGetError> {
+    use aws_sdk_dynamodb::types::KeysAndAttributes;
+    let mut found = Vec::with_capacity(keys.len());
+    for chunk in keys.chunks(100) {
+        let mut pending = Some(
+            KeysAndAttributes::builder()
+                .set_keys(Some(chunk.to_vec()))
+                .consistent_read(true)
+                .build()?,
+        );
+        let mut rounds = 0u32;
+        while let Some(request) = pending.take() {
+            if rounds > 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(20 << rounds.min(5))).await;
+            }
+            rounds += 1;
+            let output = client
+                .batch_get_item()
+                .request_items(table, request)
+                .send()
+                .await
+                .map_err(|e| BatchGetError::Send(Box::new(e)))?;
+            found.extend(
+                output
+                    .responses
+                    .and_then(|mut r| r.remove(table))
+                    .unwrap_or_default(),
+            );
+            pending = output
+                .unprocessed_keys
+                .and_then(|mut u| u.remove(table))
+                .filter(|k| !k.keys.is_empty());
+        }
+    }
+    Ok(found)
+}
