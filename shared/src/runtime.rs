@@ -13,7 +13,7 @@ use crate::aggregate::Invocation;
 use crate::auth::{Auth, Scope};
 use crate::http::{check_trace_hints, trace_hints_of, Problem};
 use crate::idempotency;
-use crate::personal::{DynamoKeyStore, InMemoryKeyStore, KeyStore, SealedStore};
+use crate::personal::{CachedKeyStore, DynamoKeyStore, InMemoryKeyStore, KeyStore, SealedStore};
 use crate::projection::query::CursorKey;
 use crate::projection::{DynamoProjectionStore, InMemoryProjectionStore, ProjectionStore};
 use crate::registry::Registry;
@@ -240,7 +240,9 @@ pub async fn dynamo_stores_from_env() -> Stores {
     Stores {
         events: Arc::new(DynamoEventStore::new(client.clone(), events)),
         views: Arc::new(DynamoProjectionStore::new(client.clone(), projections)),
-        keys: Arc::new(DynamoKeyStore::new(client, keys)),
+        keys: Arc::new(CachedKeyStore::new(Arc::new(DynamoKeyStore::new(
+            client, keys,
+        )))),
     }
 }
 

@@ -84,6 +84,8 @@ fn session(deadline: Instant) -> Tally {
             let note = json!({ "description": "Called", "contactId": contact });
             if tally.command("POST", &format!("/cases/{case}/interactions"), note) == 201 {
                 tally.wrote("case", &case);
+                // The mention on the contact's stream.
+                tally.wrote("contact", &contact);
             }
         }
     }

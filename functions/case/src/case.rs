@@ -156,8 +156,6 @@ pub enum CaseError {
     Closed(String),
     #[error("client {0} does not exist; a case needs an existing client")]
     UnknownClient(String),
-    #[error("contact {0} does not exist or was deleted")]
-    UnknownContact(String),
     #[error("{what} ({at}) cannot precede the case's opening ({opened_at})")]
     BeforeOpening {
         what: &'static str,
@@ -171,9 +169,9 @@ impl DomainError for CaseError {
         match self {
             CaseError::NotFound(_) => ErrorKind::NotFound,
             CaseError::AlreadyExists(_) | CaseError::Closed(_) => ErrorKind::Conflict,
-            CaseError::UnknownClient(_)
-            | CaseError::UnknownContact(_)
-            | CaseError::BeforeOpening { .. } => ErrorKind::Unprocessable,
+            CaseError::UnknownClient(_) | CaseError::BeforeOpening { .. } => {
+                ErrorKind::Unprocessable
+            }
         }
     }
 }

@@ -88,6 +88,86 @@ impl KeyStore for InMemoryKeyStore {
     }
 }
 
+/// How long a process trusts a live key it read: a warm instance may still open a person's
+/// data this long after another instance erased them (the instance that erased stops at once).
+pub const KEY_CACHE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Past this many cached keys, expired ones are dropped.
+const CACHE_PRUNE_AT: usize = 10_000;
+
+/// A key store that remembers live keys for [`KEY_CACHE`] and erasures for good, so the loads
+/// and the seal of one command read a person's key once.
+pub struct CachedKeyStore {
+    inner: std::sync::Arc<dyn KeyStore>,
+    known: Mutex<HashMap<String, (KeyState, std::time::Instant)>>,
+}
+
+impl CachedKeyStore {
+    pub fn new(inner: std::sync::Arc<dyn KeyStore>) -> Self {
+        Self {
+            inner,
+            known: Mutex::default(),
+        }
+    }
+
+    fn cached(&self, subject: &str) -> Option<KeyState> {
+        let known = self.known.lock().unwrap_or_else(|e| e.into_inner());
+        match known.get(subject) {
+            Some((KeyState::Erased, _)) => Some(KeyState::Erased),
+            Some((live, at)) if at.elapsed() < KEY_CACHE => Some(live.clone()),
+            _ => None,
+        }
+    }
+
+    fn remember(&self, subject: &str, state: KeyState) {
+        let mut known = self.known.lock().unwrap_or_else(|e| e.into_inner());
+        if known.len() >= CACHE_PRUNE_AT {
+            known.retain(|_, (state, at)| *state == KeyState::Erased || at.elapsed() < KEY_CACHE);
+        }
+        known.insert(subject.to_owned(), (state, std::time::Instant::now()));
+    }
+}
+
+#[async_trait]
+impl KeyStore for CachedKeyStore {
+    async fn sealing_key(&self, subject: &str) -> Result<DataKey, StoreError> {
+        match self.cached(subject) {
+            Some(KeyState::Live(key)) => return Ok(key),
+            Some(KeyState::Erased) => return Err(StoreError::Erased(subject.to_owned())),
+            None => {}
+        }
+        let key = self.inner.sealing_key(subject).await?;
+        self.remember(subject, KeyState::Live(key.clone()));
+        Ok(key)
+    }
+
+    async fn keys(&self, subjects: &[String]) -> Result<HashMap<String, KeyState>, StoreError> {
+        let mut found = HashMap::new();
+        let mut missing = Vec::new();
+        for subject in subjects {
+            match self.cached(subject) {
+                Some(state) => {
+                    found.insert(subject.clone(), state);
+                }
+                None => missing.push(subject.clone()),
+            }
+        }
+        if !missing.is_empty() {
+            for (subject, state) in self.inner.keys(&missing).await? {
+                self.remember(&subject, state.clone());
+                found.insert(subject, state);
+            }
+        }
+        Ok(found)
+    }
+
+    async fn destroy(&self, subject: &str) -> Result<(), StoreError> {
+        self.inner.destroy(subject).await?;
+        self.remember(subject, KeyState::Erased);
+        Ok(())
+    }
+}
+
 /// The key table: `PK` = the person's stream (`contact#<id>`), `key` (32 bytes) while live,
 /// `erasedAt` once destroyed.
 #[derive(Clone, Debug)]
@@ -246,5 +326,58 @@ pub async fn create_key_store_table(client: &Client, table: &str) -> Result<(), 
         Ok(_) => Ok(()),
         Err(SdkError::ServiceError(e)) if e.err().is_resource_in_use_exception() => Ok(()),
         Err(e) => Err(unavailable(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    /// Counts the reads that reach the store.
+    #[derive(Default)]
+    struct Counting {
+        inner: InMemoryKeyStore,
+        reads: AtomicUsize,
+    }
+
+    #[async_trait]
+    impl KeyStore for Counting {
+        async fn sealing_key(&self, subject: &str) -> Result<DataKey, StoreError> {
+            self.reads.fetch_add(1, Ordering::SeqCst);
+            self.inner.sealing_key(subject).await
+        }
+        async fn keys(&self, subjects: &[String]) -> Result<HashMap<String, KeyState>, StoreError> {
+            self.reads.fetch_add(1, Ordering::SeqCst);
+            self.inner.keys(subjects).await
+        }
+        async fn destroy(&self, subject: &str) -> Result<(), StoreError> {
+            self.inner.destroy(subject).await
+        }
+    }
+
+    #[tokio::test]
+    async fn a_command_reads_a_key_once_and_an_erasure_is_final_at_once() {
+        let store = Arc::new(Counting::default());
+        let cached = CachedKeyStore::new(store.clone());
+        let ada = "contact#c1".to_owned();
+        let key = cached.sealing_key(&ada).await.unwrap();
+        let opened = cached.keys(std::slice::from_ref(&ada)).await.unwrap();
+        assert_eq!(opened[&ada], KeyState::Live(key));
+        assert_eq!(
+            store.reads.load(Ordering::SeqCst),
+            1,
+            "the second read is served from memory"
+        );
+        cached.destroy(&ada).await.unwrap();
+        assert_eq!(
+            cached.keys(std::slice::from_ref(&ada)).await.unwrap()[&ada],
+            KeyState::Erased
+        );
+        assert!(matches!(
+            cached.sealing_key(&ada).await,
+            Err(StoreError::Erased(_))
+        ));
     }
 }

@@ -21,7 +21,8 @@ use chacha20poly1305::{ChaCha20Poly1305, Nonce};
 use serde_json::{json, Map, Value};
 
 pub use keys::{
-    create_key_store_table, DataKey, DynamoKeyStore, InMemoryKeyStore, KeyState, KeyStore,
+    create_key_store_table, CachedKeyStore, DataKey, DynamoKeyStore, InMemoryKeyStore, KeyState,
+    KeyStore, KEY_CACHE,
 };
 
 use crate::envelope::{EventEnvelope, StreamId};

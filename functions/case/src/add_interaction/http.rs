@@ -1,4 +1,3 @@
-use contact::Contact;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use shared::aggregate::Invocation;
@@ -35,18 +34,14 @@ pub fn parse(request: &Request, now: OffsetDateTime) -> Result<AddInteraction, P
         kind: kind
             .and_then(|k| InteractionType::parse(&k))
             .unwrap_or_default(),
-        contact: contact_id.map(|id| (id, false)),
+        contact_id,
     })
 }
 
 /// 201 with the whole case, its new interaction last.
 pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
-    let mut command = parse(&request, invocation.now)?;
+    let command = parse(&request, invocation.now)?;
     let expected = expected_version(&request)?;
-    if let Some((contact_id, exists)) = command.contact.as_mut() {
-        let contact = invocation.load::<Contact>(contact_id).await?;
-        *exists = contact.state.active(contact_id).is_ok();
-    }
     let id = command.case_id.clone();
     let outcome = invocation
         .execute::<Case, _>(&id, expected, |state| decide(state, command))

@@ -17,8 +17,8 @@ pub struct AddInteraction {
     pub description: String,
     pub interaction_date: OffsetDateTime,
     pub kind: InteractionType,
-    /// The contact involved, and whether it exists (read by the adapter).
-    pub contact: Option<(String, bool)>,
+    /// The contact it names, which [`RecordMentionOnContact`] checks in the same transaction.
+    pub contact_id: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,18 +38,13 @@ pub struct InteractionAdded {
 pub fn decide(state: &Case, command: AddInteraction) -> Result<Vec<CaseEvent>, CaseError> {
     let case = state.open(&command.case_id)?;
     not_before_opening(case, "interactionDate", command.interaction_date)?;
-    let contact_id = match command.contact {
-        Some((id, false)) => return Err(CaseError::UnknownContact(id)),
-        Some((id, true)) => Some(id),
-        None => None,
-    };
     Ok(vec![CaseEvent::InteractionAdded(InteractionAdded {
         case_id: command.case_id,
         interaction_id: command.interaction_id,
         description: command.description,
         interaction_date: command.interaction_date,
         kind: command.kind,
-        contact_id,
+        contact_id: command.contact_id,
     })])
 }
 
@@ -60,14 +55,14 @@ mod tests {
     use shared::testing::given;
     use time::macros::datetime;
 
-    fn call(at: OffsetDateTime, contact: Option<(&str, bool)>) -> AddInteraction {
+    fn call(at: OffsetDateTime, contact: Option<&str>) -> AddInteraction {
         AddInteraction {
             case_id: "s1".into(),
             interaction_id: "i1".into(),
             description: "Called back".into(),
             interaction_date: at,
             kind: InteractionType::Call,
-            contact: contact.map(|(id, exists)| (id.to_owned(), exists)),
+            contact_id: contact.map(str::to_owned),
         }
     }
 
@@ -75,7 +70,7 @@ mod tests {
     fn given_open_case_when_interaction_added_then_interaction_added() {
         let at = datetime!(2026-01-01 10:00 UTC);
         given::<Case>([opened()])
-            .when(|state| decide(state, call(at, Some(("c1", true)))))
+            .when(|state| decide(state, call(at, Some("c1"))))
             .then([call_added(at, Some("c1"))]);
     }
 
@@ -98,15 +93,36 @@ mod tests {
     }
 
     #[test]
-    fn given_open_case_when_interaction_names_unknown_contact_then_refused() {
-        given::<Case>([opened()])
-            .when(|state| {
-                decide(
-                    state,
-                    call(datetime!(2026-01-01 10:00 UTC), Some(("ghost", false))),
-                )
-            })
-            .then_error(CaseError::UnknownContact("ghost".into()));
+    fn an_interaction_naming_a_live_contact_is_mentioned_on_its_stream() {
+        use shared::subscribers::Policy;
+        use shared::Aggregate;
+        let at = datetime!(2026-01-01 10:00 UTC);
+        let CaseEvent::InteractionAdded(added) = call_added(at, Some("c1")) else {
+            unreachable!()
+        };
+        let ada = contact::Contact::from_events(&[contact::fixtures::created()]);
+        let mention = RecordMentionOnContact.decide(&added, &ada, "c1").unwrap();
+        assert_eq!(
+            mention,
+            [contact::ContactEvent::MentionedInCase(
+                contact::CaseMention {
+                    case_id: "s1".into(),
+                    interaction_id: added.interaction_id.clone(),
+                }
+            )]
+        );
+        for gone in [
+            contact::Contact::NotCreated,
+            contact::Contact::from_events(&[
+                contact::fixtures::created(),
+                contact::fixtures::erased(),
+            ]),
+        ] {
+            let refusal = RecordMentionOnContact
+                .decide(&added, &gone, "c1")
+                .unwrap_err();
+            assert_eq!(refusal.kind, shared::ErrorKind::Unprocessable);
+        }
     }
 
     #[test]
