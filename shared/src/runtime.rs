@@ -115,7 +115,9 @@ impl TimeBudget {
 pub struct App {
     pub auth: Auth,
     pub cursors: CursorKey,
-    /// The event store, sealing and opening personal data with `keys`.
+    /// The event store as stored (personal data sealed).
+    pub stored: Arc<dyn EventStore>,
+    /// The same, sealing and opening personal data with `keys`.
     pub store: Arc<dyn EventStore>,
     /// People's data keys: erasure destroys one.
     pub keys: Arc<dyn KeyStore>,
@@ -142,7 +144,8 @@ impl App {
         Self {
             auth: Auth::Open,
             cursors: CursorKey::random(),
-            store: Arc::new(SealedStore::new(events, keys.clone())),
+            store: Arc::new(SealedStore::new(events.clone(), keys.clone())),
+            stored: events,
             keys,
             views: Arc::new(InMemoryProjectionStore::new()),
             subscribers: Arc::new(subscribers),
@@ -177,12 +180,16 @@ impl App {
     }
 
     pub fn invocation(&self, trace: TraceContext, now: OffsetDateTime) -> Invocation {
+        // Keys are remembered for this request only (see `CachedKeyStore`).
+        let keys: Arc<dyn KeyStore> = Arc::new(CachedKeyStore::new(self.keys.clone()));
+        let store: Arc<dyn EventStore> =
+            Arc::new(SealedStore::new(self.stored.clone(), keys.clone()));
         Invocation {
-            store: self.store.clone(),
-            keys: self.keys.clone(),
+            store: store.clone(),
+            keys,
             views: self.views.clone(),
             cursors: self.cursors.clone(),
-            writer: EventWriter::new(self.store.clone(), self.subscribers.clone(), self.mode),
+            writer: EventWriter::new(store, self.subscribers.clone(), self.mode),
             trace,
             now,
         }
@@ -240,9 +247,7 @@ pub async fn dynamo_stores_from_env() -> Stores {
     Stores {
         events: Arc::new(DynamoEventStore::new(client.clone(), events)),
         views: Arc::new(DynamoProjectionStore::new(client.clone(), projections)),
-        keys: Arc::new(CachedKeyStore::new(Arc::new(DynamoKeyStore::new(
-            client, keys,
-        )))),
+        keys: Arc::new(DynamoKeyStore::new(client, keys)),
     }
 }
 

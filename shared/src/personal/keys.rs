@@ -88,18 +88,12 @@ impl KeyStore for InMemoryKeyStore {
     }
 }
 
-/// How long a process trusts a live key it read: a warm instance may still open a person's
-/// data this long after another instance erased them (the instance that erased stops at once).
-pub const KEY_CACHE: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// Past this many cached keys, expired ones are dropped.
-const CACHE_PRUNE_AT: usize = 10_000;
-
-/// A key store that remembers live keys for [`KEY_CACHE`] and erasures for good, so the loads
-/// and the seal of one command read a person's key once.
+/// One request's memory of the keys it read: a command that opens a person's data and seals
+/// more of it reads their key once. It lives no longer than the request, so an erasure holds
+/// for every later request at once, in every instance.
 pub struct CachedKeyStore {
     inner: std::sync::Arc<dyn KeyStore>,
-    known: Mutex<HashMap<String, (KeyState, std::time::Instant)>>,
+    known: Mutex<HashMap<String, KeyState>>,
 }
 
 impl CachedKeyStore {
@@ -112,19 +106,12 @@ impl CachedKeyStore {
 
     fn cached(&self, subject: &str) -> Option<KeyState> {
         let known = self.known.lock().unwrap_or_else(|e| e.into_inner());
-        match known.get(subject) {
-            Some((KeyState::Erased, _)) => Some(KeyState::Erased),
-            Some((live, at)) if at.elapsed() < KEY_CACHE => Some(live.clone()),
-            _ => None,
-        }
+        known.get(subject).cloned()
     }
 
     fn remember(&self, subject: &str, state: KeyState) {
         let mut known = self.known.lock().unwrap_or_else(|e| e.into_inner());
-        if known.len() >= CACHE_PRUNE_AT {
-            known.retain(|_, (state, at)| *state == KeyState::Erased || at.elapsed() < KEY_CACHE);
-        }
-        known.insert(subject.to_owned(), (state, std::time::Instant::now()));
+        known.insert(subject.to_owned(), state);
     }
 }
 

@@ -22,7 +22,7 @@ use serde_json::{json, Map, Value};
 
 pub use keys::{
     create_key_store_table, CachedKeyStore, DataKey, DynamoKeyStore, InMemoryKeyStore, KeyState,
-    KeyStore, KEY_CACHE,
+    KeyStore,
 };
 
 use crate::envelope::{EventEnvelope, StreamId};
