@@ -86,6 +86,15 @@ fn the_stack_enforces_its_auth_mode() {
             assert_eq!(created.status, 201, "{}", created.raw);
             let events = stored_events("contact", &id);
             assert_eq!(events[0].trace.user_id.as_deref(), Some("writer-9"));
+            // Erasure is an administrator's: a writer is refused and nothing is erased.
+            let erase = format!("/contacts/{id}/erase");
+            let refused = call("POST", &erase, None, &[("authorization", &writer)]);
+            assert_problem(&refused, 403);
+            assert_eq!(
+                refused.body["detail"],
+                "the token does not grant the crm/admin scope"
+            );
+            assert_eq!(stored_events("contact", &id).len(), 1, "nothing erased");
         }
         other => panic!("unknown EVENTCRM_AUTH {other}"),
     }
