@@ -149,13 +149,18 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
             Some(json!({ "description": "Discussed the analytical engine", "contactId": "c1" })),
         )
         .await;
-        call(
-            &api,
-            "POST",
-            "/api/cases/s1/interactions",
-            Some(json!({ "description": "Charles called back", "contactId": "c2" })),
-        )
-        .await;
+        // Keyed, about Charles: its recorded answer (the whole case) holds Ada's words too.
+        let about_charles = json!({ "description": "Charles called back", "contactId": "c2" });
+        let charles_key = [("idempotency-key", "charles-called")];
+        let added = api
+            .call_with(
+                "POST",
+                "/api/cases/s1/interactions",
+                Some(about_charles.clone()),
+                &charles_key,
+            )
+            .await;
+        assert_eq!(added.status(), 201);
         call(
             &api,
             "POST",
@@ -256,6 +261,19 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
             .call_with("POST", "/api/contacts", Some(ada.clone()), &keyed)
             .await;
         assert_eq!(replayed.status(), 410, "{mode:?}");
+        let replayed = api
+            .call_with(
+                "POST",
+                "/api/cases/s1/interactions",
+                Some(about_charles.clone()),
+                &charles_key,
+            )
+            .await;
+        assert_eq!(
+            replayed.status(),
+            410,
+            "{mode:?}: the answer held her words"
+        );
 
         // Harmless twice; the id is never reused; nothing new can name her.
         assert_eq!(

@@ -148,11 +148,38 @@ fn decrypt(sealed: &Value, subject: &str, key: &DataKey) -> Result<Map<String, V
 pub struct SealedStore {
     events: Arc<dyn EventStore>,
     keys: Arc<dyn KeyStore>,
+    /// The people whose data this store has opened or sealed: a request's answer may hold any
+    /// of it, so its idempotency record is sealed under each of them.
+    seen: std::sync::Mutex<std::collections::BTreeSet<String>>,
 }
 
 impl SealedStore {
     pub fn new(events: Arc<dyn EventStore>, keys: Arc<dyn KeyStore>) -> Self {
-        Self { events, keys }
+        Self {
+            events,
+            keys,
+            seen: Default::default(),
+        }
+    }
+
+    fn saw(&self, events: &[EventEnvelope]) {
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        for event in events {
+            if let Some(subject) = sealed_subject(&event.payload) {
+                seen.insert(subject.to_owned());
+            }
+            if let Some(personal) = &event.personal {
+                seen.insert(personal.subject.clone());
+            }
+        }
+    }
+
+    async fn open_seen(
+        &self,
+        events: Vec<EventEnvelope>,
+    ) -> Result<Vec<EventEnvelope>, StoreError> {
+        self.saw(&events);
+        open_all(self.keys.as_ref(), events).await
     }
 
     async fn seal_all(&self, events: &[EventEnvelope]) -> Result<Vec<EventEnvelope>, StoreError> {
@@ -207,7 +234,7 @@ pub async fn open_all(
 #[async_trait]
 impl EventStore for SealedStore {
     async fn load(&self, stream: &StreamId) -> Result<Vec<EventEnvelope>, StoreError> {
-        open_all(self.keys.as_ref(), self.events.load(stream).await?).await
+        self.open_seen(self.events.load(stream).await?).await
     }
 
     async fn append(&self, events: &[EventEnvelope]) -> Result<(), StoreError> {
@@ -219,46 +246,57 @@ impl EventStore for SealedStore {
         let Some(mut record) = self.events.recorded(key, now).await? else {
             return Ok(None);
         };
-        let sealed: Option<Value> = serde_json::from_str(&record.answer).ok();
-        if let Some(sealed) = sealed {
-            if let Some(subject) = sealed_subject(&sealed).map(str::to_owned) {
-                let found = self.keys.keys(std::slice::from_ref(&subject)).await?;
-                let opened = open(sealed, found.get(&subject))?;
-                record.answer = opened
-                    .get(RECORDED_ANSWER)
-                    .and_then(Value::as_str)
-                    .unwrap_or(ERASED)
-                    .to_owned();
-            }
+        // Sealed once per person it may hold, outermost last: peel every layer.
+        while let Ok(sealed) = serde_json::from_str::<Value>(&record.answer) {
+            let Some(subject) = sealed_subject(&sealed).map(str::to_owned) else {
+                break;
+            };
+            let found = self.keys.keys(std::slice::from_ref(&subject)).await?;
+            let opened = open(sealed, found.get(&subject))?;
+            record.answer = opened
+                .get(RECORDED_ANSWER)
+                .and_then(Value::as_str)
+                .unwrap_or(ERASED)
+                .to_owned();
         }
         Ok(Some(record))
     }
 
-    /// The answer recorded with events holding someone's personal data holds it too (the
-    /// record or the command's answer): it is sealed under the same person's key.
+    /// A recorded answer may hold the data of every person the request read or wrote: it is
+    /// sealed under each of their keys in turn, so erasing any one of them makes it unreadable
+    /// (a replay then answers 410).
     async fn append_recorded(
         &self,
         events: &[EventEnvelope],
         record: &IdempotencyRecord,
     ) -> Result<(), StoreError> {
         let sealed_events = self.seal_all(events).await?;
-        let subject = events
+        self.saw(events);
+        let subjects: Vec<String> = self
+            .seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
             .iter()
-            .find_map(|e| e.personal.as_ref().map(|p| p.subject.clone()));
-        let record = match subject {
-            None => record.clone(),
-            Some(subject) => {
-                let personal = PersonalData {
-                    subject,
-                    fields: &[RECORDED_ANSWER],
-                };
-                let key = self.keys.sealing_key(&personal.subject).await?;
-                let answer = json!({ RECORDED_ANSWER: record.answer });
-                IdempotencyRecord {
-                    answer: seal(&answer, &personal, &key)?.to_string(),
-                    ..record.clone()
-                }
-            }
+            .cloned()
+            .collect();
+        let mut answer = record.answer.clone();
+        for subject in subjects {
+            let personal = PersonalData {
+                subject,
+                fields: &[RECORDED_ANSWER],
+            };
+            let key = match self.keys.sealing_key(&personal.subject).await {
+                Ok(key) => key,
+                // Erased (by this very request, say): what it read of them was already
+                // `[erased]`, so there is nothing of theirs to seal.
+                Err(StoreError::Erased(_)) => continue,
+                Err(other) => return Err(other),
+            };
+            answer = seal(&json!({ RECORDED_ANSWER: answer }), &personal, &key)?.to_string();
+        }
+        let record = IdempotencyRecord {
+            answer,
+            ..record.clone()
         };
         self.events.append_recorded(&sealed_events, &record).await
     }
