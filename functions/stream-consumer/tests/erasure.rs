@@ -113,42 +113,40 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
             "Ada Lovelace",
             "{mode:?}: the sealed record replays"
         );
-        call(
-            &api,
-            "PATCH",
-            "/api/contacts/c1",
-            Some(json!({ "name": "Ada King Lovelace" })),
-        )
-        .await;
-        call(&api, "POST", "/api/contacts", Some(json!({ "contactId": "c2", "name": "Charles Babbage", "email": "charles@example.org" }))).await;
-        call(
-            &api,
-            "POST",
-            "/api/clients",
-            Some(json!({ "clientId": "k1", "name": "Acme" })),
-        )
-        .await;
-        call(
-            &api,
-            "POST",
-            "/api/clients/k1/contacts",
-            Some(json!({ "contactId": "c1" })),
-        )
-        .await;
-        call(
-            &api,
-            "POST",
-            "/api/cases",
-            Some(json!({ "caseId": "s1", "clientId": "k1", "description": "Broken invoice run" })),
-        )
-        .await;
-        call(
-            &api,
-            "POST",
-            "/api/cases/s1/interactions",
-            Some(json!({ "description": "Discussed the analytical engine", "contactId": "c1" })),
-        )
-        .await;
+        for (method, path, body) in [
+            (
+                "PATCH",
+                "/api/contacts/c1",
+                json!({ "name": "Ada King Lovelace" }),
+            ),
+            (
+                "POST",
+                "/api/contacts",
+                json!({ "contactId": "c2", "name": "Charles Babbage", "email": "charles@example.org" }),
+            ),
+            (
+                "POST",
+                "/api/clients",
+                json!({ "clientId": "k1", "name": "Acme" }),
+            ),
+            (
+                "POST",
+                "/api/clients/k1/contacts",
+                json!({ "contactId": "c1" }),
+            ),
+            (
+                "POST",
+                "/api/cases",
+                json!({ "caseId": "s1", "clientId": "k1", "description": "Broken invoice run" }),
+            ),
+            (
+                "POST",
+                "/api/cases/s1/interactions",
+                json!({ "description": "Discussed the analytical engine", "contactId": "c1" }),
+            ),
+        ] {
+            call(&api, method, path, Some(body)).await;
+        }
         // Keyed, about Charles: its recorded answer (the whole case) holds Ada's words too.
         let about_charles = json!({ "description": "Charles called back", "contactId": "c2" });
         let charles_key = [("idempotency-key", "charles-called")];
