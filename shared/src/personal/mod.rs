@@ -10,7 +10,6 @@
 
 mod keys;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -183,19 +182,12 @@ impl SealedStore {
     }
 
     async fn seal_all(&self, events: &[EventEnvelope]) -> Result<Vec<EventEnvelope>, StoreError> {
-        let mut keys: HashMap<String, DataKey> = HashMap::new();
+        // Each key is read once per request: the invocation's key store remembers it.
         let mut sealed = Vec::with_capacity(events.len());
         for event in events {
             let mut event = event.clone();
             if let Some(personal) = event.personal.take() {
-                let key = match keys.get(&personal.subject) {
-                    Some(key) => key.clone(),
-                    None => {
-                        let key = self.keys.sealing_key(&personal.subject).await?;
-                        keys.insert(personal.subject.clone(), key.clone());
-                        key
-                    }
-                };
+                let key = self.keys.sealing_key(&personal.subject).await?;
                 event.payload = seal(&event.payload, &personal, &key)?;
             }
             sealed.push(event);
