@@ -5,14 +5,21 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 use crate::envelope::{DomainEvent, EventEnvelope, NewEvent, PendingAppend, StreamId};
-use crate::store::{EventStore, StoreError};
+use crate::store::{EventStore, Snapshot, StoreError, SNAPSHOT_EVERY};
 use crate::trace::TraceContext;
 use crate::writer::{AppendError, EventWriter};
 
 /// An aggregate's state and its one `evolve`.
-pub trait Aggregate: Default + Clone + Send + Sync + 'static {
+pub trait Aggregate:
+    Default + Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static
+{
     /// The stream prefix, e.g. `contact` in `contact#<id>`.
     const TYPE: &'static str;
+    /// The shape of this state's snapshots: raise it whenever the state's fields or `evolve`
+    /// change, and every stored snapshot of another shape is ignored (and replaced by the next
+    /// command). `None` for a partial view of another aggregate's stream (that aggregate owns
+    /// the stream's snapshot): it reads the whole stream.
+    const SNAPSHOT_SHAPE: Option<u32>;
     type Event: DomainEvent + Send + Sync;
 
     fn evolve(self, event: &Self::Event) -> Self;
@@ -37,11 +44,24 @@ pub struct Loaded<A> {
     pub version: u64,
 }
 
+impl<A: Aggregate> Default for Loaded<A> {
+    fn default() -> Self {
+        Self {
+            state: A::default(),
+            version: 0,
+        }
+    }
+}
+
 pub fn fold<A: Aggregate>(events: &[EventEnvelope]) -> Result<Loaded<A>, StoreError> {
-    let mut loaded = Loaded {
-        state: A::default(),
-        version: 0,
-    };
+    fold_onto(Loaded::default(), events)
+}
+
+/// `loaded` with the events after it folded in.
+fn fold_onto<A: Aggregate>(
+    mut loaded: Loaded<A>,
+    events: &[EventEnvelope],
+) -> Result<Loaded<A>, StoreError> {
     for envelope in events {
         let event: A::Event = envelope.decode().map_err(|e| {
             StoreError::Corrupt(format!(
@@ -55,6 +75,77 @@ pub fn fold<A: Aggregate>(events: &[EventEnvelope]) -> Result<Loaded<A>, StoreEr
         loaded.version = envelope.version;
     }
     Ok(loaded)
+}
+
+/// A state as loaded, and the version of the snapshot it was restored from (0: none).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Latest<A> {
+    pub loaded: Loaded<A>,
+    pub snapshot_at: u64,
+}
+
+impl<A: Aggregate> Default for Latest<A> {
+    fn default() -> Self {
+        Self {
+            loaded: Loaded::default(),
+            snapshot_at: 0,
+        }
+    }
+}
+
+/// The aggregate as it is now: its snapshot, if one of the current shape is stored, with the
+/// events after it folded in; otherwise the whole stream folded.
+pub async fn load_latest<A: Aggregate>(
+    store: &dyn EventStore,
+    stream: &StreamId,
+) -> Result<Latest<A>, StoreError> {
+    let Some(shape) = A::SNAPSHOT_SHAPE else {
+        return Ok(Latest {
+            loaded: fold(&store.load(stream).await?)?,
+            snapshot_at: 0,
+        });
+    };
+    let tail = store.load_tail(stream).await?;
+    let Some(snapshot) = tail.snapshot else {
+        return Ok(Latest {
+            loaded: fold(&tail.events)?,
+            snapshot_at: 0,
+        });
+    };
+    let restored = (snapshot.shape == shape)
+        .then(|| serde_json::from_str::<A>(&snapshot.state).ok())
+        .flatten();
+    Ok(match restored {
+        Some(state) => Latest {
+            loaded: fold_onto(
+                Loaded {
+                    state,
+                    version: snapshot.version,
+                },
+                &tail.events,
+            )?,
+            snapshot_at: snapshot.version,
+        },
+        // Another shape, or unreadable: the stream alone says what the state is.
+        None => Latest {
+            loaded: fold(&store.load(stream).await?)?,
+            snapshot_at: 0,
+        },
+    })
+}
+
+/// A snapshot of `state` at `version`, if the stream has run [`SNAPSHOT_EVERY`] events past
+/// the one it was loaded from.
+pub fn snapshot_due<A: Aggregate>(state: &A, version: u64, snapshot_at: u64) -> Option<Snapshot> {
+    let shape = A::SNAPSHOT_SHAPE?;
+    if version.saturating_sub(snapshot_at) < SNAPSHOT_EVERY {
+        return None;
+    }
+    Some(Snapshot {
+        version,
+        shape,
+        state: serde_json::to_string(state).ok()?,
+    })
 }
 
 /// What the caller expects of the stream before the command runs.
@@ -133,6 +224,10 @@ impl Invocation {
         id: &str,
         as_of: Option<AsOf>,
     ) -> Result<Loaded<A>, ReadError> {
+        let Some(as_of) = as_of else {
+            return Ok(self.load(id).await?);
+        };
+        // The past is read from the events themselves (a snapshot holds only the present).
         let events = self.store.load(&A::stream(id)).await?;
         let current = events.last().map_or(0, |e| e.version);
         let occurred = |e: &EventEnvelope| {
@@ -143,12 +238,11 @@ impl Invocation {
             .ok()
         };
         let count = match as_of {
-            None => events.len(),
-            Some(AsOf::Version(asked)) if asked > current => {
+            AsOf::Version(asked) if asked > current => {
                 return Err(ReadError::Beyond { asked, current })
             }
-            Some(AsOf::Version(asked)) => events.iter().take_while(|e| e.version <= asked).count(),
-            Some(AsOf::Instant(at)) => events
+            AsOf::Version(asked) => events.iter().take_while(|e| e.version <= asked).count(),
+            AsOf::Instant(at) => events
                 .iter()
                 .take_while(|e| occurred(e).is_some_and(|t| t <= at))
                 .count(),
@@ -156,8 +250,12 @@ impl Invocation {
         Ok(fold(events.get(..count).unwrap_or_default())?)
     }
 
+    /// The aggregate as it is now: its snapshot, if one of the current shape is stored, with
+    /// the events after it folded in.
     pub async fn load<A: Aggregate>(&self, id: &str) -> Result<Loaded<A>, StoreError> {
-        fold(&self.store.load(&A::stream(id)).await?)
+        Ok(load_latest::<A>(self.store.as_ref(), &A::stream(id))
+            .await?
+            .loaded)
     }
 
     /// Loads the stream (unless it must be new), checks the expected version, decides, and
@@ -172,12 +270,14 @@ impl Invocation {
         A: Aggregate,
     {
         let stream = A::stream(id);
-        let loaded = match expected {
-            Expected::New => Loaded {
-                state: A::default(),
-                version: 0,
-            },
-            _ => self.load::<A>(id).await.map_err(CommandError::Load)?,
+        let Latest {
+            loaded,
+            snapshot_at,
+        } = match expected {
+            Expected::New => Latest::default(),
+            _ => load_latest::<A>(self.store.as_ref(), &stream)
+                .await
+                .map_err(CommandError::Load)?,
         };
         if let Expected::Version(version) = expected {
             if version != loaded.version {
@@ -201,10 +301,13 @@ impl Invocation {
             .map(NewEvent::from_domain)
             .collect::<Result<Vec<_>, _>>()
             .map_err(CommandError::Encode)?;
+        let state = decided.iter().fold(loaded.state, |s, e| s.evolve(e));
+        let version = loaded.version + decided.len() as u64;
         let pending = PendingAppend {
             stream: stream.clone(),
             expected_version: loaded.version,
             events: new_events,
+            snapshot: snapshot_due(&state, version, snapshot_at),
         };
         let written = match self.writer.append(pending, &self.trace, self.now).await {
             Ok(written) => written,
@@ -215,8 +318,6 @@ impl Invocation {
             }
             Err(e) => return Err(CommandError::Append(e)),
         };
-        let state = decided.iter().fold(loaded.state, |s, e| s.evolve(e));
-        let version = loaded.version + decided.len() as u64;
         Ok(CommandOutcome {
             state,
             version,

@@ -98,6 +98,9 @@ pub struct PendingAppend {
     pub stream: StreamId,
     pub expected_version: u64,
     pub events: Vec<NewEvent>,
+    /// The stream's state after these events, to store once they are written (see
+    /// `crate::store::Snapshot`).
+    pub snapshot: Option<crate::store::Snapshot>,
 }
 
 impl PendingAppend {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 
-use crate::aggregate::{fold, Aggregate};
+use crate::aggregate::{load_latest, snapshot_due, Aggregate, Latest};
 
 use crate::envelope::{EventEnvelope, NewEvent, PendingAppend, StreamId};
 use crate::error::ErrorKind;
@@ -164,7 +164,10 @@ impl<P: Policy> Subscriber for Typed<P> {
         let mut appends = Vec::new();
         for target_id in targets {
             let stream = StreamId::new(<P::Target as Aggregate>::TYPE, &target_id);
-            let target = fold::<P::Target>(&store.load(&stream).await?)?;
+            let Latest {
+                loaded: target,
+                snapshot_at,
+            } = load_latest::<P::Target>(store, &stream).await?;
             let decided = match self.0.decide(&trigger, &target.state, &target_id) {
                 Ok(decided) => decided,
                 Err(refusal) => return Ok(refusal.into()),
@@ -177,10 +180,13 @@ impl<P: Policy> Subscriber for Typed<P> {
                 .map(NewEvent::from_domain)
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| SubscriberError::Failed(e.to_string()))?;
+            let version = target.version + decided.len() as u64;
+            let after = decided.iter().fold(target.state, |s, e| s.evolve(e));
             appends.push(PendingAppend {
                 stream,
                 expected_version: target.version,
                 events,
+                snapshot: snapshot_due(&after, version, snapshot_at),
             });
         }
         Ok(if appends.is_empty() {

@@ -25,9 +25,21 @@ pub fn dynamodb_endpoint() -> String {
     })
 }
 
-/// Counts DynamoDB operations by name: once per operation (before serialization), not per retry.
+/// Counts DynamoDB operations by name: once per operation (before serialization), not per
+/// retry. It also meters the capacity they consume, by DynamoDB's published rules (moto
+/// answers every request with the same made-up figure): see [`Capacity`].
 #[derive(Clone, Default, Debug)]
-pub struct RequestCounter(Arc<Mutex<Vec<String>>>);
+pub struct RequestCounter(Arc<Mutex<Vec<String>>>, Arc<Mutex<Capacity>>);
+
+/// Capacity units, as DynamoDB would bill them for what was sent and answered: a strongly
+/// consistent read costs 1 unit per 4 KB (a Query's items summed, then rounded up; a
+/// GetItem's or each BatchGetItem item's rounded up alone), a write 1 unit per KB of each
+/// item, twice that in a transaction.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct Capacity {
+    pub read_units: usize,
+    pub write_units: usize,
+}
 
 impl RequestCounter {
     pub fn operations(&self) -> Vec<String> {
@@ -38,9 +50,29 @@ impl RequestCounter {
         self.operations().len()
     }
 
+    /// The capacity consumed since the last reset.
+    pub fn capacity(&self) -> Capacity {
+        *self.1.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     pub fn reset(&self) {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        *self.1.lock().unwrap_or_else(|e| e.into_inner()) = Capacity::default();
     }
+
+    fn add(&self, read_units: usize, write_units: usize) {
+        let mut capacity = self.1.lock().unwrap_or_else(|e| e.into_inner());
+        capacity.read_units += read_units;
+        capacity.write_units += write_units;
+    }
+}
+
+fn read_units(bytes: usize) -> usize {
+    bytes.div_ceil(4096).max(1)
+}
+
+fn write_units(item: &crate::store::item::Item) -> usize {
+    crate::store::item::item_size(item).div_ceil(1024).max(1)
 }
 
 impl Intercept for RequestCounter {
@@ -50,7 +82,7 @@ impl Intercept for RequestCounter {
 
     fn read_before_serialization(
         &self,
-        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
         _components: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
@@ -62,6 +94,53 @@ impl Intercept for RequestCounter {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(operation);
+        use aws_sdk_dynamodb::operation::{
+            put_item::PutItemInput, transact_write_items::TransactWriteItemsInput,
+        };
+        let input = context.input();
+        if let Some(put) = input.downcast_ref::<PutItemInput>() {
+            self.add(0, put.item.as_ref().map_or(1, write_units));
+        }
+        if let Some(transaction) = input.downcast_ref::<TransactWriteItemsInput>() {
+            let units: usize = transaction
+                .transact_items()
+                .iter()
+                .filter_map(|item| item.put())
+                .map(|put| 2 * write_units(put.item()))
+                .sum();
+            self.add(0, units);
+        }
+        Ok(())
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &aws_smithy_runtime_api::client::interceptors::context::AfterDeserializationInterceptorContextRef<'_>,
+        _components: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        use crate::store::item::item_size;
+        use aws_sdk_dynamodb::operation::{
+            batch_get_item::BatchGetItemOutput, get_item::GetItemOutput, query::QueryOutput,
+        };
+        let Ok(output) = context.output_or_error() else {
+            return Ok(());
+        };
+        if let Some(query) = output.downcast_ref::<QueryOutput>() {
+            self.add(read_units(query.items().iter().map(item_size).sum()), 0);
+        }
+        if let Some(get) = output.downcast_ref::<GetItemOutput>() {
+            self.add(read_units(get.item.as_ref().map_or(0, item_size)), 0);
+        }
+        if let Some(batch) = output.downcast_ref::<BatchGetItemOutput>() {
+            let units = batch
+                .responses
+                .iter()
+                .flat_map(|tables| tables.values().flatten())
+                .map(|item| read_units(item_size(item)))
+                .sum();
+            self.add(units, 0);
+        }
         Ok(())
     }
 }
@@ -372,9 +451,10 @@ macro_rules! on_both_event_stores {
 /// # #[serde(tag = "eventType", content = "payload")]
 /// # enum CounterEvent { Added(u32) }
 /// # impl DomainEvent for CounterEvent {}
-/// # #[derive(Clone, Default)] struct Counter(u32);
+/// # #[derive(Clone, Default, serde::Serialize, serde::Deserialize)] struct Counter(u32);
 /// # impl Aggregate for Counter {
 /// #     const TYPE: &'static str = "counter";
+/// #     const SNAPSHOT_SHAPE: Option<u32> = Some(1);
 /// #     type Event = CounterEvent;
 /// #     fn evolve(self, CounterEvent::Added(n): &CounterEvent) -> Self { Counter(self.0 + n) }
 /// # }

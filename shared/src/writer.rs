@@ -4,10 +4,10 @@ use std::sync::{Arc, Mutex};
 
 use time::OffsetDateTime;
 
-use crate::envelope::{EventEnvelope, PendingAppend};
+use crate::envelope::{EventEnvelope, PendingAppend, StreamId};
 use crate::error::ErrorKind;
 use crate::store::{
-    check_append, EventStore, IdempotencyRecord, StoreError, MAX_TRANSACTION_BYTES,
+    check_append, EventStore, IdempotencyRecord, Snapshot, StoreError, MAX_TRANSACTION_BYTES,
     MAX_TRANSACTION_ITEMS,
 };
 use crate::subscribers::{Reaction, SubscriberError, Subscribers};
@@ -62,6 +62,8 @@ pub struct EventWriter {
     mode: WriteMode,
     /// Batch mode: one entry per append, kept whole so no append is split across transactions.
     buffer: Arc<Mutex<Vec<Vec<EventEnvelope>>>>,
+    /// Batch mode: snapshots that came with buffered appends, stored once those are written.
+    snapshots: Arc<Mutex<Vec<(StreamId, Snapshot)>>>,
 }
 
 impl EventWriter {
@@ -71,6 +73,7 @@ impl EventWriter {
             subscribers,
             mode,
             buffer: Arc::default(),
+            snapshots: Arc::default(),
         }
     }
 
@@ -90,12 +93,22 @@ impl EventWriter {
 
     /// Runs the subscribers of every new event, then writes (or buffers) the append and all that
     /// the subscribers added as one unit. Returns every event of the unit, the caller's first.
+    /// The snapshots the appends carry are stored after the unit is written (a failure to store
+    /// one is logged and fails nothing: the next command stores another).
     pub async fn append(
         &self,
         pending: PendingAppend,
         trace: &TraceContext,
         now: OffsetDateTime,
     ) -> Result<Vec<EventEnvelope>, AppendError> {
+        let mut snapshots: Vec<(StreamId, Snapshot)> = Vec::new();
+        let mut take_snapshot = |append: &mut PendingAppend| {
+            if let Some(snapshot) = append.snapshot.take() {
+                snapshots.push((append.stream.clone(), snapshot));
+            }
+        };
+        let mut pending = pending;
+        take_snapshot(&mut pending);
         let mut unit = pending.into_envelopes(trace, now, None);
         let mut frontier = 0..unit.len();
         for depth in 0..=MAX_SUBSCRIBER_DEPTH {
@@ -117,7 +130,8 @@ impl EventWriter {
                         }
                         Reaction::Append(appends) => {
                             let child = event.trace.child(subscriber.name());
-                            for append in appends {
+                            for mut append in appends {
+                                take_snapshot(&mut append);
                                 added.extend(append.into_envelopes(
                                     &child,
                                     now,
@@ -139,7 +153,12 @@ impl EventWriter {
         }
         check_append(&unit)?;
         match self.mode {
-            WriteMode::Direct => self.store.append(&unit).await?,
+            WriteMode::Direct => {
+                self.store.append(&unit).await?;
+                for (stream, snapshot) in &snapshots {
+                    save_snapshot(self.store.as_ref(), stream, snapshot).await;
+                }
+            }
             WriteMode::Batch => {
                 let mut buffer = self.buffer.lock().unwrap_or_else(|e| e.into_inner());
                 // Two buffered appends at the same version would only fail at flush; fail now.
@@ -157,6 +176,10 @@ impl EventWriter {
                     return Err(StoreError::Conflict { streams: taken }.into());
                 }
                 buffer.push(unit.clone());
+                self.snapshots
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(snapshots);
             }
         }
         Ok(unit)
@@ -196,12 +219,21 @@ impl EventWriter {
             None => self.store.append(&last).await,
         }
         .map_err(|error| already_exists(&last, error))?;
+        let snapshots =
+            std::mem::take(&mut *self.snapshots.lock().unwrap_or_else(|e| e.into_inner()));
+        for (stream, snapshot) in &snapshots {
+            save_snapshot(self.store.as_ref(), stream, snapshot).await;
+        }
         Ok(written + last.len())
     }
 
     /// Drops what batch mode buffered (the invocation failed, so nothing of it may land).
     pub fn discard(&self) {
         self.buffer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        self.snapshots
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
@@ -214,6 +246,12 @@ impl EventWriter {
             .iter()
             .map(Vec::len)
             .sum()
+    }
+}
+
+async fn save_snapshot(store: &dyn EventStore, stream: &StreamId, snapshot: &Snapshot) {
+    if let Err(error) = store.save_snapshot(stream, snapshot).await {
+        tracing::warn!(%stream, version = snapshot.version, %error, "snapshot not stored");
     }
 }
 

@@ -25,6 +25,7 @@ fn events(stream: &StreamId, after: u64, payloads: Vec<serde_json::Value>) -> Ve
     PendingAppend {
         stream: stream.clone(),
         expected_version: after,
+        snapshot: None,
         events: payloads
             .into_iter()
             .map(|payload| NewEvent {

@@ -34,6 +34,7 @@ fn append(stream: &StreamId, after: u64, event_type: &str) -> PendingAppend {
     PendingAppend {
         stream: stream.clone(),
         expected_version: after,
+        snapshot: None,
         events: vec![NewEvent {
             event_type: event_type.into(),
             schema_version: 1,
@@ -232,6 +233,7 @@ async fn large_batches_flush_in_transactions_of_at_most_100(store: Arc<dyn Event
         let pending = PendingAppend {
             stream: order(&format!("bulk-{id}")),
             expected_version: 0,
+            snapshot: None,
             events: vec![
                 NewEvent {
                     event_type: "Line".into(),

@@ -39,6 +39,18 @@ pub struct Interaction {
     pub contact_id: Option<String>,
 }
 
+impl From<&InteractionAdded> for Interaction {
+    fn from(added: &InteractionAdded) -> Self {
+        Interaction {
+            interaction_id: added.interaction_id.clone(),
+            description: added.description.clone(),
+            interaction_date: added.interaction_date,
+            kind: added.kind,
+            contact_id: added.contact_id.clone(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CaseDetails {
@@ -50,11 +62,19 @@ pub struct CaseDetails {
     #[serde(with = "time::serde::rfc3339::option")]
     pub closed_at: Option<OffsetDateTime>,
     pub resolution: Option<String>,
-    /// In the order they were added.
+    /// The latest [`LATEST_INTERACTIONS`], in the order they were added: a case's state and
+    /// answers stay the same size however long it runs (the case's history route pages
+    /// through all of them).
     pub interactions: Vec<Interaction>,
+    /// How many interactions the case has, all told.
+    #[serde(default)]
+    pub interaction_count: u64,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// How many of a case's interactions its state keeps and its answers show.
+pub const LATEST_INTERACTIONS: usize = 20;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Case {
     #[default]
     NotCreated,
@@ -106,6 +126,7 @@ pub const INTERACTION_PERSONAL_FIELDS: &[&str] = &["description"];
 
 impl Aggregate for Case {
     const TYPE: &'static str = contracts::streams::CASE;
+    const SNAPSHOT_SHAPE: Option<u32> = Some(1);
     type Event = CaseEvent;
 
     /// Every event is named: a new event does not compile until it is decided here. Events
@@ -120,16 +141,15 @@ impl Aggregate for Case {
                 closed_at: None,
                 resolution: None,
                 interactions: Vec::new(),
+                interaction_count: 0,
             }),
             CaseEvent::InteractionAdded(added) => match self {
                 Case::Open(mut details) => {
-                    details.interactions.push(Interaction {
-                        interaction_id: added.interaction_id.clone(),
-                        description: added.description.clone(),
-                        interaction_date: added.interaction_date,
-                        kind: added.kind,
-                        contact_id: added.contact_id.clone(),
-                    });
+                    if details.interactions.len() >= LATEST_INTERACTIONS {
+                        details.interactions.remove(0);
+                    }
+                    details.interaction_count += 1;
+                    details.interactions.push(Interaction::from(added));
                     Case::Open(details)
                 }
                 other => other,

@@ -43,7 +43,7 @@ async fn a_case_is_opened_worked_and_closed() {
     assert_eq!(
         created,
         json!({ "caseId": "s1", "clientId": "k1", "description": "Printer on fire", "openedAt": "2026-01-01T08:00:00Z",
-                "closedAt": null, "resolution": null, "interactions": [], "status": "open", "version": 1 })
+                "closedAt": null, "resolution": null, "interactions": [], "interactionCount": 0, "status": "open", "version": 1 })
     );
 
     let call = api

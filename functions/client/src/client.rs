@@ -19,7 +19,7 @@ pub struct ClientDetails {
     pub contacts: BTreeSet<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Client {
     #[default]
     NotCreated,
@@ -48,6 +48,7 @@ impl DomainEvent for ClientEvent {}
 
 impl Aggregate for Client {
     const TYPE: &'static str = contracts::streams::CLIENT;
+    const SNAPSHOT_SHAPE: Option<u32> = Some(1);
     type Event = ClientEvent;
 
     /// Every event is named: a new event does not compile until it is decided here.

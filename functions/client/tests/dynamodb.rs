@@ -29,6 +29,7 @@ impl EventStore for RivalWriteAfterLoad {
             let rival = PendingAppend {
                 stream: stream.clone(),
                 expected_version: events.last().map_or(0, |e| e.version),
+                snapshot: None,
                 events: vec![NewEvent {
                     event_type: "ClientEdited".into(),
                     schema_version: 1,

@@ -23,9 +23,6 @@ pub struct ContactDetails {
     /// Ids of the clients this contact is linked to.
     #[serde(default)]
     pub clients: BTreeSet<String>,
-    /// The case interactions that name this contact, for export; not part of the record.
-    #[serde(skip)]
-    pub mentions: BTreeSet<CaseMention>,
 }
 
 /// A case interaction that names a contact, recorded on the contact's stream by the case
@@ -40,7 +37,7 @@ pub struct CaseMention {
 /// The fields of a contact's events that are the person's data: sealed with their key.
 pub const PERSONAL_FIELDS: &[&str] = &["name", "email", "phone"];
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Contact {
     #[default]
     NotCreated,
@@ -98,6 +95,7 @@ impl DomainEvent for ContactEvent {
 
 impl Aggregate for Contact {
     const TYPE: &'static str = contracts::streams::CONTACT;
+    const SNAPSHOT_SHAPE: Option<u32> = Some(1);
     type Event = ContactEvent;
 
     /// Every event is named: a new event does not compile until it is decided here. Events
@@ -111,7 +109,6 @@ impl Aggregate for Contact {
                 email: created.email.clone(),
                 phone: created.phone.clone(),
                 clients: BTreeSet::new(),
-                mentions: BTreeSet::new(),
             }),
             ContactEvent::ContactEdited(edited) => self.if_active(|details| ContactDetails {
                 name: edited.name.clone(),
@@ -131,10 +128,8 @@ impl Aggregate for Contact {
                 details.clients.remove(&unlink.client_id);
                 details
             }),
-            ContactEvent::MentionedInCase(mention) => self.if_active(|mut details| {
-                details.mentions.insert(mention.clone());
-                details
-            }),
+            // Read by export from the stream itself: the record does not grow with mentions.
+            ContactEvent::MentionedInCase(_) => self,
             // Whatever it was, nothing of the person remains.
             ContactEvent::ContactErased(_) => Contact::Erased,
         }

@@ -19,7 +19,6 @@ pub fn ada() -> ContactDetails {
         email: "ada@example.com".into(),
         phone: None,
         clients: Default::default(),
-        mentions: Default::default(),
     }
 }
 

@@ -355,6 +355,7 @@ async fn plant_link(api: &Api, client_id: &str, contact_version: u64) {
     let mut events = PendingAppend {
         stream: StreamId::new("client", client_id),
         expected_version: 0,
+        snapshot: None,
         events: vec![event("ClientCreated"), event("ContactLinked")],
     }
     .into_envelopes(&trace, time::OffsetDateTime::now_utc(), None);
@@ -362,6 +363,7 @@ async fn plant_link(api: &Api, client_id: &str, contact_version: u64) {
         PendingAppend {
             stream: StreamId::new("contact", "c1"),
             expected_version: contact_version,
+            snapshot: None,
             events: vec![event("LinkedToClient")],
         }
         .into_envelopes(&trace, time::OffsetDateTime::now_utc(), None),

@@ -74,13 +74,15 @@ impl DomainEvent for ClientLinkEvent {
 }
 
 /// A client's stream as the contract sees it: the contacts linked to it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClientLinks {
     pub contacts: BTreeSet<String>,
 }
 
 impl Aggregate for ClientLinks {
     const TYPE: &'static str = CLIENT;
+    /// The client aggregate owns the stream's snapshot; this view reads the stream whole.
+    const SNAPSHOT_SHAPE: Option<u32> = None;
     type Event = ClientLinkEvent;
 
     fn evolve(mut self, event: &ClientLinkEvent) -> Self {

@@ -44,6 +44,7 @@ fn contact_history(id: &str, edits: usize) -> Vec<EventEnvelope> {
     PendingAppend {
         stream: StreamId::new("contact", id),
         expected_version: 0,
+        snapshot: None,
         events,
     }
     .into_envelopes(&trace, now, None)

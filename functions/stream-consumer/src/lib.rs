@@ -35,7 +35,7 @@ pub fn consumer(views: Arc<dyn ProjectionStore>, events: Arc<dyn EventStore>) ->
 
 /// Reads each record on its own, so one malformed record fails alone. Only INSERTs of event
 /// items carry events (events are never modified; idempotency records share the table but
-/// are not events); other records are skipped.
+/// are not events, nor are snapshots); other records are skipped.
 pub fn parse_records(event: &Value) -> Vec<IncomingRecord> {
     let Some(records) = event.get("Records").and_then(Value::as_array) else {
         return Vec::new();
@@ -45,9 +45,12 @@ pub fn parse_records(event: &Value) -> Vec<IncomingRecord> {
         .enumerate()
         .filter(|(_, raw)| raw.get("eventName").and_then(Value::as_str) == Some("INSERT"))
         .filter(|(_, raw)| {
-            raw.pointer("/dynamodb/Keys/PK/S")
-                .and_then(Value::as_str)
-                .is_none_or(shared::store::item::is_event_partition)
+            let key = |name| raw.pointer(name).and_then(Value::as_str);
+            match (key("/dynamodb/Keys/PK/S"), key("/dynamodb/Keys/SK/S")) {
+                (Some(pk), Some(sk)) => shared::store::item::is_event_key(pk, sk),
+                (Some(pk), None) => shared::store::item::is_event_partition(pk),
+                _ => true,
+            }
         })
         .map(|(position, raw)| {
             let sequence_number = raw

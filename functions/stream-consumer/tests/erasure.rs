@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 use shared::personal::ERASED;
 use shared::projection::ProjectionStore;
+use shared::store::item::SNAPSHOT_SORT_KEY;
 use shared::store::DynamoEventStore;
 use shared::testing::{
     body_json, fresh_dynamo_key_store, fresh_dynamo_projection_store, fresh_dynamo_store,
@@ -16,6 +17,9 @@ use shared::testing::{
 };
 use shared::WriteMode;
 use support::{insert_record, stream_event};
+
+/// Notes added to the case after her interaction: enough for the case's snapshot.
+const NOTES: usize = 6;
 
 /// Everything the system knows about Ada that is hers: no table may hold any of it after.
 const ADA: [&str; 5] = [
@@ -159,21 +163,29 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
             )
             .await;
         assert_eq!(added.status(), 201);
-        call(
-            &api,
-            "POST",
-            "/api/cases/s1/interactions",
-            Some(json!({ "description": "Internal note" })),
-        )
-        .await;
+        // Enough notes for a snapshot of the case: it holds her words and Charles's.
+        for _ in 0..NOTES {
+            call(
+                &api,
+                "POST",
+                "/api/cases/s1/interactions",
+                Some(json!({ "description": "Internal note" })),
+            )
+            .await;
+        }
         let live = Arc::new(views.clone());
         project(&events, &api, live.clone()).await;
 
         // Before: sealed in the event store, plain in the projection (so the scans can fail).
+        let stored = scan(events.table()).await;
         assert_eq!(
-            holding_ada(&scan(events.table()).await),
+            holding_ada(&stored),
             Vec::<&str>::new(),
             "{mode:?}: the event store holds only ciphertext"
+        );
+        assert!(
+            stored.contains(SNAPSHOT_SORT_KEY),
+            "{mode:?}: a case snapshot"
         );
         assert!(
             !holding_ada(&scan(views.table()).await).is_empty(),
@@ -213,11 +225,9 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
             .iter()
             .map(|i| i["description"].as_str().unwrap())
             .collect();
-        assert_eq!(
-            texts,
-            [ERASED, "Charles called back", "Internal note"],
-            "{mode:?}"
-        );
+        let mut expected = vec![ERASED, "Charles called back"];
+        expected.extend(["Internal note"; NOTES]);
+        assert_eq!(texts, expected, "{mode:?}: the snapshot no longer opens");
         assert_eq!(
             call(&api, "GET", "/api/contacts/c2", None).await["name"],
             "Charles Babbage"

@@ -25,7 +25,7 @@ pub use keys::{
 };
 
 use crate::envelope::{EventEnvelope, StreamId};
-use crate::store::{EventStore, IdempotencyRecord, StoreError};
+use crate::store::{EventStore, IdempotencyRecord, Snapshot, StoreError, StreamTail};
 
 /// What a sealed field reads as once its person is erased.
 pub const ERASED: &str = "[erased]";
@@ -230,7 +230,86 @@ impl EventStore for SealedStore {
     }
 
     async fn append(&self, events: &[EventEnvelope]) -> Result<(), StoreError> {
-        self.events.append(&self.seal_all(events).await?).await
+        let sealed = self.seal_all(events).await?;
+        self.saw(events);
+        self.events.append(&sealed).await
+    }
+
+    /// The snapshot opened with the keys of every person it was sealed for, fetched in the
+    /// same request as the tail's events' keys. A snapshot that cannot be opened (one of
+    /// them was erased since) is dropped, and the whole stream read instead.
+    async fn load_tail(&self, stream: &StreamId) -> Result<StreamTail, StoreError> {
+        let mut tail = self.events.load_tail(stream).await?;
+        let Some(snapshot) = tail.snapshot.take() else {
+            tail.events = self.open_seen(tail.events).await?;
+            return Ok(tail);
+        };
+        let Some((subjects, sealed)) = sealed_snapshot(&snapshot.state) else {
+            tail.events = self.open_seen(tail.events).await?;
+            return Ok(StreamTail {
+                snapshot: Some(snapshot),
+                events: tail.events,
+            });
+        };
+        let mut wanted = subjects.clone();
+        wanted.extend(
+            tail.events
+                .iter()
+                .filter_map(|e| sealed_subject(&e.payload).map(str::to_owned)),
+        );
+        wanted.sort();
+        wanted.dedup();
+        let found = self.keys.keys(&wanted).await?;
+        match open_snapshot(&subjects, &sealed, stream, snapshot.version, &found) {
+            Some(state) => {
+                self.seen
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(subjects);
+                Ok(StreamTail {
+                    snapshot: Some(Snapshot { state, ..snapshot }),
+                    events: self.open_seen(tail.events).await?,
+                })
+            }
+            None => Ok(StreamTail {
+                snapshot: None,
+                events: self.load(stream).await?,
+            }),
+        }
+    }
+
+    /// A snapshot may hold the data of every person this request read or wrote: it is sealed
+    /// with a key drawn from all of their keys, so erasing any one makes it unreadable. When
+    /// one of them is already erased it is not stored at all.
+    async fn save_snapshot(
+        &self,
+        stream: &StreamId,
+        snapshot: &Snapshot,
+    ) -> Result<(), StoreError> {
+        let subjects: Vec<String> = self
+            .seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .cloned()
+            .collect();
+        if subjects.is_empty() {
+            return self.events.save_snapshot(stream, snapshot).await;
+        }
+        let mut keys = Vec::with_capacity(subjects.len());
+        for subject in &subjects {
+            match self.keys.sealing_key(subject).await {
+                Ok(key) => keys.push(key),
+                Err(StoreError::Erased(_)) => return Ok(()),
+                Err(other) => return Err(other),
+            }
+        }
+        let state = seal_snapshot(&subjects, &keys, stream, snapshot)?;
+        let sealed = Snapshot {
+            state,
+            ..snapshot.clone()
+        };
+        self.events.save_snapshot(stream, &sealed).await
     }
 
     /// The record's answer opened; [`ERASED`] if its person was erased since.
@@ -304,6 +383,94 @@ impl EventStore for SealedStore {
     async fn reseal(&self, event: &EventEnvelope) -> Result<(), StoreError> {
         self.events.reseal(event).await
     }
+}
+
+/// The member of a sealed snapshot's state that names the people it was sealed for.
+const SEALED_FOR: &str = "$sealedFor";
+
+/// One key drawn from every subject's key, in subject order: opening needs all of them.
+fn joint_key(subjects: &[String], keys: &[&DataKey]) -> Result<[u8; 32], StoreError> {
+    use hmac::{Hmac, Mac};
+    let mut joint = [0u8; 32];
+    for (subject, key) in subjects.iter().zip(keys) {
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&key.0)
+            .map_err(|_| StoreError::Corrupt("a data key has the wrong length".into()))?;
+        mac.update(&joint);
+        mac.update(subject.as_bytes());
+        joint = mac.finalize().into_bytes().into();
+    }
+    Ok(joint)
+}
+
+/// What binds a sealed snapshot to its place: moved to another stream or version, it fails.
+fn snapshot_binding(stream: &StreamId, version: u64, subjects: &[String]) -> Vec<u8> {
+    format!("{stream}@{version}:{}", subjects.join(",")).into_bytes()
+}
+
+fn seal_snapshot(
+    subjects: &[String],
+    keys: &[DataKey],
+    stream: &StreamId,
+    snapshot: &Snapshot,
+) -> Result<String, StoreError> {
+    let joint = joint_key(subjects, &keys.iter().collect::<Vec<_>>())?;
+    let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
+    let sealed = ChaCha20Poly1305::new(&joint.into())
+        .encrypt(
+            &nonce,
+            Payload {
+                msg: snapshot.state.as_bytes(),
+                aad: &snapshot_binding(stream, snapshot.version, subjects),
+            },
+        )
+        .map_err(|_| StoreError::Corrupt("a snapshot could not be sealed".into()))?;
+    let mut bytes = nonce.to_vec();
+    bytes.extend(sealed);
+    Ok(json!({ SEALED_FOR: subjects, "sealed": URL_SAFE_NO_PAD.encode(bytes) }).to_string())
+}
+
+/// The people a stored snapshot state was sealed for and its sealed bytes, if it is sealed.
+fn sealed_snapshot(state: &str) -> Option<(Vec<String>, Vec<u8>)> {
+    let value: Value = serde_json::from_str(state).ok()?;
+    let subjects = value
+        .get(SEALED_FOR)?
+        .as_array()?
+        .iter()
+        .map(|s| s.as_str().map(str::to_owned))
+        .collect::<Option<Vec<_>>>()?;
+    let sealed = URL_SAFE_NO_PAD
+        .decode(value.get("sealed")?.as_str()?)
+        .ok()?;
+    Some((subjects, sealed))
+}
+
+/// The snapshot's state, unless a key is missing or destroyed, or the bytes were tampered with.
+fn open_snapshot(
+    subjects: &[String],
+    sealed: &[u8],
+    stream: &StreamId,
+    version: u64,
+    found: &std::collections::HashMap<String, KeyState>,
+) -> Option<String> {
+    let keys = subjects
+        .iter()
+        .map(|subject| match found.get(subject) {
+            Some(KeyState::Live(key)) => Some(key),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let joint = joint_key(subjects, &keys).ok()?;
+    let (nonce, ciphertext) = sealed.split_at_checked(12)?;
+    let plain = ChaCha20Poly1305::new(&joint.into())
+        .decrypt(
+            Nonce::from_slice(nonce),
+            Payload {
+                msg: ciphertext,
+                aad: &snapshot_binding(stream, version, subjects),
+            },
+        )
+        .ok()?;
+    String::from_utf8(plain).ok()
 }
 
 /// Says which fields of a stored event are whose personal data (from the aggregate's

@@ -7,9 +7,13 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 
 use super::item::{
-    from_item, is_event_partition, stream_key, to_item, IDEMPOTENCY_PREFIX, PARTITION_KEY,
+    from_item, is_event_key, sort_key, stream_key, to_item, IDEMPOTENCY_PREFIX, PARTITION_KEY,
+    SNAPSHOT_SORT_KEY, SORT_KEY,
 };
-use super::{check_append, EventStore, IdempotencyRecord, StoreError, Written};
+use super::{
+    check_append, EventStore, IdempotencyRecord, Snapshot, StoreError, StreamTail, Written,
+    SNAPSHOT_EVERY,
+};
 use crate::envelope::{EventEnvelope, StreamId};
 
 #[derive(Clone, Debug)]
@@ -57,6 +61,76 @@ impl EventStore for DynamoEventStore {
                 .send()
         })
         .await
+    }
+
+    /// One consistent Query of the stream's end, newest first: the snapshot (its sort key is
+    /// last) and the [`SNAPSHOT_EVERY`] latest events. Only a stream that ran further past its
+    /// snapshot than that (a lost snapshot write, a stream from before snapshots) costs a
+    /// second Query, of the events after the snapshot.
+    async fn load_tail(&self, stream: &StreamId) -> Result<StreamTail, StoreError> {
+        let page = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("#pk = :pk")
+            .expression_attribute_names("#pk", PARTITION_KEY)
+            .expression_attribute_values(":pk", stream_key(stream))
+            .scan_index_forward(false)
+            .limit(SNAPSHOT_EVERY as i32 + 1)
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(backend)?;
+        let more = page.last_evaluated_key.is_some_and(|key| !key.is_empty());
+        let mut snapshot = None;
+        let mut events = Vec::new();
+        for item in page.items.unwrap_or_default() {
+            match item_keys(&item) {
+                (_, SNAPSHOT_SORT_KEY) => snapshot = snapshot_from_item(&item),
+                (pk, sk) if is_event_key(pk, sk) => events.push(from_item(item)?),
+                _ => {}
+            }
+        }
+        events.reverse();
+        let after = snapshot.as_ref().map_or(0, |s: &Snapshot| s.version);
+        let complete = !more || events.first().is_some_and(|e| e.version <= after + 1);
+        if complete {
+            events.retain(|e| e.version > after);
+        } else {
+            events = self.load_after(stream, after).await?;
+        }
+        Ok(StreamTail { snapshot, events })
+    }
+
+    async fn save_snapshot(
+        &self,
+        stream: &StreamId,
+        snapshot: &Snapshot,
+    ) -> Result<(), StoreError> {
+        let number = |n: u64| AttributeValue::N(n.to_string());
+        let saved = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item(PARTITION_KEY, stream_key(stream))
+            .item(SORT_KEY, AttributeValue::S(SNAPSHOT_SORT_KEY.into()))
+            .item("version", number(snapshot.version))
+            .item("shape", number(snapshot.shape.into()))
+            .item("state", AttributeValue::S(snapshot.state.clone()))
+            // Two commands racing past the same point: the newer snapshot stays.
+            .condition_expression("attribute_not_exists(#pk) OR #version < :version")
+            .expression_attribute_names("#pk", PARTITION_KEY)
+            .expression_attribute_names("#version", "version")
+            .expression_attribute_values(":version", number(snapshot.version))
+            .send()
+            .await;
+        match saved {
+            Ok(_) => Ok(()),
+            Err(SdkError::ServiceError(e)) if e.err().is_conditional_check_failed_exception() => {
+                Ok(())
+            }
+            Err(e) => Err(unavailable(e, Written::Unknown)),
+        }
     }
 
     async fn append(&self, events: &[EventEnvelope]) -> Result<(), StoreError> {
@@ -132,6 +206,28 @@ impl EventStore for DynamoEventStore {
 }
 
 impl DynamoEventStore {
+    /// The stream's events after `version`, in order.
+    async fn load_after(
+        &self,
+        stream: &StreamId,
+        version: u64,
+    ) -> Result<Vec<EventEnvelope>, StoreError> {
+        all_pages(|start| {
+            self.client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("#pk = :pk AND #sk > :after")
+                .expression_attribute_names("#pk", PARTITION_KEY)
+                .expression_attribute_names("#sk", SORT_KEY)
+                .expression_attribute_values(":pk", stream_key(stream))
+                .expression_attribute_values(":after", AttributeValue::S(sort_key(version)))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+        })
+        .await
+    }
+
     /// One `TransactWriteItems`: every event conditioned on its version being free, and the
     /// idempotency record (last) on its key being free or void. The request token is derived
     /// from the first item, so an SDK retry of a transaction whose answer was lost is
@@ -249,6 +345,32 @@ impl DynamoEventStore {
 
 type Key = std::collections::HashMap<String, AttributeValue>;
 
+/// An item's partition and sort key ("" where missing: an item without them is reported as
+/// corrupt when read as an event).
+fn item_keys(item: &Key) -> (&str, &str) {
+    let text = |name| match item.get(name) {
+        Some(AttributeValue::S(value)) => value.as_str(),
+        _ => "",
+    };
+    (text(PARTITION_KEY), text(SORT_KEY))
+}
+
+/// A snapshot item, or none if it is not whole (it is then rebuilt from the stream).
+fn snapshot_from_item(item: &Key) -> Option<Snapshot> {
+    let number = |name| match item.get(name) {
+        Some(AttributeValue::N(value)) => value.parse::<u64>().ok(),
+        _ => None,
+    };
+    Some(Snapshot {
+        version: number("version")?,
+        shape: u32::try_from(number("shape")?).ok()?,
+        state: match item.get("state") {
+            Some(AttributeValue::S(state)) => state.clone(),
+            _ => return None,
+        },
+    })
+}
+
 /// An idempotency record's key: its own partition, never a stream's.
 fn record_key(key: &str) -> Key {
     Key::from([
@@ -291,11 +413,8 @@ where
     loop {
         let (items, next) = read(start).await.map_err(backend)?.into_parts();
         for item in items {
-            let holds_event = match item.get(PARTITION_KEY) {
-                Some(AttributeValue::S(pk)) => is_event_partition(pk),
-                _ => true,
-            };
-            if holds_event {
+            let (pk, sk) = item_keys(&item);
+            if is_event_key(pk, sk) {
                 events.push(from_item(item)?);
             }
         }

@@ -20,7 +20,18 @@ pub const IDEMPOTENCY_PREFIX: &str = "idempotency#";
 pub fn is_event_partition(partition_key: &str) -> bool {
     !partition_key.starts_with(IDEMPOTENCY_PREFIX)
 }
+
+/// Whether an item of the event store table, by its keys, holds an event: not an idempotency
+/// record, not a snapshot.
+pub fn is_event_key(partition_key: &str, sort_key: &str) -> bool {
+    is_event_partition(partition_key) && sort_key != SNAPSHOT_SORT_KEY
+}
+
 pub const SORT_KEY: &str = "SK";
+
+/// The sort key of a stream's snapshot: after every event's (`v` + digits), so one Query of the
+/// stream's end in descending order meets the snapshot first, then the latest events.
+pub const SNAPSHOT_SORT_KEY: &str = "~snapshot";
 
 /// `v` + the version zero-padded to 10 digits, as the original wrote it: sorts as it counts.
 pub fn sort_key(version: u64) -> String {

@@ -5,13 +5,14 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 
-use super::{check_append, EventStore, IdempotencyRecord, StoreError};
+use super::{check_append, EventStore, IdempotencyRecord, Snapshot, StoreError, StreamTail};
 use crate::envelope::{EventEnvelope, StreamId};
 
 #[derive(Default)]
 pub struct InMemoryEventStore {
     streams: Mutex<HashMap<StreamId, BTreeMap<u64, EventEnvelope>>>,
     records: Mutex<HashMap<String, IdempotencyRecord>>,
+    snapshots: Mutex<HashMap<StreamId, Snapshot>>,
 }
 
 impl InMemoryEventStore {
@@ -26,6 +27,12 @@ impl InMemoryEventStore {
         events.sort_by_key(|e| (e.stream(), e.version));
         events
     }
+
+    /// The stream's stored snapshot, for assertions.
+    pub fn snapshot_of(&self, stream: &StreamId) -> Option<Snapshot> {
+        let snapshots = self.snapshots.lock().unwrap_or_else(|e| e.into_inner());
+        snapshots.get(stream).cloned()
+    }
 }
 
 #[async_trait]
@@ -36,6 +43,29 @@ impl EventStore for InMemoryEventStore {
             .get(stream)
             .map(|events| events.values().cloned().collect())
             .unwrap_or_default())
+    }
+
+    async fn load_tail(&self, stream: &StreamId) -> Result<StreamTail, StoreError> {
+        let snapshot = self.snapshot_of(stream);
+        let after = snapshot.as_ref().map_or(0, |s| s.version);
+        let mut events = self.load(stream).await?;
+        events.retain(|e| e.version > after);
+        Ok(StreamTail { snapshot, events })
+    }
+
+    async fn save_snapshot(
+        &self,
+        stream: &StreamId,
+        snapshot: &Snapshot,
+    ) -> Result<(), StoreError> {
+        let mut snapshots = self.snapshots.lock().unwrap_or_else(|e| e.into_inner());
+        let stored = snapshots
+            .entry(stream.clone())
+            .or_insert_with(|| snapshot.clone());
+        if stored.version < snapshot.version {
+            *stored = snapshot.clone();
+        }
+        Ok(())
     }
 
     async fn append(&self, events: &[EventEnvelope]) -> Result<(), StoreError> {

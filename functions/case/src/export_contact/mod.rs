@@ -6,7 +6,7 @@
 //! that knows them all.
 
 use client::Client;
-use contact::{Contact, ContactDetails};
+use contact::{Contact, ContactDetails, ContactEvent};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
@@ -14,9 +14,9 @@ use serde_json::Value;
 use shared::aggregate::Invocation;
 use shared::http::{json_response, path_id, Problem};
 use shared::registry::{Access, Slice};
-use shared::Aggregate;
+use shared::{Aggregate, EventEnvelope};
 
-use crate::case::{Case, Interaction};
+use crate::case::{Case, CaseEvent, Interaction};
 
 pub fn slice() -> Slice {
     Slice::new("export-contact", Access::ReadStreams, handle)
@@ -53,21 +53,36 @@ pub struct NamingInteraction {
     pub interaction: Interaction,
 }
 
-/// The interactions of a case that name this contact.
-pub fn naming(case_id: &str, case: &Case, contact_id: &str) -> Vec<NamingInteraction> {
-    case.existing(case_id)
-        .map(|details| {
-            details
-                .interactions
-                .iter()
-                .filter(|i| i.contact_id.as_deref() == Some(contact_id))
-                .map(|interaction| NamingInteraction {
+/// The interactions of a case's stream that name this contact (all of them: a case's state
+/// keeps only its latest).
+pub fn naming(case_id: &str, case: &[EventEnvelope], contact_id: &str) -> Vec<NamingInteraction> {
+    case.iter()
+        .filter_map(|event| match event.decode::<CaseEvent>() {
+            Ok(CaseEvent::InteractionAdded(added))
+                if added.contact_id.as_deref() == Some(contact_id) =>
+            {
+                Some(NamingInteraction {
                     case_id: case_id.to_owned(),
-                    interaction: interaction.clone(),
+                    interaction: Interaction::from(&added),
                 })
-                .collect()
+            }
+            _ => None,
         })
-        .unwrap_or_default()
+        .collect()
+}
+
+/// The cases whose interactions name the contact, from the mentions on its stream.
+fn mentioning_cases(contact: &[EventEnvelope]) -> Vec<String> {
+    let mut cases: Vec<String> = contact
+        .iter()
+        .filter_map(|event| match event.decode::<ContactEvent>() {
+            Ok(ContactEvent::MentionedInCase(mention)) => Some(mention.case_id),
+            _ => None,
+        })
+        .collect();
+    cases.sort();
+    cases.dedup();
+    cases
 }
 
 /// 200 with the export; 404 for no contact, 410 once erased (nothing of the person is held).
@@ -98,11 +113,9 @@ pub async fn handle(invocation: Invocation, request: Request) -> Result<Response
         });
     }
     let mut interactions = Vec::new();
-    let mut cases: Vec<&str> = record.mentions.iter().map(|m| m.case_id.as_str()).collect();
-    cases.dedup();
-    for case_id in cases {
-        let case = invocation.load::<Case>(case_id).await?;
-        interactions.extend(naming(case_id, &case.state, &id));
+    for case_id in mentioning_cases(&events) {
+        let case = invocation.store.load(&Case::stream(&case_id)).await?;
+        interactions.extend(naming(&case_id, &case, &id));
     }
     json_response(
         StatusCode::OK,

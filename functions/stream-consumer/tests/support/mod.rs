@@ -52,6 +52,7 @@ pub fn envelope(
     PendingAppend {
         stream: StreamId::new(aggregate_type, id),
         expected_version: version - 1,
+        snapshot: None,
         events: vec![NewEvent {
             event_type: event_type.into(),
             schema_version: 1,

@@ -1,0 +1,175 @@
+//! A case's cost does not grow with its stream. On DynamoDB (moto), reading a case and adding
+//! interactions to it make the same requests on a 1,000-event stream as on a 1-event one, and
+//! consume at most twice the capacity: a command stores a snapshot every `SNAPSHOT_EVERY`
+//! events, and a read is one Query of the stream's end. Capacity is metered by DynamoDB's
+//! rules (`shared::testing::Capacity`). `cargo xtask bench` runs this with 10,000 events too
+//! (`LONG_STREAM_LENGTHS`), and prints each row.
+
+use std::sync::Arc;
+
+use case::add_interaction::InteractionAdded;
+use case::case::{CaseEvent, InteractionType};
+use serde_json::json;
+use shared::store::{DynamoEventStore, SNAPSHOT_EVERY};
+use shared::testing::{body_json, fresh_dynamo_store, Capacity, RequestCounter, TestApi};
+use shared::trace::TraceContext;
+use shared::{EventStore, NewEvent, PendingAppend, StreamId, WriteMode};
+
+const OPENED: &str = "2026-01-01T09:00:00Z";
+
+/// What one step cost: its DynamoDB requests (sorted: when in a run of commands the snapshot
+/// falls depends on where the run starts), and their capacity.
+#[derive(Debug)]
+struct Cost {
+    operations: Vec<String>,
+    capacity: Capacity,
+}
+
+impl Cost {
+    fn of(counter: &RequestCounter) -> Self {
+        Self {
+            operations: {
+                let mut operations = counter.operations();
+                operations.sort();
+                operations
+            },
+            capacity: counter.capacity(),
+        }
+    }
+}
+
+/// A case whose stream holds `length` events: created through the API, then interactions
+/// appended straight to the store (as a stream from before snapshots would be), then one
+/// command through the API, which finds no snapshot, reads the whole stream once and stores
+/// one.
+async fn case_of_length(api: &TestApi<DynamoEventStore>, length: usize) -> String {
+    let id = format!("long-{length}");
+    let created = api
+        .call(
+            "POST",
+            "/api/cases",
+            Some(json!({ "caseId": id, "clientId": "k1", "description": "Printer on fire", "openedAt": OPENED })),
+        )
+        .await;
+    assert_eq!(created.status(), 201, "{:?}", created.body());
+    let stream = StreamId::new("case", &id);
+    let trace = TraceContext::from_hints(&Default::default(), time::OffsetDateTime::now_utc());
+    let mut version = 1;
+    let target = length.saturating_sub(1) as u64;
+    while version < target {
+        let count = (target - version).min(100);
+        let events = (0..count)
+            .map(|n| {
+                NewEvent::from_domain(&CaseEvent::InteractionAdded(InteractionAdded {
+                    case_id: id.clone(),
+                    interaction_id: format!("seeded-{}", version + n),
+                    description: "Called about the printer; it is still on fire".into(),
+                    interaction_date: time::macros::datetime!(2026-01-02 10:00 UTC),
+                    kind: InteractionType::Call,
+                    contact_id: None,
+                }))
+                .unwrap()
+            })
+            .collect();
+        let append = PendingAppend {
+            stream: stream.clone(),
+            expected_version: version,
+            events,
+            snapshot: None,
+        };
+        api.store
+            .append(&append.into_envelopes(&trace, time::OffsetDateTime::now_utc(), None))
+            .await
+            .unwrap();
+        version += count;
+    }
+    if length > 1 {
+        assert_eq!(add_interaction(api, &id).await, 201);
+    }
+    id
+}
+
+async fn add_interaction(api: &TestApi<DynamoEventStore>, id: &str) -> u16 {
+    let note = json!({ "description": "Called again", "type": "call", "interactionDate": "2026-01-03T10:00:00Z" });
+    let path = format!("/api/cases/{id}/interactions");
+    api.call("POST", &path, Some(note)).await.status().as_u16()
+}
+
+/// What a GET of the case, then `SNAPSHOT_EVERY` interactions in a row, cost.
+async fn costs(api: &TestApi<DynamoEventStore>, counter: &RequestCounter, id: &str) -> [Cost; 2] {
+    counter.reset();
+    let got = api.call("GET", &format!("/api/cases/{id}"), None).await;
+    assert_eq!(got.status(), 200);
+    assert!(body_json(&got)["interactions"].as_array().unwrap().len() <= 20);
+    let read = Cost::of(counter);
+    counter.reset();
+    for _ in 0..SNAPSHOT_EVERY {
+        assert_eq!(add_interaction(api, id).await, 201);
+    }
+    [read, Cost::of(counter)]
+}
+
+fn lengths() -> Vec<usize> {
+    std::env::var("LONG_STREAM_LENGTHS")
+        .unwrap_or_else(|_| "1,1000".into())
+        .split(',')
+        .map(|n| {
+            n.trim()
+                .parse()
+                .expect("LONG_STREAM_LENGTHS: numbers, comma-separated")
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn reads_and_commands_cost_the_same_however_long_the_stream() {
+    for mode in [WriteMode::Direct, WriteMode::Batch] {
+        let (store, counter) = fresh_dynamo_store().await;
+        let api = TestApi::on(
+            [contact::registry(), client::registry(), case::registry()],
+            Arc::new(store),
+            mode,
+        );
+        let client = json!({ "clientId": "k1", "name": "Acme" });
+        assert_eq!(
+            api.call("POST", "/api/clients", Some(client))
+                .await
+                .status(),
+            201
+        );
+        let mut rows = Vec::new();
+        for length in lengths() {
+            let id = case_of_length(&api, length).await;
+            let [read, commands] = costs(&api, &counter, &id).await;
+            println!(
+                "| {mode:?} | {length} events | GET: {} ({} RCU) | {SNAPSHOT_EVERY} add-interaction: {} requests ({} RCU, {} WCU) |",
+                read.operations.join(" + "),
+                read.capacity.read_units,
+                commands.operations.len(),
+                commands.capacity.read_units,
+                commands.capacity.write_units,
+            );
+            rows.push((length, read, commands));
+        }
+        let (_, short_read, short_commands) = &rows[0];
+        for (length, read, commands) in &rows[1..] {
+            assert_eq!(
+                read.operations, short_read.operations,
+                "GET, {length} events, {mode:?}"
+            );
+            assert_eq!(
+                commands.operations, short_commands.operations,
+                "commands, {length} events, {mode:?}"
+            );
+            assert!(
+                read.capacity.read_units <= 2 * short_read.capacity.read_units,
+                "GET, {length} events, {mode:?}: {read:?} against {short_read:?}"
+            );
+            assert!(
+                commands.capacity.read_units <= 2 * short_commands.capacity.read_units
+                    && commands.capacity.write_units <= 2 * short_commands.capacity.write_units,
+                "commands, {length} events, {mode:?}: {commands:?} against {short_commands:?}"
+            );
+        }
+    }
+}
