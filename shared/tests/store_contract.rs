@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use serde_json::json;
-use shared::store::{EventStore, StoreError};
+use shared::store::{EventStore, Snapshot, StoreError, StreamTail, SNAPSHOT_EVERY};
 use shared::testing::fresh_dynamo_store;
 use shared::trace::{TraceContext, TraceHints};
 use shared::{EventEnvelope, NewEvent, PendingAppend, StreamId};
@@ -257,6 +257,72 @@ async fn concurrent_writers_that_retry_leave_no_gap_and_no_duplicate(store: Arc<
     );
 }
 
+fn snapshot(version: u64) -> Snapshot {
+    Snapshot {
+        version,
+        shape: 1,
+        state: json!({ "upTo": version }).to_string(),
+    }
+}
+
+fn versions(events: &[EventEnvelope]) -> Vec<u64> {
+    events.iter().map(|e| e.version).collect()
+}
+
+async fn the_tail_is_the_snapshot_and_the_events_after_it(store: Arc<dyn EventStore>) {
+    let s = stream("snapped");
+    for version in 1..=20 {
+        store.append(&one(&s, version)).await.unwrap();
+    }
+    // No snapshot yet: the tail is the whole stream.
+    let whole = store.load_tail(&s).await.unwrap();
+    assert_eq!(whole.snapshot, None);
+    assert_eq!(versions(&whole.events), (1..=20).collect::<Vec<_>>());
+    store.save_snapshot(&s, &snapshot(17)).await.unwrap();
+    let tail = store.load_tail(&s).await.unwrap();
+    assert_eq!(tail.snapshot, Some(snapshot(17)));
+    assert_eq!(versions(&tail.events), [18, 19, 20]);
+    // A snapshot is never an event: a load and the stream's versions ignore it.
+    assert_eq!(
+        versions(&store.load(&s).await.unwrap()),
+        (1..=20).collect::<Vec<_>>()
+    );
+    store.append(&one(&s, 21)).await.unwrap();
+}
+
+async fn an_older_snapshot_never_replaces_a_newer_one(store: Arc<dyn EventStore>) {
+    let s = stream("raced");
+    for version in 1..=12 {
+        store.append(&one(&s, version)).await.unwrap();
+    }
+    store.save_snapshot(&s, &snapshot(12)).await.unwrap();
+    store.save_snapshot(&s, &snapshot(9)).await.unwrap();
+    let tail = store.load_tail(&s).await.unwrap();
+    assert_eq!(tail.snapshot, Some(snapshot(12)));
+    assert_eq!(tail.events, vec![]);
+}
+
+async fn a_stream_far_past_its_snapshot_still_reads_every_event_after_it(
+    store: Arc<dyn EventStore>,
+) {
+    // A lost snapshot write: the events after the snapshot outrun one read of the end.
+    let s = stream("outrun");
+    for version in 1..=3 {
+        store.append(&one(&s, version)).await.unwrap();
+    }
+    store.save_snapshot(&s, &snapshot(3)).await.unwrap();
+    let past = 3 * SNAPSHOT_EVERY;
+    for version in 4..=3 + past {
+        store.append(&one(&s, version)).await.unwrap();
+    }
+    let StreamTail {
+        snapshot: kept,
+        events,
+    } = store.load_tail(&s).await.unwrap();
+    assert_eq!(kept, Some(snapshot(3)));
+    assert_eq!(versions(&events), (4..=3 + past).collect::<Vec<_>>());
+}
+
 shared::on_both_event_stores!(
     unknown_stream_loads_empty,
     appended_events_load_back_unchanged,
@@ -270,6 +336,9 @@ shared::on_both_event_stores!(
     a_stream_longer_than_a_page_loads_whole,
     concurrent_appends_at_one_version_have_one_winner,
     concurrent_writers_that_retry_leave_no_gap_and_no_duplicate,
+    the_tail_is_the_snapshot_and_the_events_after_it,
+    an_older_snapshot_never_replaces_a_newer_one,
+    a_stream_far_past_its_snapshot_still_reads_every_event_after_it,
 );
 
 #[tokio::test]
@@ -284,4 +353,27 @@ async fn dynamodb_load_follows_last_evaluated_key() {
         queries.len() >= 3,
         "2.4 MB should take 3 pages of 1 MB, took {queries:?}"
     );
+}
+
+#[tokio::test]
+async fn dynamodb_reads_a_snapshotted_tail_in_one_query() {
+    let (store, counter) = fresh_dynamo_store().await;
+    let s = stream("one-read");
+    for version in 1..=30 {
+        store.append(&one(&s, version)).await.unwrap();
+    }
+    store.save_snapshot(&s, &snapshot(27)).await.unwrap();
+    counter.reset();
+    let tail = store.load_tail(&s).await.unwrap();
+    assert_eq!(versions(&tail.events), [28, 29, 30]);
+    assert_eq!(counter.operations(), ["Query"]);
+    // Fewer than `SNAPSHOT_EVERY` events and no snapshot: one Query too.
+    let short = stream("short");
+    store.append(&one(&short, 1)).await.unwrap();
+    counter.reset();
+    assert_eq!(
+        versions(&store.load_tail(&short).await.unwrap().events),
+        [1]
+    );
+    assert_eq!(counter.operations(), ["Query"]);
 }

@@ -211,3 +211,54 @@ pub fn not_before_opening(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::{call_added, opened, OPENED_AT};
+
+    #[test]
+    fn a_case_keeps_its_latest_interactions_and_counts_them_all() {
+        let many = LATEST_INTERACTIONS + 5;
+        let events: Vec<CaseEvent> = std::iter::once(opened())
+            .chain((0..many).map(|n| {
+                let mut call = call_added(OPENED_AT, None);
+                if let CaseEvent::InteractionAdded(added) = &mut call {
+                    added.interaction_id = format!("i{n}");
+                }
+                call
+            }))
+            .collect();
+        let case = Case::from_events(&events);
+        let details = case.existing("s1").unwrap();
+        assert_eq!(details.interaction_count, many as u64);
+        let kept: Vec<&str> = details
+            .interactions
+            .iter()
+            .map(|i| i.interaction_id.as_str())
+            .collect();
+        let latest: Vec<String> = (5..many).map(|n| format!("i{n}")).collect();
+        assert_eq!(kept, latest);
+    }
+
+    /// A stored snapshot outlives the build that wrote it: when this sample's JSON changes,
+    /// so does the shape, or old snapshots would be read as the new state.
+    #[test]
+    fn the_snapshot_shape_changes_with_the_state() {
+        let sample = Case::from_events(&[opened(), call_added(OPENED_AT, Some("c1"))]);
+        assert_eq!(
+            (Case::SNAPSHOT_SHAPE, serde_json::to_value(&sample).unwrap()),
+            (
+                Some(1),
+                serde_json::json!({ "Open": {
+                    "caseId": "s1", "clientId": "k1", "description": "Printer on fire",
+                    "openedAt": "2026-01-01T09:00:00Z", "closedAt": null, "resolution": null,
+                    "interactions": [{ "interactionId": "i1", "description": "Called back",
+                        "interactionDate": "2026-01-01T09:00:00Z", "type": "call", "contactId": "c1" }],
+                    "interactionCount": 1
+                } })
+            ),
+            "the case's state changed: raise Case::SNAPSHOT_SHAPE and update this sample"
+        );
+    }
+}

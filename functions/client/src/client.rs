@@ -129,6 +129,24 @@ mod tests {
         );
     }
 
+    /// A stored snapshot outlives the build that wrote it: when this sample's JSON changes,
+    /// so does the shape, or old snapshots would be read as the new state.
+    #[test]
+    fn the_snapshot_shape_changes_with_the_state() {
+        let sample = Client::from_events(&[created(), linked("c1")]);
+        assert_eq!(
+            (
+                Client::SNAPSHOT_SHAPE,
+                serde_json::to_value(&sample).unwrap()
+            ),
+            (
+                Some(1),
+                serde_json::json!({ "Active": { "clientId": "k1", "name": "Acme", "industry": null, "contacts": ["c1"] } })
+            ),
+            "the client's state changed: raise Client::SNAPSHOT_SHAPE and update this sample"
+        );
+    }
+
     /// The contract's link events are stored exactly as this aggregate's own.
     #[test]
     fn the_contracts_link_events_are_stored_as_the_clients() {

@@ -6,6 +6,7 @@ mod support;
 use std::sync::Arc;
 
 use serde_json::{json, Value};
+use shared::store::item::SNAPSHOT_SORT_KEY;
 use shared::store::{DynamoEventStore, EventStore};
 use shared::testing::{assert_problem, body_json, fresh_dynamo_store, TestApi};
 use shared::{StreamId, WriteMode};
@@ -167,9 +168,10 @@ async fn concurrent_retries_with_one_key_write_once() {
     }
 }
 
-/// The key record shares the event store table: the stream consumer and the scan skip it.
+/// Key records and snapshots share the event store table: the stream consumer and the scan
+/// skip them.
 #[tokio::test]
-async fn key_records_are_never_taken_for_events() {
+async fn key_records_and_snapshots_are_never_taken_for_events() {
     let api = on_dynamodb(WriteMode::Direct).await;
     let created = api
         .call_with(
@@ -191,8 +193,23 @@ async fn key_records_are_never_taken_for_events() {
         }
     });
     let event_insert = support::insert_record(&events[0], 2);
-    let records =
-        stream_consumer::parse_records(&support::stream_event(vec![record_insert, event_insert]));
+    let snapshot = |name: &str| {
+        json!({
+            "eventName": name,
+            "dynamodb": {
+                "Keys": { "PK": { "S": "contact#c1" }, "SK": { "S": SNAPSHOT_SORT_KEY } },
+                "NewImage": { "PK": { "S": "contact#c1" }, "SK": { "S": SNAPSHOT_SORT_KEY },
+                    "version": { "N": "8" }, "shape": { "N": "1" }, "state": { "S": "{}" } },
+                "SequenceNumber": "3"
+            }
+        })
+    };
+    let records = stream_consumer::parse_records(&support::stream_event(vec![
+        record_insert,
+        event_insert,
+        snapshot("INSERT"),
+        snapshot("MODIFY"),
+    ]));
     assert_eq!(records.len(), 1);
     assert!(records[0].event.is_ok());
 }

@@ -573,6 +573,53 @@ mod tests {
     }
 
     #[test]
+    fn a_snapshot_opens_only_with_every_key_it_was_sealed_for_and_only_in_its_place() {
+        let subjects = vec!["contact#c1".to_owned(), "contact#c2".to_owned()];
+        let keys = [DataKey::generate(), DataKey::generate()];
+        let stream = StreamId::new("case", "s1");
+        let snapshot = Snapshot {
+            version: 9,
+            shape: 1,
+            state: json!({ "notes": ["Ada's words", "Charles's words"] }).to_string(),
+        };
+        let stored = seal_snapshot(&subjects, &keys, &stream, &snapshot).unwrap();
+        assert!(!stored.contains("words"), "{stored}");
+        let (named, sealed) = sealed_snapshot(&stored).unwrap();
+        assert_eq!(named, subjects);
+        let found = |states: [KeyState; 2]| -> std::collections::HashMap<String, KeyState> {
+            subjects.iter().cloned().zip(states).collect()
+        };
+        let live = found([
+            KeyState::Live(keys[0].clone()),
+            KeyState::Live(keys[1].clone()),
+        ]);
+        assert_eq!(
+            open_snapshot(&subjects, &sealed, &stream, 9, &live),
+            Some(snapshot.state)
+        );
+        // One person erased, or a key missing: it no longer opens.
+        let one_erased = found([KeyState::Live(keys[0].clone()), KeyState::Erased]);
+        assert_eq!(
+            open_snapshot(&subjects, &sealed, &stream, 9, &one_erased),
+            None
+        );
+        let mut missing = live.clone();
+        missing.remove("contact#c2");
+        assert_eq!(
+            open_snapshot(&subjects, &sealed, &stream, 9, &missing),
+            None
+        );
+        // Moved to another stream or version, or with a person dropped from its list: refused.
+        let other = StreamId::new("case", "s2");
+        assert_eq!(open_snapshot(&subjects, &sealed, &other, 9, &live), None);
+        assert_eq!(open_snapshot(&subjects, &sealed, &stream, 10, &live), None);
+        assert_eq!(
+            open_snapshot(&subjects[..1], &sealed, &stream, 9, &live),
+            None
+        );
+    }
+
+    #[test]
     fn a_payload_without_sealed_fields_opens_unchanged() {
         assert_eq!(open(ada(), None).unwrap(), ada());
     }
