@@ -9,6 +9,7 @@ use crate::aggregate::{Aggregate, Invocation};
 use crate::envelope::EventEnvelope;
 use crate::http::{page_params, page_response, path_id, Problem};
 use crate::registry::{Access, Slice};
+use crate::store::PageOf;
 
 /// The history slice of aggregate `A`: `function` serves `GET path` (`.../{id}/history`).
 pub fn slice<A: Aggregate>(function: &'static str, path: &'static str) -> Slice {
@@ -67,28 +68,28 @@ async fn handle<A: Aggregate>(
                 .ok_or_else(|| Problem::bad_request("not a cursor of this history"))?,
         ),
     };
-    let events = invocation.store.load(&stream).await?;
-    if events.is_empty() {
+    // One more than the page: whether there is a next one, without reading further.
+    let mut page = invocation
+        .store
+        .load_page(
+            &stream,
+            PageOf {
+                newest_first: order == Order::NewestFirst,
+                past: after,
+                limit: limit + 1,
+            },
+        )
+        .await?;
+    if page.is_empty() && after.is_none() {
         return Err(Problem::not_found(format!("{stream} not found")));
     }
-    let ordered: Vec<&EventEnvelope> = match order {
-        Order::OldestFirst => events.iter().collect(),
-        Order::NewestFirst => events.iter().rev().collect(),
-    };
-    let remaining: Vec<&EventEnvelope> = ordered
-        .into_iter()
-        .filter(|e| match (after, order) {
-            (None, _) => true,
-            (Some(after), Order::OldestFirst) => e.version > after,
-            (Some(after), Order::NewestFirst) => e.version < after,
-        })
-        .collect();
-    let page: Vec<&EventEnvelope> = remaining.iter().take(limit).copied().collect();
-    let next = (remaining.len() > page.len())
+    let more = page.len() > limit;
+    page.truncate(limit);
+    let next = more
         .then(|| {
             page.last()
                 .map(|e| invocation.cursors.seal_value(&json!(e.version), &bound_to))
         })
         .flatten();
-    page_response(page.into_iter().map(entry).collect(), next)
+    page_response(page.iter().map(entry).collect(), next)
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use serde_json::json;
-use shared::store::{EventStore, Snapshot, StoreError, StreamTail, SNAPSHOT_EVERY};
+use shared::store::{EventStore, PageOf, Snapshot, StoreError, StreamTail, SNAPSHOT_EVERY};
 use shared::testing::fresh_dynamo_store;
 use shared::trace::{TraceContext, TraceHints};
 use shared::{EventEnvelope, NewEvent, PendingAppend, StreamId};
@@ -323,6 +323,34 @@ async fn a_stream_far_past_its_snapshot_still_reads_every_event_after_it(
     assert_eq!(versions(&events), (4..=3 + past).collect::<Vec<_>>());
 }
 
+async fn a_page_of_a_stream_holds_its_events_past_the_cursor(store: Arc<dyn EventStore>) {
+    let s = stream("paged");
+    for version in 1..=12 {
+        store.append(&one(&s, version)).await.unwrap();
+    }
+    store.save_snapshot(&s, &snapshot(12)).await.unwrap();
+    let page = |newest_first, past, limit| PageOf {
+        newest_first,
+        past,
+        limit,
+    };
+    let read = |of: PageOf| {
+        let store = store.clone();
+        let s = s.clone();
+        async move { versions(&store.load_page(&s, of).await.unwrap()) }
+    };
+    assert_eq!(read(page(false, None, 5)).await, [1, 2, 3, 4, 5]);
+    assert_eq!(read(page(false, Some(10), 5)).await, [11, 12]);
+    assert_eq!(read(page(true, None, 3)).await, [12, 11, 10]);
+    assert_eq!(read(page(true, Some(3), 5)).await, [2, 1]);
+    assert_eq!(read(page(true, Some(1), 5)).await, Vec::<u64>::new());
+    assert_eq!(read(page(false, Some(12), 5)).await, Vec::<u64>::new());
+    assert_eq!(
+        read(page(false, None, 100)).await,
+        (1..=12).collect::<Vec<_>>()
+    );
+}
+
 shared::on_both_event_stores!(
     unknown_stream_loads_empty,
     appended_events_load_back_unchanged,
@@ -339,6 +367,7 @@ shared::on_both_event_stores!(
     the_tail_is_the_snapshot_and_the_events_after_it,
     an_older_snapshot_never_replaces_a_newer_one,
     a_stream_far_past_its_snapshot_still_reads_every_event_after_it,
+    a_page_of_a_stream_holds_its_events_past_the_cursor,
 );
 
 #[tokio::test]

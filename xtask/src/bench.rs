@@ -99,20 +99,36 @@ fn connection(
 }
 
 /// An API Gateway HTTP API (payload v2) event for `GET path`.
-pub fn http_event(method: &str, path: &str) -> String {
+/// An API Gateway (payload v2) event for `route` (e.g. `/api/contacts/{id}`), every path
+/// parameter `bench-missing`: a record that does not exist.
+pub fn http_event(method: &str, route: &str) -> String {
+    let mut parameters = serde_json::Map::new();
+    let path = route
+        .split('/')
+        .map(
+            |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) => {
+                    parameters.insert(name.to_owned(), "bench-missing".into());
+                    "bench-missing"
+                }
+                None => segment,
+            },
+        )
+        .collect::<Vec<_>>()
+        .join("/");
     serde_json::json!({
         "version": "2.0",
-        "routeKey": format!("{method} {path}"),
+        "routeKey": format!("{method} {route}"),
         "rawPath": path,
         "rawQueryString": "",
         "headers": { "host": "bench.local", "content-type": "application/json" },
         "requestContext": {
             "accountId": "000000000000", "apiId": "bench", "domainName": "bench.local",
-            "domainPrefix": "bench", "requestId": "bench-request", "routeKey": format!("{method} {path}"),
+            "domainPrefix": "bench", "requestId": "bench-request", "routeKey": format!("{method} {route}"),
             "stage": "$default", "time": "27/Nov/2026:00:00:00 +0000", "timeEpoch": 1795737600000u64,
             "http": { "method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "bench" }
         },
-        "pathParameters": path.rsplit('/').next().map(|id| serde_json::json!({ "id": id })),
+        "pathParameters": (!parameters.is_empty()).then_some(parameters),
         "isBase64Encoded": false
     })
     .to_string()

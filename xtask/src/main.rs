@@ -18,8 +18,10 @@ const USAGE: &str = "usage:
   cargo xtask token [--user ID] [--scopes SCOPES] [--ttl-seconds N]
                                          print a token of the local issuer; SCOPES space-separated
                                          (default: user local-user, crm/read crm/write crm/admin, 1 hour)
-  cargo xtask bench [--runs N]           cold starts of release builds under a local Lambda Runtime API (medians of N,
-                                         default 9): init, first response, warm, peak RSS, next to hello-world baselines
+  cargo xtask bench [--runs N]           cold starts of every function's release build under a local Lambda Runtime API
+                                         (medians of N, default 9): init, first response, warm, peak RSS, next to
+                                         hello-world baselines; then DynamoDB requests and capacity on 1, 1,000 and
+                                         10,000-event streams (moto)
   cargo xtask test                       run every test: unit, moto integration, local-stack end to end, template lint
   cargo xtask seed N [--seed S]          create N clients with contacts, links, cases, interactions, closures
                                          through the API at $BASE_URL (default http://127.0.0.1:9000/api)
@@ -192,22 +194,36 @@ fn bench_cold_starts(args: &[String]) -> Result<(), String> {
     };
     let project = Project::locate()?;
     project.setup()?;
-    // (binary, package, event method, path): the baselines, then functions that read the
-    // event store (get-contact: a Query) and the read models (list-contacts: the pointer and
-    // four index Queries).
-    let rows = [
-        ("hello", "hello", "GET", "/hello"),
-        ("hello-dynamodb", "hello", "GET", "/hello"),
+    // (binary, package, event): the baselines, then every function of the template with the
+    // first route it serves. GETs read the event store or the read models for a record that
+    // does not exist (404); commands are sent without a body (400, before any DynamoDB call);
+    // the stream consumer gets an empty batch.
+    let mut rows = vec![
+        ("hello", "hello", bench::http_event("GET", "/hello")),
         (
-            "get-contact",
-            "contact",
-            "GET",
-            "/api/contacts/bench-missing",
+            "hello-dynamodb",
+            "hello",
+            bench::http_event("GET", "/hello"),
         ),
-        ("list-contacts", "contact", "GET", "/api/contacts"),
     ];
+    for registry in stream_consumer::registries() {
+        for slice in &registry.slices {
+            if let Some((method, route)) = slice.routes.first() {
+                rows.push((
+                    slice.function,
+                    registry.aggregate,
+                    bench::http_event(method, route),
+                ));
+            }
+        }
+    }
+    rows.push((
+        "stream-consumer",
+        "stream-consumer",
+        r#"{"Records":[]}"#.to_owned(),
+    ));
     let mut build = project.cargo(&["build", "--release"]);
-    for (binary, package, _, _) in rows {
+    for (binary, package, _) in &rows {
         build.args(["-p", package, "--bin", binary]);
     }
     run(&mut build, "cargo build --release (bench binaries)")?;
@@ -225,17 +241,21 @@ fn bench_cold_starts(args: &[String]) -> Result<(), String> {
     }
     let mut samples: Vec<Vec<bench::Sample>> = vec![Vec::new(); rows.len()];
     for _ in 0..runs {
-        for (i, (binary, _, method, path)) in rows.iter().enumerate() {
+        for (i, (binary, _, event)) in rows.iter().enumerate() {
             let path_to = project.root().join("target/release").join(binary);
-            let sample = bench::cold_start(&path_to, &env, &bench::http_event(method, path), 20)?;
+            let sample = bench::cold_start(&path_to, &env, event, 20)?;
             samples[i].push(sample);
         }
     }
-    println!("| binary | init | first response | warm (median of 20) | peak RSS | size | status |");
-    println!("|---|---|---|---|---|---|---|");
+    println!("| binary | init | init ÷ hello | first response | warm (median of 20) | peak RSS | size | status |");
+    println!("|---|---|---|---|---|---|---|---|");
     let ms = |d: std::time::Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
-    for ((binary, _, _, _), samples) in rows.iter().zip(&samples) {
-        let init = bench::median(samples.iter().map(|s| s.init).collect());
+    let init_of = |samples: &[bench::Sample]| {
+        bench::median(samples.iter().map(|s| s.init).collect::<Vec<_>>())
+    };
+    let hello = init_of(&samples[0]).as_secs_f64();
+    for ((binary, _, _), samples) in rows.iter().zip(&samples) {
+        let init = init_of(samples);
         let first = bench::median(samples.iter().map(|s| s.first_response).collect());
         let warm = bench::median(samples.iter().flat_map(|s| s.warm.clone()).collect());
         let rss = samples.iter().map(|s| s.peak_rss_kb).max().unwrap_or(0);
@@ -243,8 +263,9 @@ fn bench_cold_starts(args: &[String]) -> Result<(), String> {
             .map(|m| m.len())
             .unwrap_or(0);
         println!(
-            "| {binary} | {} | {} | {} | {:.1} MB | {:.1} MB | {} |",
+            "| {binary} | {} | {:.2}x | {} | {} | {:.1} MB | {:.1} MB | {} |",
             ms(init),
+            init.as_secs_f64() / hello,
             ms(first),
             ms(warm),
             rss as f64 / 1024.0,
@@ -253,6 +274,41 @@ fn bench_cold_starts(args: &[String]) -> Result<(), String> {
         );
     }
     println!("\n{runs} cold starts each, alternating binaries; reproduce: cargo xtask bench --runs {runs}");
+    long_streams(&project, &moto)
+}
+
+/// DynamoDB requests and capacity of reads and commands on streams of 1, 1,000 and 10,000
+/// events: the long-stream test, run longer (CI runs it with 1 and 1,000).
+fn long_streams(project: &Project, moto: &stack::Moto) -> Result<(), String> {
+    let mut test = project.cargo(&[
+        "test",
+        "-p",
+        "case",
+        "--test",
+        "long_streams",
+        "--",
+        "--nocapture",
+    ]);
+    test.envs(moto.client_env())
+        .env("LONG_STREAM_LENGTHS", "1,1000,10000");
+    let output = test
+        .output()
+        .map_err(|e| format!("cannot run the long-stream test: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "the long-stream test failed:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    println!("\n| mode | events | whole stream (every read, before snapshots) | GET case | history page (20) | 8 add-interaction |");
+    println!("|---|---|---|---|---|---|");
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        if line.starts_with('|') {
+            println!("{line}");
+        }
+    }
+    println!("\nreproduce: cargo xtask bench (or LONG_STREAM_LENGTHS=1,1000,10000 cargo test -p case --test long_streams -- --nocapture, on moto)");
     Ok(())
 }
 

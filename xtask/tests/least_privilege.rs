@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use serde_json::{json, Value};
 use shared::personal::{DataKey, InMemoryKeyStore, KeyState, KeyStore};
 use shared::registry::Registry;
-use shared::store::{EventStore, IdempotencyRecord, InMemoryEventStore, StoreError};
+use shared::store::{EventStore, IdempotencyRecord, InMemoryEventStore, Snapshot, StoreError};
 use shared::testing::TestApi;
 use shared::{EventEnvelope, StreamId, WriteMode};
 
@@ -68,6 +68,15 @@ impl EventStore for Recording {
         }
         self.note("dynamodb:PutItem", record_partition(&record.key));
         self.inner.append_recorded(events, record).await
+    }
+
+    async fn save_snapshot(
+        &self,
+        stream: &StreamId,
+        snapshot: &Snapshot,
+    ) -> Result<(), StoreError> {
+        self.note("dynamodb:PutItem", stream.partition_key());
+        self.inner.save_snapshot(stream, snapshot).await
     }
 }
 

@@ -95,18 +95,23 @@ async fn add_interaction(api: &TestApi<DynamoEventStore>, id: &str) -> u16 {
     api.call("POST", &path, Some(note)).await.status().as_u16()
 }
 
-/// What a GET of the case, then `SNAPSHOT_EVERY` interactions in a row, cost.
-async fn costs(api: &TestApi<DynamoEventStore>, counter: &RequestCounter, id: &str) -> [Cost; 2] {
+/// What a GET of the case, a page of its history (its latest events: where its earlier
+/// interactions are), then `SNAPSHOT_EVERY` interactions in a row, cost.
+async fn costs(api: &TestApi<DynamoEventStore>, counter: &RequestCounter, id: &str) -> [Cost; 3] {
     counter.reset();
     let got = api.call("GET", &format!("/api/cases/{id}"), None).await;
     assert_eq!(got.status(), 200);
     assert!(body_json(&got)["interactions"].as_array().unwrap().len() <= 20);
     let read = Cost::of(counter);
     counter.reset();
+    let path = format!("/api/cases/{id}/history?order=desc&limit=20");
+    assert_eq!(api.call("GET", &path, None).await.status(), 200);
+    let history = Cost::of(counter);
+    counter.reset();
     for _ in 0..SNAPSHOT_EVERY {
         assert_eq!(add_interaction(api, id).await, 201);
     }
-    [read, Cost::of(counter)]
+    [read, history, Cost::of(counter)]
 }
 
 fn lengths() -> Vec<usize> {
@@ -140,22 +145,36 @@ async fn reads_and_commands_cost_the_same_however_long_the_stream() {
         let mut rows = Vec::new();
         for length in lengths() {
             let id = case_of_length(&api, length).await;
-            let [read, commands] = costs(&api, &counter, &id).await;
+            let [read, history, commands] = costs(&api, &counter, &id).await;
+            // What every read cost before snapshots: the whole stream.
+            counter.reset();
+            api.store.load(&StreamId::new("case", &id)).await.unwrap();
+            let whole = Cost::of(&counter);
             println!(
-                "| {mode:?} | {length} events | GET: {} ({} RCU) | {SNAPSHOT_EVERY} add-interaction: {} requests ({} RCU, {} WCU) |",
+                "| {mode:?} | {length} | {} Query ({} RCU) | GET: {} ({} RCU) | history page: {} ({} RCU) | {SNAPSHOT_EVERY} add-interaction: {} requests ({} RCU, {} WCU) |",
+                whole.operations.len(),
+                whole.capacity.read_units,
                 read.operations.join(" + "),
                 read.capacity.read_units,
+                history.operations.join(" + "),
+                history.capacity.read_units,
                 commands.operations.len(),
                 commands.capacity.read_units,
                 commands.capacity.write_units,
             );
-            rows.push((length, read, commands));
+            rows.push((length, read, history, commands));
         }
-        let (_, short_read, short_commands) = &rows[0];
-        for (length, read, commands) in &rows[1..] {
+        let (_, short_read, short_history, short_commands) = &rows[0];
+        for (length, read, history, commands) in &rows[1..] {
             assert_eq!(
                 read.operations, short_read.operations,
                 "GET, {length} events, {mode:?}"
+            );
+            // A page's capacity is its events', whatever the stream's length; the short
+            // stream's page is shorter, so only the requests are compared.
+            assert_eq!(
+                history.operations, short_history.operations,
+                "history, {length} events, {mode:?}"
             );
             assert_eq!(
                 commands.operations, short_commands.operations,

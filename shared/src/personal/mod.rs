@@ -25,7 +25,7 @@ pub use keys::{
 };
 
 use crate::envelope::{EventEnvelope, StreamId};
-use crate::store::{EventStore, IdempotencyRecord, Snapshot, StoreError, StreamTail};
+use crate::store::{EventStore, IdempotencyRecord, PageOf, Snapshot, StoreError, StreamTail};
 
 /// What a sealed field reads as once its person is erased.
 pub const ERASED: &str = "[erased]";
@@ -227,6 +227,15 @@ pub async fn open_all(
 impl EventStore for SealedStore {
     async fn load(&self, stream: &StreamId) -> Result<Vec<EventEnvelope>, StoreError> {
         self.open_seen(self.events.load(stream).await?).await
+    }
+
+    async fn load_page(
+        &self,
+        stream: &StreamId,
+        page: PageOf,
+    ) -> Result<Vec<EventEnvelope>, StoreError> {
+        self.open_seen(self.events.load_page(stream, page).await?)
+            .await
     }
 
     async fn append(&self, events: &[EventEnvelope]) -> Result<(), StoreError> {

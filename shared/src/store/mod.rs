@@ -118,6 +118,27 @@ pub struct StreamTail {
     pub events: Vec<EventEnvelope>,
 }
 
+/// Which of a stream's events one page of it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageOf {
+    /// Newest first (from the end) instead of oldest first.
+    pub newest_first: bool,
+    /// Only events past this version, in the page's direction (a cursor).
+    pub past: Option<u64>,
+    pub limit: usize,
+}
+
+impl PageOf {
+    /// Whether an event at `version` lies past the page's cursor.
+    pub fn admits(&self, version: u64) -> bool {
+        match (self.past, self.newest_first) {
+            (None, _) => true,
+            (Some(past), false) => version > past,
+            (Some(past), true) => version < past,
+        }
+    }
+}
+
 /// Append-only storage of event streams.
 #[async_trait]
 pub trait EventStore: Send + Sync {
@@ -159,6 +180,22 @@ pub trait EventStore: Send + Sync {
     ) -> Result<(), StoreError> {
         let _ = (stream, snapshot);
         Ok(())
+    }
+
+    /// At most `page.limit` events of the stream, in the page's order, past its cursor: what a
+    /// history page shows, read without the rest of the stream.
+    async fn load_page(
+        &self,
+        stream: &StreamId,
+        page: PageOf,
+    ) -> Result<Vec<EventEnvelope>, StoreError> {
+        let mut events = self.load(stream).await?;
+        if page.newest_first {
+            events.reverse();
+        }
+        events.retain(|e| page.admits(e.version));
+        events.truncate(page.limit);
+        Ok(events)
     }
 
     /// Events as read from elsewhere (a DynamoDB stream, a scan) made readable as `load`
