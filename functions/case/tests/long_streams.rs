@@ -151,7 +151,7 @@ async fn reads_and_commands_cost_the_same_however_long_the_stream() {
             api.store.load(&StreamId::new("case", &id)).await.unwrap();
             let whole = Cost::of(&counter);
             println!(
-                "| {mode:?} | {length} | {} Query ({} RCU) | GET: {} ({} RCU) | history page: {} ({} RCU) | {SNAPSHOT_EVERY} add-interaction: {} requests ({} RCU, {} WCU) |",
+                "| {mode:?} | {length} | {} Query ({} RCU) | {} ({} RCU) | {} ({} RCU) | {} requests ({} RCU, {} WCU) |",
                 whole.operations.len(),
                 whole.capacity.read_units,
                 read.operations.join(" + "),

@@ -162,8 +162,11 @@ impl EventStore for DynamoEventStore {
             .item("version", number(snapshot.version))
             .item("shape", number(snapshot.shape.into()))
             .item("state", AttributeValue::S(snapshot.state.clone()))
-            // Two commands racing past the same point: the newer snapshot stays.
-            .condition_expression("attribute_not_exists(#pk) OR #version < :version")
+            // Two commands racing past the same point: the newer snapshot stays (an item
+            // without a version, which no build writes, is replaced).
+            .condition_expression(
+                "attribute_not_exists(#pk) OR attribute_not_exists(#version) OR #version < :version",
+            )
             .expression_attribute_names("#pk", PARTITION_KEY)
             .expression_attribute_names("#version", "version")
             .expression_attribute_values(":version", number(snapshot.version))
