@@ -18,10 +18,11 @@ const USAGE: &str = "usage:
   cargo xtask token [--user ID] [--scopes SCOPES] [--ttl-seconds N]
                                          print a token of the local issuer; SCOPES space-separated
                                          (default: user local-user, crm/read crm/write crm/admin, 1 hour)
-  cargo xtask bench [--runs N]           cold starts of every function's release build under a local Lambda Runtime API
+  cargo xtask bench [--runs N] [--only BINARIES]
+                                         cold starts of every function's release build under a local Lambda Runtime API
                                          (medians of N, default 9): init, first response, warm, peak RSS, next to
                                          hello-world baselines; then DynamoDB requests and capacity on 1, 1,000 and
-                                         10,000-event streams (moto)
+                                         10,000-event streams (moto). --only a,b: those binaries' cold starts only
   cargo xtask test                       run every test: unit, moto integration, local-stack end to end, template lint
   cargo xtask seed N [--seed S]          create N clients with contacts, links, cases, interactions, closures
                                          through the API at $BASE_URL (default http://127.0.0.1:9000/api)
@@ -187,11 +188,19 @@ fn test() -> Result<(), String> {
 }
 
 fn bench_cold_starts(args: &[String]) -> Result<(), String> {
-    let runs: usize = match args {
-        [] => 9,
-        [flag, n] if flag == "--runs" => n.parse().map_err(|_| "--runs takes a number")?,
-        _ => return Err(format!("unknown arguments {args:?}\n{USAGE}")),
-    };
+    let mut runs = 9;
+    let mut only: Option<Vec<String>> = None;
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let value = rest
+            .next()
+            .ok_or_else(|| format!("{flag} takes a value\n{USAGE}"))?;
+        match flag.as_str() {
+            "--runs" => runs = value.parse().map_err(|_| "--runs takes a number")?,
+            "--only" => only = Some(value.split(',').map(str::to_owned).collect()),
+            other => return Err(format!("unknown option {other}\n{USAGE}")),
+        }
+    }
     let project = Project::locate()?;
     project.setup()?;
     // (binary, package, event): the baselines, then every function of the template with the
@@ -222,6 +231,10 @@ fn bench_cold_starts(args: &[String]) -> Result<(), String> {
         "stream-consumer",
         r#"{"Records":[]}"#.to_owned(),
     ));
+    // The hello world stays: every ratio is to it.
+    if let Some(only) = &only {
+        rows.retain(|(binary, _, _)| *binary == "hello" || only.iter().any(|o| o == binary));
+    }
     let mut build = project.cargo(&["build", "--release"]);
     for (binary, package, _) in &rows {
         build.args(["-p", package, "--bin", binary]);
@@ -274,7 +287,11 @@ fn bench_cold_starts(args: &[String]) -> Result<(), String> {
         );
     }
     println!("\n{runs} cold starts each, alternating binaries; reproduce: cargo xtask bench --runs {runs}");
-    long_streams(&project, &moto)
+    match only {
+        // A chosen few: cold starts only.
+        Some(_) => Ok(()),
+        None => long_streams(&project, &moto),
+    }
 }
 
 /// DynamoDB requests and capacity of reads and commands on streams of 1, 1,000 and 10,000
