@@ -173,6 +173,11 @@ impl SealedStore {
         }
     }
 
+    fn seen_subjects(&self) -> Vec<String> {
+        let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        seen.iter().cloned().collect()
+    }
+
     async fn open_seen(
         &self,
         events: Vec<EventEnvelope>,
@@ -280,10 +285,7 @@ impl EventStore for SealedStore {
                     events: self.open_seen(tail.events).await?,
                 })
             }
-            None => Ok(StreamTail {
-                snapshot: None,
-                events: self.load(stream).await?,
-            }),
+            None => Ok(StreamTail::whole(self.load(stream).await?)),
         }
     }
 
@@ -295,13 +297,7 @@ impl EventStore for SealedStore {
         stream: &StreamId,
         snapshot: &Snapshot,
     ) -> Result<(), StoreError> {
-        let subjects: Vec<String> = self
-            .seen
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .cloned()
-            .collect();
+        let subjects = self.seen_subjects();
         if subjects.is_empty() {
             return self.events.save_snapshot(stream, snapshot).await;
         }
@@ -352,13 +348,7 @@ impl EventStore for SealedStore {
     ) -> Result<(), StoreError> {
         let sealed_events = self.seal_all(events).await?;
         self.saw(events);
-        let subjects: Vec<String> = self
-            .seen
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .cloned()
-            .collect();
+        let subjects = self.seen_subjects();
         let mut answer = record.answer.clone();
         for subject in subjects {
             let personal = PersonalData {

@@ -118,6 +118,16 @@ pub struct StreamTail {
     pub events: Vec<EventEnvelope>,
 }
 
+impl StreamTail {
+    /// A stream read whole: no snapshot, every event.
+    pub fn whole(events: Vec<EventEnvelope>) -> Self {
+        Self {
+            snapshot: None,
+            events,
+        }
+    }
+}
+
 /// Which of a stream's events one page of it holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PageOf {
@@ -165,10 +175,7 @@ pub trait EventStore: Send + Sync {
     /// since the snapshot fit one read of its end (they do while commands keep snapshots
     /// [`SNAPSHOT_EVERY`] events apart). Without snapshots: the whole stream.
     async fn load_tail(&self, stream: &StreamId) -> Result<StreamTail, StoreError> {
-        Ok(StreamTail {
-            snapshot: None,
-            events: self.load(stream).await?,
-        })
+        Ok(StreamTail::whole(self.load(stream).await?))
     }
 
     /// Stores the stream's snapshot in place of an older one; an older snapshot never replaces
