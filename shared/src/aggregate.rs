@@ -93,6 +93,16 @@ impl<A: Aggregate> Default for Latest<A> {
     }
 }
 
+impl<A: Aggregate> Latest<A> {
+    /// The whole stream folded, no snapshot.
+    fn folded(events: &[EventEnvelope]) -> Result<Self, StoreError> {
+        Ok(Self {
+            loaded: fold(events)?,
+            snapshot_at: 0,
+        })
+    }
+}
+
 /// The aggregate as it is now: its snapshot, if one of the current shape is stored, with the
 /// events after it folded in; otherwise the whole stream folded.
 pub async fn load_latest<A: Aggregate>(
@@ -100,23 +110,17 @@ pub async fn load_latest<A: Aggregate>(
     stream: &StreamId,
 ) -> Result<Latest<A>, StoreError> {
     let Some(shape) = A::SNAPSHOT_SHAPE else {
-        return Ok(Latest {
-            loaded: fold(&store.load(stream).await?)?,
-            snapshot_at: 0,
-        });
+        return Latest::folded(&store.load(stream).await?);
     };
     let tail = store.load_tail(stream).await?;
     let Some(snapshot) = tail.snapshot else {
-        return Ok(Latest {
-            loaded: fold(&tail.events)?,
-            snapshot_at: 0,
-        });
+        return Latest::folded(&tail.events);
     };
     let restored = (snapshot.shape == shape)
         .then(|| serde_json::from_str::<A>(&snapshot.state).ok())
         .flatten();
-    Ok(match restored {
-        Some(state) => Latest {
+    match restored {
+        Some(state) => Ok(Latest {
             loaded: fold_onto(
                 Loaded {
                     state,
@@ -125,13 +129,10 @@ pub async fn load_latest<A: Aggregate>(
                 &tail.events,
             )?,
             snapshot_at: snapshot.version,
-        },
+        }),
         // Another shape, or unreadable: the stream alone says what the state is.
-        None => Latest {
-            loaded: fold(&store.load(stream).await?)?,
-            snapshot_at: 0,
-        },
-    })
+        None => Latest::folded(&store.load(stream).await?),
+    }
 }
 
 /// A snapshot of `state` at `version`, if the stream has run [`SNAPSHOT_EVERY`] events past
