@@ -97,7 +97,7 @@ impl EventWriter {
     /// one is logged and fails nothing: the next command stores another).
     pub async fn append(
         &self,
-        pending: PendingAppend,
+        mut pending: PendingAppend,
         trace: &TraceContext,
         now: OffsetDateTime,
     ) -> Result<Vec<EventEnvelope>, AppendError> {
@@ -107,7 +107,6 @@ impl EventWriter {
                 snapshots.push((append.stream.clone(), snapshot));
             }
         };
-        let mut pending = pending;
         take_snapshot(&mut pending);
         let mut unit = pending.into_envelopes(trace, now, None);
         let mut frontier = 0..unit.len();
@@ -155,9 +154,7 @@ impl EventWriter {
         match self.mode {
             WriteMode::Direct => {
                 self.store.append(&unit).await?;
-                for (stream, snapshot) in &snapshots {
-                    save_snapshot(self.store.as_ref(), stream, snapshot).await;
-                }
+                self.save_snapshots(snapshots).await;
             }
             WriteMode::Batch => {
                 let mut buffer = self.buffer.lock().unwrap_or_else(|e| e.into_inner());
@@ -221,10 +218,18 @@ impl EventWriter {
         .map_err(|error| already_exists(&last, error))?;
         let snapshots =
             std::mem::take(&mut *self.snapshots.lock().unwrap_or_else(|e| e.into_inner()));
-        for (stream, snapshot) in &snapshots {
-            save_snapshot(self.store.as_ref(), stream, snapshot).await;
-        }
+        self.save_snapshots(snapshots).await;
         Ok(written + last.len())
+    }
+
+    /// Stores snapshots whose events are written. A failure fails nothing: it is logged, and
+    /// the next command on that stream stores another.
+    async fn save_snapshots(&self, snapshots: Vec<(StreamId, Snapshot)>) {
+        for (stream, snapshot) in snapshots {
+            if let Err(error) = self.store.save_snapshot(&stream, &snapshot).await {
+                tracing::warn!(%stream, version = snapshot.version, %error, "snapshot not stored");
+            }
+        }
     }
 
     /// Drops what batch mode buffered (the invocation failed, so nothing of it may land).
@@ -246,12 +251,6 @@ impl EventWriter {
             .iter()
             .map(Vec::len)
             .sum()
-    }
-}
-
-async fn save_snapshot(store: &dyn EventStore, stream: &StreamId, snapshot: &Snapshot) {
-    if let Err(error) = store.save_snapshot(stream, snapshot).await {
-        tracing::warn!(%stream, version = snapshot.version, %error, "snapshot not stored");
     }
 }
 
