@@ -254,16 +254,15 @@ impl EventStore for SealedStore {
     /// them was erased since) is dropped, and the whole stream read instead.
     async fn load_tail(&self, stream: &StreamId) -> Result<StreamTail, StoreError> {
         let mut tail = self.events.load_tail(stream).await?;
-        let Some(snapshot) = tail.snapshot.take() else {
+        // No snapshot, or one that holds nobody's data: only the events need opening.
+        let (Some(snapshot), Some((subjects, sealed))) = (
+            tail.snapshot.clone(),
+            tail.snapshot
+                .as_ref()
+                .and_then(|s| sealed_snapshot(&s.state)),
+        ) else {
             tail.events = self.open_seen(tail.events).await?;
             return Ok(tail);
-        };
-        let Some((subjects, sealed)) = sealed_snapshot(&snapshot.state) else {
-            tail.events = self.open_seen(tail.events).await?;
-            return Ok(StreamTail {
-                snapshot: Some(snapshot),
-                events: tail.events,
-            });
         };
         let mut wanted = subjects.clone();
         wanted.extend(
