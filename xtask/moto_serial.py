@@ -11,6 +11,9 @@ Two of moto's costs grow with the data, so the local stack slowed down as it fil
   just the items they touch (and the stream's length), and restore those if they fail.
 - A Query of a table's partition sorts every item of the table to pick that partition's. Here
   it sorts only that partition.
+Two more cost every request the same, and the one-at-a-time queue multiplies them: the server
+logs each request (to a file nobody reads; errors are still logged), and finding the backend for
+a request's host lists moto's package directory. Here the first is off, the second remembered.
 `xtask/test_moto_serial.py` holds both to moto's observable behaviour.
 
 usage: python moto_serial.py HOST PORT
@@ -131,6 +134,26 @@ def _partition_query(original):
     return query
 
 
+def _remembered_backends(original):
+    """The backend for a host never changes while the server runs."""
+    known = {}
+
+    def get_backend_for_host(self, host):
+        if host not in known:
+            known[host] = original(self, host)
+        return known[host]
+
+    return get_backend_for_host
+
+
+class QuietRequestHandler(MotoRequestHandler):
+    """Logs only the requests moto failed (5xx); werkzeug logs every one."""
+
+    def log_request(self, code="-", size="-"):
+        if str(code).startswith("5"):
+            super().log_request(code, size)
+
+
 def patch_moto():
     if moto.__version__ != PINNED_MOTO:
         sys.exit(f"moto_serial.py was written against moto {PINNED_MOTO}, not {moto.__version__}")
@@ -138,6 +161,9 @@ def patch_moto():
         DynamoDBBackend.transact_write_items
     )
     Table.query = _partition_query(Table.query)
+    DomainDispatcherApplication.get_backend_for_host = _remembered_backends(
+        DomainDispatcherApplication.get_backend_for_host
+    )
 
 
 def main():
@@ -151,7 +177,7 @@ def main():
         OneAtATime(app),
         threaded=True,
         use_reloader=False,
-        request_handler=MotoRequestHandler,
+        request_handler=QuietRequestHandler,
     )
 
 

@@ -3,9 +3,11 @@
 //! 100 records per shard, in order; a response's `batchItemFailures` makes the batch be
 //! retried from the lowest failed record, a bounded number of times.
 //!
-//! Each read takes a fresh iterator after the last delivered sequence number: moto undoes a
-//! failed transaction by restoring a copy of the table, stream shard included, which strands
-//! any iterator taken before it.
+//! Each shard is read with the iterator its last read returned, as the event source mapping
+//! does: one `GetRecords` per shard a poll (moto serves one request at a time, so every request
+//! the poller saves is one the functions do not queue behind). The shards are described again
+//! every few seconds; after an error the next read takes a fresh iterator after the last
+//! delivered record.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -34,9 +36,14 @@ impl Drop for Poller {
 
 struct Shard {
     id: String,
-    /// The last record delivered; the next read starts after it.
+    /// The last record delivered; a fresh iterator starts after it.
     last_sequence: Option<String>,
+    /// Where the next read starts: what the last `GetRecords` returned.
+    iterator: Option<String>,
 }
+
+/// Polls between two `DescribeStream` calls (200 ms each: 10 s).
+const DESCRIBE_EVERY: u32 = 50;
 
 struct Feed {
     moto: String,
@@ -99,9 +106,15 @@ impl Feed {
     fn run(&mut self, stop: &AtomicBool) {
         let mut stream_arn: Option<String> = None;
         let mut shards: Vec<Shard> = Vec::new();
+        let mut polls: u32 = 0;
         while !stop.load(Ordering::SeqCst) {
-            if let Err(message) = self.tick(&mut stream_arn, &mut shards) {
+            let describe = polls.is_multiple_of(DESCRIBE_EVERY) || shards.is_empty();
+            polls = polls.wrapping_add(1);
+            if let Err(message) = self.tick(&mut stream_arn, &mut shards, describe) {
                 self.say(&format!("poller: {message}"));
+                for shard in &mut shards {
+                    shard.iterator = None;
+                }
                 std::thread::sleep(Duration::from_secs(1));
             }
             std::thread::sleep(Duration::from_millis(200));
@@ -112,6 +125,7 @@ impl Feed {
         &mut self,
         stream_arn: &mut Option<String>,
         shards: &mut Vec<Shard>,
+        describe: bool,
     ) -> Result<(), String> {
         let arn = match stream_arn {
             Some(arn) => arn.clone(),
@@ -128,42 +142,52 @@ impl Feed {
                 arn
             }
         };
-        let description = self.aws(
-            "DynamoDBStreams_20120810.DescribeStream",
-            json!({ "StreamArn": arn }),
-        )?;
-        for shard in description["StreamDescription"]["Shards"]
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            let Some(id) = shard["ShardId"].as_str() else {
-                continue;
-            };
-            if !shards.iter().any(|s| s.id == id) {
-                shards.push(Shard {
-                    id: id.to_owned(),
-                    last_sequence: None,
-                });
+        if describe {
+            let description = self.aws(
+                "DynamoDBStreams_20120810.DescribeStream",
+                json!({ "StreamArn": arn }),
+            )?;
+            for shard in description["StreamDescription"]["Shards"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let Some(id) = shard["ShardId"].as_str() else {
+                    continue;
+                };
+                if !shards.iter().any(|s| s.id == id) {
+                    shards.push(Shard {
+                        id: id.to_owned(),
+                        last_sequence: None,
+                        iterator: None,
+                    });
+                }
             }
         }
         for shard in shards.iter_mut() {
-            let request = match &shard.last_sequence {
-                Some(sequence) => {
-                    json!({ "StreamArn": arn, "ShardId": shard.id, "ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": sequence })
-                }
+            let iterator = match shard.iterator.take() {
+                Some(iterator) => iterator,
                 None => {
-                    json!({ "StreamArn": arn, "ShardId": shard.id, "ShardIteratorType": "TRIM_HORIZON" })
+                    let request = match &shard.last_sequence {
+                        Some(sequence) => {
+                            json!({ "StreamArn": arn, "ShardId": shard.id, "ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": sequence })
+                        }
+                        None => {
+                            json!({ "StreamArn": arn, "ShardId": shard.id, "ShardIteratorType": "TRIM_HORIZON" })
+                        }
+                    };
+                    let answer = self.aws("DynamoDBStreams_20120810.GetShardIterator", request)?;
+                    let Some(iterator) = answer["ShardIterator"].as_str() else {
+                        continue;
+                    };
+                    iterator.to_owned()
                 }
-            };
-            let iterator = self.aws("DynamoDBStreams_20120810.GetShardIterator", request)?;
-            let Some(iterator) = iterator["ShardIterator"].as_str() else {
-                continue;
             };
             let page = self.aws(
                 "DynamoDBStreams_20120810.GetRecords",
                 json!({ "ShardIterator": iterator, "Limit": 100 }),
             )?;
+            shard.iterator = page["NextShardIterator"].as_str().map(str::to_owned);
             let mut records: Vec<Value> = page["Records"].as_array().cloned().unwrap_or_default();
             for record in &mut records {
                 record["eventSourceARN"] = json!(arn);
