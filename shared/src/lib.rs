@@ -12,6 +12,7 @@
 
 pub mod aggregate;
 pub mod auth;
+pub mod dynamo_client;
 pub mod envelope;
 pub mod error;
 pub mod history;
@@ -36,6 +37,7 @@ pub mod writer;
 pub mod testing;
 
 pub use aggregate::{Aggregate, CommandOutcome, Expected, Loaded};
+pub use dynamo_client::DynamoClient;
 pub use envelope::{DomainEvent, EventEnvelope, NewEvent, PendingAppend, StreamId};
 pub use error::{DomainError, ErrorKind};
 pub use store::{EventStore, StoreError};

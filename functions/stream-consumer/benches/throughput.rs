@@ -6,13 +6,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use shared::aggregate::fold;
-use shared::auth::Scope;
 use shared::projection::{Consumer, InMemoryProjectionStore, IncomingRecord};
-use shared::runtime::{dispatch, App};
+use shared::registry::Registry;
 use shared::store::{EventStore, InMemoryEventStore};
-use shared::testing::request;
+use shared::testing::TestApi;
 use shared::trace::TraceContext;
-use shared::{EventEnvelope, NewEvent, PendingAppend, StreamId, WriteMode};
+use shared::{EventEnvelope, NewEvent, PendingAppend, StreamId};
 
 fn measure(name: &str, operations: usize, unit: &str, run: impl FnOnce()) -> Duration {
     let start = Instant::now();
@@ -50,6 +49,261 @@ fn contact_history(id: &str, edits: usize) -> Vec<EventEnvelope> {
     .into_envelopes(&trace, now, None)
 }
 
+/// One route's workload: the path and body of its i-th request.
+struct Workload {
+    method: &'static str,
+    route: &'static str,
+    request: fn(usize) -> (String, Option<serde_json::Value>),
+}
+
+/// Requests per route for the warm, in-process figures.
+const CALLS: usize = 2_000;
+
+/// Every route of every function, each called `CALLS` times through the Lambdas' own dispatch
+/// and routing (in-memory event, projection and key stores), in an order where each finds the
+/// records it needs: these are warm Lambda requests minus DynamoDB's round trips.
+fn every_route(runtime: &tokio::runtime::Runtime) {
+    let api = TestApi::in_memory(stream_consumer::registries());
+    let workloads = [
+        Workload {
+            method: "POST",
+            route: "/api/clients",
+            request: |i| {
+                (
+                    "/api/clients".into(),
+                    Some(json!({ "clientId": format!("k{i}"), "name": "Acme" })),
+                )
+            },
+        },
+        Workload {
+            method: "POST",
+            route: "/api/contacts",
+            request: |i| {
+                (
+                    "/api/contacts".into(),
+                    Some(
+                        json!({ "contactId": format!("c{i}"), "name": "Ada", "email": format!("ada{i}@example.com") }),
+                    ),
+                )
+            },
+        },
+        Workload {
+            method: "GET",
+            route: "/api/contacts/{id}",
+            request: |i| (format!("/api/contacts/c{i}"), None),
+        },
+        Workload {
+            method: "PATCH",
+            route: "/api/contacts/{id}",
+            request: |i| {
+                (
+                    format!("/api/contacts/c{i}"),
+                    Some(json!({ "name": "Ada B" })),
+                )
+            },
+        },
+        Workload {
+            method: "PUT",
+            route: "/api/contacts/{id}",
+            request: |i| {
+                (
+                    format!("/api/contacts/c{i}"),
+                    Some(json!({ "name": "Ada C", "email": format!("ada{i}@example.com") })),
+                )
+            },
+        },
+        Workload {
+            method: "GET",
+            route: "/api/clients/{id}",
+            request: |i| (format!("/api/clients/k{i}"), None),
+        },
+        Workload {
+            method: "PATCH",
+            route: "/api/clients/{id}",
+            request: |i| {
+                (
+                    format!("/api/clients/k{i}"),
+                    Some(json!({ "name": "Acme B" })),
+                )
+            },
+        },
+        Workload {
+            method: "PUT",
+            route: "/api/clients/{id}",
+            request: |i| {
+                (
+                    format!("/api/clients/k{i}"),
+                    Some(json!({ "name": "Acme C" })),
+                )
+            },
+        },
+        Workload {
+            method: "POST",
+            route: "/api/clients/{id}/contacts",
+            request: |i| {
+                (
+                    format!("/api/clients/k{i}/contacts"),
+                    Some(json!({ "contactId": format!("c{i}") })),
+                )
+            },
+        },
+        Workload {
+            method: "POST",
+            route: "/api/cases",
+            request: |i| {
+                (
+                    "/api/cases".into(),
+                    Some(
+                        json!({ "caseId": format!("s{i}"), "clientId": format!("k{i}"), "description": "The printer is down", "openedAt": "2026-11-01T10:00:00Z" }),
+                    ),
+                )
+            },
+        },
+        Workload {
+            method: "GET",
+            route: "/api/cases/{id}",
+            request: |i| (format!("/api/cases/s{i}"), None),
+        },
+        Workload {
+            method: "POST",
+            route: "/api/cases/{id}/interactions",
+            request: |i| {
+                (
+                    format!("/api/cases/s{i}/interactions"),
+                    Some(
+                        json!({ "description": "Called back", "interactionDate": "2026-11-02T10:00:00Z", "type": "call", "contactId": format!("c{i}") }),
+                    ),
+                )
+            },
+        },
+        Workload {
+            method: "GET",
+            route: "/api/contacts/{id}/history",
+            request: |i| (format!("/api/contacts/c{i}/history"), None),
+        },
+        Workload {
+            method: "GET",
+            route: "/api/clients/{id}/history",
+            request: |i| (format!("/api/clients/k{i}/history"), None),
+        },
+        Workload {
+            method: "GET",
+            route: "/api/cases/{id}/history",
+            request: |i| (format!("/api/cases/s{i}/history"), None),
+        },
+        Workload {
+            method: "GET",
+            route: "/api/contacts/{id}/export",
+            request: |i| (format!("/api/contacts/c{i}/export"), None),
+        },
+        Workload {
+            method: "GET",
+            route: "/api/contacts",
+            request: |i| (format!("/api/contacts?email=ada{i}@example.com"), None),
+        },
+        Workload {
+            method: "GET",
+            route: "/api/clients",
+            request: |_| ("/api/clients?limit=20".into(), None),
+        },
+        Workload {
+            method: "GET",
+            route: "/api/cases/open",
+            request: |_| ("/api/cases/open?limit=20".into(), None),
+        },
+        Workload {
+            method: "POST",
+            route: "/api/cases/{id}/close",
+            request: |i| {
+                (
+                    format!("/api/cases/s{i}/close"),
+                    Some(
+                        json!({ "closedAt": "2026-11-03T10:00:00Z", "resolution": "Replaced the toner" }),
+                    ),
+                )
+            },
+        },
+        Workload {
+            method: "DELETE",
+            route: "/api/clients/{id}/contacts/{contactId}",
+            request: |i| (format!("/api/clients/k{i}/contacts/c{i}"), None),
+        },
+        Workload {
+            method: "DELETE",
+            route: "/api/contacts/{id}",
+            request: |i| (format!("/api/contacts/c{i}"), None),
+        },
+        Workload {
+            method: "POST",
+            route: "/api/contacts/{id}/erase",
+            request: |i| (format!("/api/contacts/c{i}/erase"), None),
+        },
+    ];
+    let routes = Registry::merge(stream_consumer::registries()).routes();
+    let missing: Vec<String> = routes
+        .iter()
+        .filter(|r| {
+            !workloads
+                .iter()
+                .any(|w| w.method == r.method && w.route == r.path)
+        })
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert!(missing.is_empty(), "routes without a workload: {missing:?}");
+    let mut projected = false;
+    for workload in &workloads {
+        if workload.method == "GET" && !workload.route.contains('{') && !projected {
+            // The lists read the read models: build them from the stream first.
+            project(runtime, &api);
+            projected = true;
+        }
+        let function = routes
+            .iter()
+            .find(|r| r.method == workload.method && r.path == workload.route)
+            .map_or("?", |r| r.function);
+        let mut status = 0;
+        measure(
+            &format!("{function:<20} {} {}", workload.method, workload.route),
+            CALLS,
+            "request",
+            || {
+                runtime.block_on(async {
+                    for i in 0..CALLS {
+                        let (path, body) = (workload.request)(i);
+                        let response = api.call(workload.method, &path, body).await;
+                        status = response.status().as_u16();
+                        assert!(
+                            response.status().is_success(),
+                            "{} {path}: {status} {:?}",
+                            workload.method,
+                            response.body()
+                        );
+                    }
+                })
+            },
+        );
+    }
+}
+
+/// Runs the stream consumer over every event stored so far.
+fn project(runtime: &tokio::runtime::Runtime, api: &TestApi) {
+    let consumer = stream_consumer::consumer(api.views.clone(), api.app.store.clone());
+    let events = api.store.all_events();
+    runtime.block_on(async {
+        for (n, chunk) in events.chunks(100).enumerate() {
+            let records = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, e)| IncomingRecord {
+                    sequence_number: format!("{n:08}{i:03}"),
+                    event: Ok(e.clone()),
+                })
+                .collect();
+            assert!(consumer.process(records).await.failed.is_empty());
+        }
+    });
+}
+
 fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -72,55 +326,7 @@ fn main() {
         },
     );
 
-    // A whole create request through the Lambda dispatch: parse, validate, decide, append.
-    let store = Arc::new(InMemoryEventStore::new());
-    let app = App::new(
-        store.clone(),
-        contact::registry().subscribers(),
-        WriteMode::Direct,
-    );
-    let creates = 20_000;
-    measure(
-        "POST /api/contacts through dispatch (in-memory store)",
-        creates,
-        "request",
-        || {
-            runtime.block_on(async {
-            for i in 0..creates {
-                let body = json!({ "contactId": format!("c{i}"), "name": "Ada", "email": "ada@example.com" }).to_string();
-                let response = dispatch(&app, Scope::Write, request("POST", "/api/contacts", Some(&body), &[]), contact::create_contact::handle).await;
-                assert_eq!(response.status(), 201);
-            }
-        })
-        },
-    );
-    let edits = 20_000;
-    measure(
-        "PATCH /api/contacts/{id} through dispatch (load, decide, append)",
-        edits,
-        "request",
-        || {
-            runtime.block_on(async {
-                for i in 0..edits {
-                    let id = format!("c{}", i % 100);
-                    let body = json!({ "name": format!("Ada {i}") }).to_string();
-                    let response = dispatch(
-                        &app,
-                        Scope::Write,
-                        request(
-                            "PATCH",
-                            &format!("/api/contacts/{id}"),
-                            Some(&body),
-                            &[("id", &id)],
-                        ),
-                        contact::edit_contact::handle,
-                    )
-                    .await;
-                    assert_eq!(response.status(), 200);
-                }
-            })
-        },
-    );
+    every_route(&runtime);
 
     // The stream consumer: records in, projections out.
     let events: Vec<EventEnvelope> = (0..2_000)

@@ -1,17 +1,18 @@
 //! Where data keys live: one item per person in a table of their own, apart from the events
 //! (no stream, no backups: a destroyed key must not come back from either).
 
+use aws_sdk_dynamodb::Client;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::types::AttributeValue;
-use aws_sdk_dynamodb::Client;
 use chacha20poly1305::aead::{KeyInit, OsRng};
 use chacha20poly1305::ChaCha20Poly1305;
 
 use crate::store::{StoreError, Written};
+use crate::DynamoClient;
 
 /// A person's data key: 256 bits for ChaCha20-Poly1305.
 #[derive(Clone, PartialEq, Eq)]
@@ -159,7 +160,7 @@ impl KeyStore for CachedKeyStore {
 /// `erasedAt` once destroyed.
 #[derive(Clone, Debug)]
 pub struct DynamoKeyStore {
-    client: Client,
+    client: DynamoClient,
     table: String,
 }
 
@@ -199,9 +200,9 @@ fn state_of(item: &Item) -> Result<Option<(String, KeyState)>, StoreError> {
 }
 
 impl DynamoKeyStore {
-    pub fn new(client: Client, table: impl Into<String>) -> Self {
+    pub fn new(client: impl Into<DynamoClient>, table: impl Into<String>) -> Self {
         Self {
-            client,
+            client: client.into(),
             table: table.into(),
         }
     }

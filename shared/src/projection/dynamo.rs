@@ -6,6 +6,7 @@
 //! only then removes the old generation. So a rebuild never disturbs what readers see, and
 //! every counter in a generation is moved by one writer discipline from an empty start.
 
+use aws_sdk_dynamodb::Client;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -15,13 +16,13 @@ use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
-use aws_sdk_dynamodb::Client;
 use serde_json::Value;
 
 use super::{
     Index, IndexEntry, IndexPage, IndexQuery, ItemKey, ProjectionStore, ProjectionStoreError,
     StoredView, ViewWrite,
 };
+use crate::DynamoClient;
 
 const VIEW: &str = "view";
 const SOURCE_VERSION: &str = "sourceVersion";
@@ -52,16 +53,16 @@ enum Generation {
 
 #[derive(Clone, Debug)]
 pub struct DynamoProjectionStore {
-    client: Client,
+    client: DynamoClient,
     table: String,
     generation: Generation,
 }
 
 impl DynamoProjectionStore {
     /// A store that reads and writes the live generation.
-    pub fn new(client: Client, table: impl Into<String>) -> Self {
+    pub fn new(client: impl Into<DynamoClient>, table: impl Into<String>) -> Self {
         Self {
-            client,
+            client: client.into(),
             table: table.into(),
             generation: Generation::Live(Arc::default()),
         }

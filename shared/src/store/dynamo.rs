@@ -15,17 +15,18 @@ use super::{
     SNAPSHOT_EVERY,
 };
 use crate::envelope::{EventEnvelope, StreamId};
+use crate::DynamoClient;
 
 #[derive(Clone, Debug)]
 pub struct DynamoEventStore {
-    client: Client,
+    client: DynamoClient,
     table: String,
 }
 
 impl DynamoEventStore {
-    pub fn new(client: Client, table: impl Into<String>) -> Self {
+    pub fn new(client: impl Into<DynamoClient>, table: impl Into<String>) -> Self {
         Self {
-            client,
+            client: client.into(),
             table: table.into(),
         }
     }
