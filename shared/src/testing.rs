@@ -95,9 +95,26 @@ impl Intercept for RequestCounter {
             .unwrap_or_else(|e| e.into_inner())
             .push(operation);
         use aws_sdk_dynamodb::operation::{
-            put_item::PutItemInput, transact_write_items::TransactWriteItemsInput,
+            batch_get_item::BatchGetItemInput, put_item::PutItemInput,
+            transact_write_items::TransactWriteItemsInput, update_item::UpdateItemInput,
         };
         let input = context.input();
+        // Every key asked for costs at least 1 RCU, found or not; what the items found cost
+        // beyond that is added from the answer.
+        if let Some(batch) = input.downcast_ref::<BatchGetItemInput>() {
+            let keys = batch
+                .request_items
+                .iter()
+                .flat_map(|tables| tables.values())
+                .map(|keys| keys.keys().len())
+                .sum();
+            self.add(keys, 0);
+        }
+        // The answer does not say how large the item became: counted at the minimum, 1 WCU
+        // (the projection items updated this way are well under 1 KB).
+        if input.downcast_ref::<UpdateItemInput>().is_some() {
+            self.add(0, 1);
+        }
         if let Some(put) = input.downcast_ref::<PutItemInput>() {
             self.add(0, put.item.as_ref().map_or(1, write_units));
         }
@@ -137,7 +154,7 @@ impl Intercept for RequestCounter {
                 .responses
                 .iter()
                 .flat_map(|tables| tables.values().flatten())
-                .map(|item| read_units(item_size(item)))
+                .map(|item| read_units(item_size(item)) - 1)
                 .sum();
             self.add(units, 0);
         }

@@ -7,6 +7,7 @@ mod poller;
 mod seed;
 mod stack;
 
+use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
 use stack::{run, Project};
@@ -260,14 +261,19 @@ fn bench_cold_starts(args: &[String]) -> Result<(), String> {
             samples[i].push(sample);
         }
     }
-    println!("| binary | init | init ÷ hello | first response | warm (median of 20) | peak RSS | size | status |");
-    println!("|---|---|---|---|---|---|---|---|");
+    let binaries: Vec<PathBuf> = rows
+        .iter()
+        .map(|(binary, _, _)| project.root().join("target/release").join(binary))
+        .collect();
+    let zipped = zipped_sizes(&project, &binaries)?;
+    println!("| binary | init | init ÷ hello | first response | warm (median of 20) | peak RSS | size | zipped | status |");
+    println!("|---|---|---|---|---|---|---|---|---|");
     let ms = |d: std::time::Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
     let init_of = |samples: &[bench::Sample]| {
         bench::median(samples.iter().map(|s| s.init).collect::<Vec<_>>())
     };
     let hello = init_of(&samples[0]).as_secs_f64();
-    for ((binary, _, _), samples) in rows.iter().zip(&samples) {
+    for (((binary, _, _), samples), zipped) in rows.iter().zip(&samples).zip(&zipped) {
         let init = init_of(samples);
         let first = bench::median(samples.iter().map(|s| s.first_response).collect());
         let warm = bench::median(samples.iter().flat_map(|s| s.warm.clone()).collect());
@@ -276,22 +282,103 @@ fn bench_cold_starts(args: &[String]) -> Result<(), String> {
             .map(|m| m.len())
             .unwrap_or(0);
         println!(
-            "| {binary} | {} | {:.2}x | {} | {} | {:.1} MB | {:.1} MB | {} |",
+            "| {binary} | {} | {:.2}x | {} | {} | {:.1} MB | {:.1} MB | {:.2} MB | {} |",
             ms(init),
             init.as_secs_f64() / hello,
             ms(first),
             ms(warm),
             rss as f64 / 1024.0,
             size as f64 / 1_048_576.0,
+            *zipped as f64 / 1_000_000.0,
             samples.first().map_or(0, |s| s.status)
         );
     }
     println!("\n{runs} cold starts each, alternating binaries; reproduce: cargo xtask bench --runs {runs}");
-    match only {
+    println!("zipped: this build's binary as Lambda's bootstrap.zip (deflate); the arm64 zips Lambda runs: cargo xtask package");
+    if only.is_some() {
         // A chosen few: cold starts only.
-        Some(_) => Ok(()),
-        None => long_streams(&project, &moto),
+        return Ok(());
     }
+    long_streams(&project, &moto)?;
+    consumer_batches(&project, &moto)?;
+    in_process(&project)
+}
+
+/// Each file's size zipped as `cargo lambda build --output-format zip` packs a bootstrap
+/// (deflate, default level), by Python's zipfile from the tool venv.
+fn zipped_sizes(project: &Project, files: &[PathBuf]) -> Result<Vec<u64>, String> {
+    const SCRIPT: &str = "import io, sys, zipfile\nfor path in sys.argv[1:]:\n    out = io.BytesIO()\n    with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:\n        z.write(path, 'bootstrap')\n    print(len(out.getvalue()))\n";
+    let output = Command::new(project.venv_bin("python"))
+        .arg("-c")
+        .arg(SCRIPT)
+        .args(files)
+        .output()
+        .map_err(|e| format!("cannot run the venv's python: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "zipping the binaries failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| {
+            line.trim()
+                .parse()
+                .map_err(|_| format!("zip size {line:?}"))
+        })
+        .collect()
+}
+
+/// Runs a test (or bench) on this moto and returns its stdout, failing loudly if it fails.
+fn output_of(mut command: Command, what: &str) -> Result<String, String> {
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot run {what}: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{what} failed:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn table_rows(stdout: &str) {
+    for line in stdout.lines().filter(|line| line.starts_with('|')) {
+        println!("{line}");
+    }
+}
+
+/// DynamoDB requests and capacity of a full 100-record batch of the stream consumer.
+fn consumer_batches(project: &Project, moto: &stack::Moto) -> Result<(), String> {
+    let mut test = project.cargo(&[
+        "test",
+        "-p",
+        "stream-consumer",
+        "--test",
+        "dynamodb",
+        "a_hundred_record_batch",
+        "--",
+        "--nocapture",
+    ]);
+    test.envs(moto.client_env());
+    let stdout = output_of(test, "the consumer batch test")?;
+    println!("\n| stream consumer batch | DynamoDB requests | capacity |");
+    println!("|---|---|---|");
+    table_rows(&stdout);
+    println!("\nreproduce: cargo test -p stream-consumer --test dynamodb a_hundred_record_batch -- --nocapture (on moto)");
+    Ok(())
+}
+
+/// Warm in-process throughput of every route and of the stream consumer (no network).
+fn in_process(project: &Project) -> Result<(), String> {
+    let bench = project.cargo(&["bench", "-p", "stream-consumer", "--bench", "throughput"]);
+    let stdout = output_of(bench, "the throughput bench")?;
+    println!("\n```\n{}```", stdout.trim_start());
+    println!("reproduce: cargo bench -p stream-consumer --bench throughput");
+    Ok(())
 }
 
 /// DynamoDB requests and capacity of reads and commands on streams of 1, 1,000 and 10,000
@@ -308,23 +395,10 @@ fn long_streams(project: &Project, moto: &stack::Moto) -> Result<(), String> {
     ]);
     test.envs(moto.client_env())
         .env("LONG_STREAM_LENGTHS", "1,1000,10000");
-    let output = test
-        .output()
-        .map_err(|e| format!("cannot run the long-stream test: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "the long-stream test failed:\n{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
+    let stdout = output_of(test, "the long-stream test")?;
     println!("\n| mode | events | whole stream (every read, before snapshots) | GET case | history page (20) | 8 add-interaction |");
     println!("|---|---|---|---|---|---|");
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        if line.starts_with('|') {
-            println!("{line}");
-        }
-    }
+    table_rows(&stdout);
     println!("\nreproduce: cargo xtask bench (or LONG_STREAM_LENGTHS=1,1000,10000 cargo test -p case --test long_streams -- --nocapture, on moto)");
     Ok(())
 }

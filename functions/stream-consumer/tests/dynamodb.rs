@@ -104,6 +104,46 @@ async fn a_batch_reads_its_items_in_requests_of_a_hundred() {
     assert_eq!(last.view.unwrap()["name"], "P149");
 }
 
+/// What a full batch of 100 records costs, by how many projection items its records touch
+/// (`cargo xtask bench` prints these lines): one read of the generation pointer, one
+/// `BatchGetItem` of the items, one write per item, however many records each item had.
+#[tokio::test]
+async fn a_hundred_record_batch_costs_one_read_and_a_write_per_item() {
+    for (items, events_per_item) in [(100, 1), (20, 5), (1, 100)] {
+        let (events, views, counter) = stores().await;
+        let history: Vec<_> = (0..items)
+            .flat_map(|i| {
+                let id = format!("c{i:03}");
+                let mut stream = vec![contact(&id, "Ada")];
+                stream.extend((2..=events_per_item).map(|v| {
+                    contact_edited(&id, v as u64, &format!("Ada {v}"), "ada@example.com")
+                }));
+                stream
+            })
+            .collect();
+        assert_eq!(history.len(), 100);
+        events.append(&history).await.unwrap();
+        let consumer = consumer(views.clone(), events);
+        counter.reset();
+        let response = handle(&consumer, stream_event(records_of(&history))).await;
+        assert!(response.batch_item_failures.is_empty());
+        let operations = counter.operations();
+        let count = |name: &str| operations.iter().filter(|o| *o == name).count();
+        assert_eq!(
+            (count("GetItem"), count("BatchGetItem"), count("UpdateItem")),
+            (1, 1, items),
+            "{operations:?}"
+        );
+        let capacity = counter.capacity();
+        println!(
+            "| 100 records on {items} item(s) | {} requests: 1 GetItem + 1 BatchGetItem + {items} UpdateItem | {} RCU, {} WCU |",
+            operations.len(),
+            capacity.read_units,
+            capacity.write_units
+        );
+    }
+}
+
 #[tokio::test]
 async fn open_case_counts_move_in_the_same_transaction_and_closed_cases_leave_the_index() {
     let (events, views, counter) = stores().await;
