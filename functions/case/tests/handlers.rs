@@ -57,9 +57,22 @@ async fn a_case_is_opened_worked_and_closed() {
             Some(json!({ "description": "Toner ordered" })),
         )
         .await;
+    // The answer is what changed: the new interaction, the count and the version.
+    assert_eq!(note.headers()["etag"], "\"3\"");
     let note = body_json(&note);
-    assert_eq!(note["version"], 3);
-    let interactions = note["interactions"].as_array().unwrap();
+    let id = note["interaction"]["interactionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(uuid::Uuid::parse_str(&id).is_ok());
+    assert_eq!(
+        note,
+        json!({ "caseId": "s1", "interactionCount": 2, "version": 3,
+                "interaction": { "interactionId": id, "description": "Toner ordered", "type": "note",
+                                 "contactId": null, "interactionDate": note["interaction"]["interactionDate"] } })
+    );
+    let case = body_json(&api.call("GET", "/api/cases/s1", None).await);
+    let interactions = case["interactions"].as_array().unwrap();
     assert_eq!(interactions.len(), 2);
     assert_eq!(
         (
@@ -68,14 +81,7 @@ async fn a_case_is_opened_worked_and_closed() {
         ),
         (Some("call"), Some("c1"))
     );
-    assert_eq!(
-        (
-            interactions[1]["type"].as_str(),
-            interactions[1]["contactId"].clone()
-        ),
-        (Some("note"), Value::Null)
-    );
-    assert!(uuid::Uuid::parse_str(interactions[1]["interactionId"].as_str().unwrap()).is_ok());
+    assert_eq!(interactions[1]["interactionId"].as_str(), Some(id.as_str()));
 
     let closed = api
         .call(

@@ -151,7 +151,8 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
         ] {
             call(&api, method, path, Some(body)).await;
         }
-        // Keyed, about Charles: its recorded answer (the whole case) holds Ada's words too.
+        // Keyed, about Charles: the request read Ada's words (in the case), so its recorded
+        // answer is sealed under her key as well as his.
         let about_charles = json!({ "description": "Charles called back", "contactId": "c2" });
         let charles_key = [("idempotency-key", "charles-called")];
         let added = api
@@ -280,7 +281,7 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
         assert_eq!(
             replayed.status(),
             410,
-            "{mode:?}: the answer held her words"
+            "{mode:?}: the request read her words"
         );
 
         // Harmless twice; the id is never reused; nothing new can name her.

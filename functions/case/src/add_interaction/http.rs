@@ -1,13 +1,15 @@
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
+use serde::Serialize;
 use shared::aggregate::Invocation;
-use shared::http::{expected_version, json_object, path_id, validate, Fields, Problem};
+use shared::http::{
+    expected_version, json_object, path_id, validate, versioned_response, Fields, Problem,
+};
 use shared::registry::{Access, Slice};
 use time::OffsetDateTime;
 
 use super::{decide, AddInteraction, RecordMentionOnContact};
-use crate::case::{Case, InteractionType};
-use crate::representation::case_response;
+use crate::case::{Case, Interaction, InteractionType};
 
 pub fn slice() -> Slice {
     Slice::new("add-interaction", Access::ReadAndAppend, handle)
@@ -38,13 +40,43 @@ pub fn parse(request: &Request, now: OffsetDateTime) -> Result<AddInteraction, P
     })
 }
 
-/// 201 with the whole case, its new interaction last.
+/// What adding an interaction changed: the interaction, how many the case now has, and the
+/// case's new version (also the ETag, for the next `If-Match`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InteractionAddedAnswer<'a> {
+    case_id: &'a str,
+    interaction: &'a Interaction,
+    interaction_count: u64,
+}
+
+/// 201 with what changed, not the whole case: a command's answer stays the same size however
+/// long the case runs (the case: `GET /api/cases/{id}`).
 pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
     let command = parse(&request, invocation.now)?;
     let expected = expected_version(&request)?;
     let id = command.case_id.clone();
+    let interaction_id = command.interaction_id.clone();
     let outcome = invocation
         .execute::<Case, _>(&id, expected, |state| decide(state, command))
         .await?;
-    case_response(StatusCode::CREATED, &outcome.state, &id, outcome.version)
+    let case = outcome.state.existing(&id)?;
+    // The newest interaction is always among the latest the case keeps.
+    let interaction = case
+        .interactions
+        .iter()
+        .rev()
+        .find(|i| i.interaction_id == interaction_id)
+        .ok_or_else(|| {
+            Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the case does not hold the interaction just added",
+            )
+        })?;
+    let answer = InteractionAddedAnswer {
+        case_id: &id,
+        interaction,
+        interaction_count: case.interaction_count,
+    };
+    versioned_response(StatusCode::CREATED, &answer, outcome.version)
 }
