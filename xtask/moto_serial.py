@@ -11,15 +11,22 @@ Two of moto's costs grow with the data, so the local stack slowed down as it fil
   just the items they touch (and the stream's length), and restore those if they fail.
 - A Query of a table's partition sorts every item of the table to pick that partition's. Here
   it sorts only that partition.
-Two more cost every request the same, and the one-at-a-time queue multiplies them: the server
-logs each request (to a file nobody reads; errors are still logged), and finding the backend for
-a request's host lists moto's package directory. Here the first is off, the second remembered.
+Three more cost every request the same, and the one-at-a-time queue multiplies them: the server
+logs each request (to a file nobody reads; errors are still logged), finding the backend for a
+request's host lists moto's package directory, and answers are serialized by walking the
+operation's shape member by member (a third of moto's CPU under load, by py-spy). Here the first
+is off, the second remembered, and the data operations' answers, already DynamoDB JSON, are
+dumped as they are (binary values base64, members the output shape lacks left out, as moto's
+serializer does); `MOTO_SERIAL_CHECK_ANSWERS=1` produces both and fails the request if they
+differ, which `xtask/test_moto_serial.py` runs.
 `xtask/test_moto_serial.py` holds both to moto's observable behaviour.
 
 usage: python moto_serial.py HOST PORT
 """
 
+import base64
 import copy
+import json
 import os
 import sys
 import threading
@@ -28,6 +35,7 @@ import moto
 import moto.dynamodb.models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.responses import DynamoResult
 
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
@@ -154,6 +162,52 @@ class QuietRequestHandler(MotoRequestHandler):
             super().log_request(code, size)
 
 
+# The operations whose answers are items and capacity: plain DynamoDB JSON once moto has
+# turned its types into dicts.
+DATA_OPERATIONS = {
+    "BatchGetItem",
+    "BatchWriteItem",
+    "DeleteItem",
+    "GetItem",
+    "PutItem",
+    "Query",
+    "Scan",
+    "TransactGetItems",
+    "UpdateItem",
+}
+
+
+def _binary_as_base64(value):
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"{type(value).__name__} is not DynamoDB JSON")
+
+
+class AnswersDiffer(Exception):
+    pass
+
+
+def _dumped_answers(original):
+    def execute_result(self, context):
+        operation = context.operation_model
+        if operation.name not in DATA_OPERATIONS or not isinstance(self.result, dict):
+            return original(self, context)
+        members = operation.output_shape.members
+        answer = {k: v for k, v in self.result.items() if k in members and v is not None}
+        try:
+            body = json.dumps(answer, default=_binary_as_base64)
+        except TypeError:
+            return original(self, context)
+        if os.environ.get("MOTO_SERIAL_CHECK_ANSWERS") == "1":
+            status, headers, expected = original(self, context)
+            if json.loads(expected) != json.loads(body):
+                raise AnswersDiffer(f"{operation.name}: moto {expected} but dumped {body}")
+            return status, headers, body
+        return 200, {"Content-Type": "application/x-amz-json-1.0"}, body
+
+    return execute_result
+
+
 def patch_moto():
     if moto.__version__ != PINNED_MOTO:
         sys.exit(f"moto_serial.py was written against moto {PINNED_MOTO}, not {moto.__version__}")
@@ -161,6 +215,7 @@ def patch_moto():
         DynamoDBBackend.transact_write_items
     )
     Table.query = _partition_query(Table.query)
+    DynamoResult.execute_result = _dumped_answers(DynamoResult.execute_result)
     DomainDispatcherApplication.get_backend_for_host = _remembered_backends(
         DomainDispatcherApplication.get_backend_for_host
     )

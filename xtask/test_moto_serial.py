@@ -6,7 +6,9 @@ moto_serial.py on a free port and checks, through boto3, that
   record in the table's stream;
 - a successful transaction writes all of it, with one stream record per item;
 - requests made between transactions survive a failed one (moto's own rollback erased them);
-- a Query of one partition returns that partition's items, in order, paged, and nothing else.
+- a Query of one partition returns that partition's items, in order, paged, and nothing else;
+- the data operations' answers, dumped as they are, equal moto's own serialization (the server
+  runs with MOTO_SERIAL_CHECK_ANSWERS=1, producing both and failing the request if they differ).
 """
 
 import os
@@ -36,6 +38,7 @@ class ItemLevelRollback(unittest.TestCase):
             [sys.executable, os.path.join(HERE, "moto_serial.py"), "127.0.0.1", str(port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env=dict(os.environ, MOTO_SERIAL_CHECK_ANSWERS="1"),
         )
         endpoint = f"http://127.0.0.1:{port}"
         session = boto3.Session(
@@ -138,6 +141,64 @@ class ItemLevelRollback(unittest.TestCase):
         none = dict(query, ExpressionAttributeValues={":p": {"S": "absent"}})
         self.assertEqual(self.db.query(**none)["Items"], [])
 
+
+
+    def test_data_answers_dumped_as_they_are_equal_moto_serialization(self):
+        key = {"PK": {"S": "d"}, "SK": {"S": "1"}}
+        item = dict(
+            key,
+            n={"N": "12.50"},
+            b={"B": b"\x00\x01\x02"},
+            l={"L": [{"S": "x"}, {"BOOL": True}, {"NULL": True}]},
+            m={"M": {"ss": {"SS": ["a", "b"]}, "ns": {"NS": ["1", "2"]}, "bs": {"BS": [b"\x00"]}}},
+            text={"S": "Ada Lovelace, 1815–1852"},
+        )
+        capacity = {"ReturnConsumedCapacity": "TOTAL"}
+        self.db.put_item(TableName="T", Item=item, **capacity)
+        old = self.db.put_item(TableName="T", Item=item, ReturnValues="ALL_OLD")["Attributes"]
+        self.assertEqual(old["b"]["B"], b"\x00\x01\x02")
+        got = self.db.get_item(TableName="T", Key=key, ConsistentRead=True, **capacity)
+        self.assertEqual(got["Item"], item)
+        self.assertNotIn("Item", self.db.get_item(TableName="T", Key={"PK": {"S": "none"}, "SK": {"S": "1"}}))
+        query = self.db.query(
+            TableName="T",
+            KeyConditionExpression="PK = :p",
+            ExpressionAttributeValues={":p": {"S": "d"}},
+            ScanIndexForward=False,
+            Limit=1,
+            **capacity,
+        )
+        self.assertEqual((query["Items"], query["Count"]), ([item], 1))
+        updated = self.db.update_item(
+            TableName="T",
+            Key=key,
+            UpdateExpression="SET c = if_not_exists(c, :zero) + :one",
+            ExpressionAttributeValues={":zero": {"N": "0"}, ":one": {"N": "1"}},
+            ReturnValues="ALL_NEW",
+            **capacity,
+        )
+        self.assertEqual(updated["Attributes"]["c"], {"N": "1"})
+        with self.assertRaises(ClientError) as failed:
+            self.db.update_item(
+                TableName="T",
+                Key=key,
+                UpdateExpression="SET c = :one",
+                ConditionExpression="c = :zero",
+                ExpressionAttributeValues={":zero": {"N": "0"}, ":one": {"N": "1"}},
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        self.assertEqual(failed.exception.response["Error"]["Code"], "ConditionalCheckFailedException")
+        batch = self.db.batch_get_item(
+            RequestItems={"T": {"Keys": [key, {"PK": {"S": "none"}, "SK": {"S": "1"}}], "ConsistentRead": True}},
+            **capacity,
+        )
+        self.assertEqual([i["PK"]["S"] for i in batch["Responses"]["T"]], ["d"])
+        self.db.batch_write_item(RequestItems={"T": [{"PutRequest": {"Item": {"PK": {"S": "w"}, "SK": {"S": "1"}}}}]})
+        both = self.db.transact_get_items(TransactItems=[{"Get": {"TableName": "T", "Key": key}}])
+        self.assertEqual(both["Responses"][0]["Item"]["n"], {"N": "12.50"})
+        self.assertGreaterEqual(self.db.scan(TableName="T", **capacity)["Count"], 2)
+        deleted = self.db.delete_item(TableName="T", Key=key, ReturnValues="ALL_OLD", **capacity)
+        self.assertEqual(deleted["Attributes"]["text"], {"S": "Ada Lovelace, 1815–1852"})
 
 if __name__ == "__main__":
     unittest.main()
