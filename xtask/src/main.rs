@@ -353,22 +353,41 @@ fn table_rows(stdout: &str) {
 
 /// DynamoDB requests and capacity of a full 100-record batch of the stream consumer.
 fn consumer_batches(project: &Project, moto: &stack::Moto) -> Result<(), String> {
+    test_table(
+        project,
+        moto,
+        &["stream-consumer", "dynamodb", "a_hundred_record_batch"],
+        &[],
+        "| stream consumer batch | DynamoDB requests | capacity |\n|---|---|---|",
+        "cargo test -p stream-consumer --test dynamodb a_hundred_record_batch -- --nocapture (on moto)",
+    )
+}
+
+/// Runs `[package, test target, filter]` on this moto and prints the table rows it prints
+/// under `header`.
+fn test_table(
+    project: &Project,
+    moto: &stack::Moto,
+    [package, target, filter]: &[&str; 3],
+    env: &[(&str, &str)],
+    header: &str,
+    reproduce: &str,
+) -> Result<(), String> {
     let mut test = project.cargo(&[
         "test",
         "-p",
-        "stream-consumer",
+        package,
         "--test",
-        "dynamodb",
-        "a_hundred_record_batch",
+        target,
+        filter,
         "--",
         "--nocapture",
     ]);
-    test.envs(moto.client_env());
-    let stdout = output_of(test, "the consumer batch test")?;
-    println!("\n| stream consumer batch | DynamoDB requests | capacity |");
-    println!("|---|---|---|");
+    test.envs(moto.client_env()).envs(env.iter().copied());
+    let stdout = output_of(test, &format!("{package}'s {target} test"))?;
+    println!("\n{header}");
     table_rows(&stdout);
-    println!("\nreproduce: cargo test -p stream-consumer --test dynamodb a_hundred_record_batch -- --nocapture (on moto)");
+    println!("\nreproduce: {reproduce}");
     Ok(())
 }
 
@@ -384,23 +403,14 @@ fn in_process(project: &Project) -> Result<(), String> {
 /// DynamoDB requests and capacity of reads and commands on streams of 1, 1,000 and 10,000
 /// events: the long-stream test, run longer (CI runs it with 1 and 1,000).
 fn long_streams(project: &Project, moto: &stack::Moto) -> Result<(), String> {
-    let mut test = project.cargo(&[
-        "test",
-        "-p",
-        "case",
-        "--test",
-        "long_streams",
-        "--",
-        "--nocapture",
-    ]);
-    test.envs(moto.client_env())
-        .env("LONG_STREAM_LENGTHS", "1,1000,10000");
-    let stdout = output_of(test, "the long-stream test")?;
-    println!("\n| mode | events | whole stream (every read, before snapshots) | GET case | history page (20) | 8 add-interaction |");
-    println!("|---|---|---|---|---|---|");
-    table_rows(&stdout);
-    println!("\nreproduce: cargo xtask bench (or LONG_STREAM_LENGTHS=1,1000,10000 cargo test -p case --test long_streams -- --nocapture, on moto)");
-    Ok(())
+    test_table(
+        project,
+        moto,
+        &["case", "long_streams", ""],
+        &[("LONG_STREAM_LENGTHS", "1,1000,10000")],
+        "| mode | events | whole stream (every read, before snapshots) | GET case | history page (20) | 8 add-interaction |\n|---|---|---|---|---|---|",
+        "cargo xtask bench (or LONG_STREAM_LENGTHS=1,1000,10000 cargo test -p case --test long_streams -- --nocapture, on moto)",
+    )
 }
 
 fn token(args: &[String]) -> Result<(), String> {

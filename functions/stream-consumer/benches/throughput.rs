@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use shared::aggregate::fold;
-use shared::projection::{Consumer, InMemoryProjectionStore, IncomingRecord};
+use shared::projection::{Consumer, InMemoryProjectionStore};
 use shared::registry::Registry;
 use shared::store::{EventStore, InMemoryEventStore};
 use shared::testing::TestApi;
@@ -291,14 +291,7 @@ fn project(runtime: &tokio::runtime::Runtime, api: &TestApi) {
     let events = api.store.all_events();
     runtime.block_on(async {
         for (n, chunk) in events.chunks(100).enumerate() {
-            let records = chunk
-                .iter()
-                .enumerate()
-                .map(|(i, e)| IncomingRecord {
-                    sequence_number: format!("{n:08}{i:03}"),
-                    event: Ok(e.clone()),
-                })
-                .collect();
+            let records = stream_consumer::records_of(&format!("{n}-"), chunk);
             assert!(consumer.process(records).await.failed.is_empty());
         }
     });
@@ -338,16 +331,7 @@ fn main() {
             store.append(chunk).await.unwrap();
         }
     });
-    let records = |events: &[EventEnvelope]| -> Vec<IncomingRecord> {
-        events
-            .iter()
-            .enumerate()
-            .map(|(i, e)| IncomingRecord {
-                sequence_number: i.to_string(),
-                event: Ok(e.clone()),
-            })
-            .collect()
-    };
+    let records = |events: &[EventEnvelope]| stream_consumer::records_of("", events);
     let views = Arc::new(InMemoryProjectionStore::new());
     let consumer = Consumer::new(stream_consumer::projections(), views.clone(), store.clone());
     measure(

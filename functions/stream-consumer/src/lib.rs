@@ -36,6 +36,19 @@ pub fn consumer(views: Arc<dyn ProjectionStore>, events: Arc<dyn EventStore>) ->
 /// Reads each record on its own, so one malformed record fails alone. Only INSERTs of event
 /// items carry events (events are never modified; idempotency records share the table but
 /// are not events, nor are snapshots); other records are skipped.
+/// Events that do not come from the stream (a rebuild, a bench) as one batch's records,
+/// numbered `{prefix}{i}` in order.
+pub fn records_of(prefix: &str, events: &[shared::EventEnvelope]) -> Vec<IncomingRecord> {
+    events
+        .iter()
+        .enumerate()
+        .map(|(i, event)| IncomingRecord {
+            sequence_number: format!("{prefix}{i}"),
+            event: Ok(event.clone()),
+        })
+        .collect()
+}
+
 pub fn parse_records(event: &Value) -> Vec<IncomingRecord> {
     let Some(records) = event.get("Records").and_then(Value::as_array) else {
         return Vec::new();
@@ -170,14 +183,7 @@ async fn replay(
     let consumer = consumer(target, Arc::new(sealed));
     let mut writes = 0;
     for (chunk_index, chunk) in history.chunks(100).enumerate() {
-        let records = chunk
-            .iter()
-            .enumerate()
-            .map(|(i, event)| IncomingRecord {
-                sequence_number: format!("rebuild-{chunk_index}-{i}"),
-                event: Ok(event.clone()),
-            })
-            .collect();
+        let records = records_of(&format!("rebuild-{chunk_index}-"), chunk);
         let report = consumer.process(records).await;
         if !report.failed.is_empty() {
             return Err(format!(
