@@ -188,15 +188,21 @@ fn test() -> Result<(), String> {
     Ok(())
 }
 
+/// A command's `--name value` options, in order.
+fn options(args: &[String]) -> Result<Vec<(&str, &str)>, String> {
+    args.chunks(2)
+        .map(|pair| match pair {
+            [flag, value] => Ok((flag.as_str(), value.as_str())),
+            _ => Err(format!("{} takes a value\n{USAGE}", pair.concat())),
+        })
+        .collect()
+}
+
 fn bench_cold_starts(args: &[String]) -> Result<(), String> {
     let mut runs = 9;
     let mut only: Option<Vec<String>> = None;
-    let mut rest = args.iter();
-    while let Some(flag) = rest.next() {
-        let value = rest
-            .next()
-            .ok_or_else(|| format!("{flag} takes a value\n{USAGE}"))?;
-        match flag.as_str() {
+    for (flag, value) in options(args)? {
+        match flag {
             "--runs" => runs = value.parse().map_err(|_| "--runs takes a number")?,
             "--only" => only = Some(value.split(',').map(str::to_owned).collect()),
             other => return Err(format!("unknown option {other}\n{USAGE}")),
@@ -421,14 +427,10 @@ fn token(args: &[String]) -> Result<(), String> {
         .collect::<Vec<_>>()
         .join(" ");
     let mut lifetime = 3600;
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        let value = rest
-            .next()
-            .ok_or_else(|| format!("{arg} takes a value\n{USAGE}"))?;
-        match arg.as_str() {
-            "--user" => user = value.clone(),
-            "--scopes" => scopes = value.clone(),
+    for (flag, value) in options(args)? {
+        match flag {
+            "--user" => user = value.to_owned(),
+            "--scopes" => scopes = value.to_owned(),
             "--ttl-seconds" => {
                 lifetime = value
                     .parse()

@@ -33,9 +33,6 @@ pub fn consumer(views: Arc<dyn ProjectionStore>, events: Arc<dyn EventStore>) ->
     Consumer::new(projections(), views, events)
 }
 
-/// Reads each record on its own, so one malformed record fails alone. Only INSERTs of event
-/// items carry events (events are never modified; idempotency records share the table but
-/// are not events, nor are snapshots); other records are skipped.
 /// Events that do not come from the stream (a rebuild, a bench) as one batch's records,
 /// numbered `{prefix}{i}` in order.
 pub fn records_of(prefix: &str, events: &[shared::EventEnvelope]) -> Vec<IncomingRecord> {
@@ -49,6 +46,9 @@ pub fn records_of(prefix: &str, events: &[shared::EventEnvelope]) -> Vec<Incomin
         .collect()
 }
 
+/// Reads each record on its own, so one malformed record fails alone. Only INSERTs of event
+/// items carry events (events are never modified; idempotency records share the table but
+/// are not events, nor are snapshots); other records are skipped.
 pub fn parse_records(event: &Value) -> Vec<IncomingRecord> {
     let Some(records) = event.get("Records").and_then(Value::as_array) else {
         return Vec::new();

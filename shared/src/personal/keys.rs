@@ -1,13 +1,13 @@
 //! Where data keys live: one item per person in a table of their own, apart from the events
 //! (no stream, no backups: a destroyed key must not come back from either).
 
-use aws_sdk_dynamodb::Client;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::Client;
 use chacha20poly1305::aead::{KeyInit, OsRng};
 use chacha20poly1305::ChaCha20Poly1305;
 

@@ -255,12 +255,13 @@ impl EventStore for SealedStore {
     async fn load_tail(&self, stream: &StreamId) -> Result<StreamTail, StoreError> {
         let mut tail = self.events.load_tail(stream).await?;
         // No snapshot, or one that holds nobody's data: only the events need opening.
-        let (Some(snapshot), Some((subjects, sealed))) = (
-            tail.snapshot.clone(),
-            tail.snapshot
-                .as_ref()
-                .and_then(|s| sealed_snapshot(&s.state)),
-        ) else {
+        let sealed = tail
+            .snapshot
+            .as_ref()
+            .and_then(|s| sealed_snapshot(&s.state));
+        let (Some(snapshot), Some((subjects, sealed))) =
+            (tail.snapshot.take_if(|_| sealed.is_some()), sealed)
+        else {
             tail.events = self.open_seen(tail.events).await?;
             return Ok(tail);
         };

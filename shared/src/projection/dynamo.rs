@@ -6,7 +6,6 @@
 //! only then removes the old generation. So a rebuild never disturbs what readers see, and
 //! every counter in a generation is moved by one writer discipline from an empty start.
 
-use aws_sdk_dynamodb::Client;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -16,6 +15,7 @@ use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+use aws_sdk_dynamodb::Client;
 use serde_json::Value;
 
 use super::{
