@@ -165,7 +165,10 @@ fn test() -> Result<(), String> {
             .env("EVENTCRM_MODE", if batch { "batch" } else { "direct" })
             .env("EVENTCRM_AUTH", if auth { "local" } else { "open" });
         if auth {
-            let scopes: Vec<&str> = shared::auth::Scope::ALL.iter().map(|s| s.name()).collect();
+            let scopes: Vec<&str> = http_api::auth::Scope::ALL
+                .iter()
+                .map(|s| s.name())
+                .collect();
             e2e.env(
                 "EVENTCRM_TOKEN",
                 project.local_token("e2e-user", &scopes, 3600)?,
@@ -421,7 +424,7 @@ fn long_streams(project: &Project, moto: &stack::Moto) -> Result<(), String> {
 
 fn token(args: &[String]) -> Result<(), String> {
     let mut user = "local-user".to_owned();
-    let mut scopes = shared::auth::Scope::ALL
+    let mut scopes = http_api::auth::Scope::ALL
         .iter()
         .map(|s| s.name())
         .collect::<Vec<_>>()
@@ -497,9 +500,9 @@ fn seal_legacy_events(args: &[String]) -> Result<(), String> {
 fn with_tables<F, Fut>(work: F) -> Result<(), String>
 where
     F: FnOnce(
-        shared::store::DynamoEventStore,
-        std::sync::Arc<shared::personal::DynamoKeyStore>,
-        shared::projection::DynamoProjectionStore,
+        dynamodb_adapters::DynamoEventStore,
+        std::sync::Arc<dynamodb_adapters::DynamoKeyStore>,
+        dynamodb_adapters::DynamoProjectionStore,
     ) -> Fut,
     Fut: std::future::Future<Output = Result<(), String>>,
 {
@@ -512,19 +515,19 @@ where
         let client = aws_sdk_dynamodb::Client::new(&config);
         let table =
             |var: &str, default: &str| std::env::var(var).unwrap_or_else(|_| default.to_owned());
-        let events = shared::store::DynamoEventStore::new(
+        let events = dynamodb_adapters::DynamoEventStore::new(
             client.clone(),
-            table("EVENT_STORE_TABLE", shared::runtime::DEFAULT_EVENT_TABLE),
+            table("EVENT_STORE_TABLE", dynamodb_adapters::DEFAULT_EVENT_TABLE),
         );
-        let keys = std::sync::Arc::new(shared::personal::DynamoKeyStore::new(
+        let keys = std::sync::Arc::new(dynamodb_adapters::DynamoKeyStore::new(
             client.clone(),
-            table("KEY_STORE_TABLE", shared::runtime::DEFAULT_KEY_TABLE),
+            table("KEY_STORE_TABLE", dynamodb_adapters::DEFAULT_KEY_TABLE),
         ));
-        let views = shared::projection::DynamoProjectionStore::new(
+        let views = dynamodb_adapters::DynamoProjectionStore::new(
             client,
             table(
                 "PROJECTION_STORE_TABLE",
-                shared::runtime::DEFAULT_PROJECTION_TABLE,
+                dynamodb_adapters::DEFAULT_PROJECTION_TABLE,
             ),
         );
         work(events, keys, views).await

@@ -357,7 +357,7 @@ impl Project {
         lifetime_seconds: i64,
     ) -> Result<String, String> {
         let secret = self.local_issuer_secret(false)?;
-        let issuer = shared::auth::LocalIssuer::new(secret.as_bytes())?;
+        let issuer = http_api::auth::LocalIssuer::new(secret.as_bytes())?;
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         Ok(issuer.mint(user, scopes, now, lifetime_seconds))
     }
@@ -529,19 +529,19 @@ pub fn create_tables(moto: &Moto) -> Result<(), String> {
             .load()
             .await;
         let client = aws_sdk_dynamodb::Client::new(&config);
-        shared::store::dynamo::create_event_store_table(
+        dynamodb_adapters::event_store::create_event_store_table(
             &client,
-            shared::runtime::DEFAULT_EVENT_TABLE,
+            dynamodb_adapters::DEFAULT_EVENT_TABLE,
         )
         .await
         .map_err(|e| format!("cannot create the EventStore table: {e}"))?;
-        shared::projection::create_projection_store_table(
+        dynamodb_adapters::create_projection_store_table(
             &client,
-            shared::runtime::DEFAULT_PROJECTION_TABLE,
+            dynamodb_adapters::DEFAULT_PROJECTION_TABLE,
         )
         .await
         .map_err(|e| format!("cannot create the ProjectionStore table: {e}"))?;
-        shared::personal::create_key_store_table(&client, shared::runtime::DEFAULT_KEY_TABLE)
+        dynamodb_adapters::create_key_store_table(&client, dynamodb_adapters::DEFAULT_KEY_TABLE)
             .await
             .map_err(|e| format!("cannot create the KeyStore table: {e}"))
     })

@@ -99,9 +99,9 @@ fn the_local_bootstrap_creates_the_contracts_tables() {
         let client = aws_sdk_dynamodb::Client::new(&config);
         let suffix = uuid::Uuid::new_v4().simple().to_string();
         let (events, views, keys) = (format!("EventStore-drift-{suffix}"), format!("ProjectionStore-drift-{suffix}"), format!("KeyStore-drift-{suffix}"));
-        shared::store::dynamo::create_event_store_table(&client, &events).await.unwrap();
-        shared::projection::create_projection_store_table(&client, &views).await.unwrap();
-        shared::personal::create_key_store_table(&client, &keys).await.unwrap();
+        dynamodb_adapters::event_store::create_event_store_table(&client, &events).await.unwrap();
+        dynamodb_adapters::create_projection_store_table(&client, &views).await.unwrap();
+        dynamodb_adapters::create_key_store_table(&client, &keys).await.unwrap();
         let mut described = serde_json::Map::new();
         for (name, table) in [("EventStore", events), ("ProjectionStore", views), ("KeyStore", keys)] {
             let output = client.describe_table().table_name(&table).send().await.unwrap();
@@ -211,7 +211,10 @@ fn every_route_is_behind_the_jwt_authorizer_with_a_fallback_user_pool() {
         .iter()
         .map(|s| format!("crm/{}", s["ScopeName"].as_str().unwrap()))
         .collect();
-    let expected: Vec<&str> = shared::auth::Scope::ALL.iter().map(|s| s.name()).collect();
+    let expected: Vec<&str> = http_api::auth::Scope::ALL
+        .iter()
+        .map(|s| s.name())
+        .collect();
     assert_eq!(scopes, expected);
     assert_eq!(
         t["Globals"]["Function"]["Environment"]["Variables"]["AUTH_MODE"], "gateway",

@@ -8,12 +8,15 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
+use crypto_shredding::{DataKey, InMemoryKeyStore, KeyState, KeyStore};
+use event_sourcing::store::{
+    AppendLimits, EventStore, IdempotencyRecord, IdempotencyStore, InMemoryEventStore, ResealStore,
+    Snapshot, SnapshotStore, StoreError, StreamTail,
+};
+use event_sourcing::{EventEnvelope, StreamId, WriteMode};
+use http_api::registry::Registry;
+use lambda_host::testing::TestApi;
 use serde_json::{json, Value};
-use shared::personal::{DataKey, InMemoryKeyStore, KeyState, KeyStore};
-use shared::registry::Registry;
-use shared::store::{EventStore, IdempotencyRecord, InMemoryEventStore, Snapshot, StoreError};
-use shared::testing::TestApi;
-use shared::{EventEnvelope, StreamId, WriteMode};
 
 type Calls = BTreeSet<(String, &'static str, String)>;
 
@@ -36,7 +39,7 @@ impl Recording {
 }
 
 fn record_partition(key: &str) -> String {
-    format!("{}{key}", shared::store::item::IDEMPOTENCY_PREFIX)
+    format!("{}{key}", dynamodb_adapters::item::IDEMPOTENCY_PREFIX)
 }
 
 #[async_trait]
@@ -53,6 +56,13 @@ impl EventStore for Recording {
         self.inner.append(events).await
     }
 
+    fn limits(&self) -> AppendLimits {
+        self.inner.limits()
+    }
+}
+
+#[async_trait]
+impl IdempotencyStore for Recording {
     async fn recorded(&self, key: &str, now: i64) -> Result<Option<IdempotencyRecord>, StoreError> {
         self.note("dynamodb:GetItem", record_partition(key));
         self.inner.recorded(key, now).await
@@ -69,6 +79,14 @@ impl EventStore for Recording {
         self.note("dynamodb:PutItem", record_partition(&record.key));
         self.inner.append_recorded(events, record).await
     }
+}
+
+#[async_trait]
+impl SnapshotStore for Recording {
+    async fn load_tail(&self, stream: &StreamId) -> Result<StreamTail, StoreError> {
+        self.note("dynamodb:Query", stream.partition_key());
+        self.inner.load_tail(stream).await
+    }
 
     async fn save_snapshot(
         &self,
@@ -77,6 +95,19 @@ impl EventStore for Recording {
     ) -> Result<(), StoreError> {
         self.note("dynamodb:PutItem", stream.partition_key());
         self.inner.save_snapshot(stream, snapshot).await
+    }
+}
+
+#[async_trait]
+impl ResealStore for Recording {
+    async fn load_stored(&self, stream: &StreamId) -> Result<Vec<EventEnvelope>, StoreError> {
+        self.note("dynamodb:Query", stream.partition_key());
+        self.inner.load_stored(stream).await
+    }
+
+    async fn reseal(&self, event: &EventEnvelope) -> Result<(), StoreError> {
+        self.note("dynamodb:PutItem", event.stream().partition_key());
+        self.inner.reseal(event).await
     }
 }
 
@@ -297,7 +328,7 @@ async fn every_event_store_call_is_allowed_by_the_functions_policy_and_no_more_i
                     let made_on_first_use = ["dynamodb:GetItem", "dynamodb:PutItem"]
                         .contains(&action.as_str())
                         && registry.slice(function).and_then(|s| s.key_writes)
-                            == Some(shared::registry::KeyWrites::Seal);
+                            == Some(http_api::registry::KeyWrites::Seal);
                     assert!(
                         made_on_first_use
                             || calls.iter().any(|(f, a, p)| f == function

@@ -9,9 +9,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::{call, unique};
+use dynamodb_adapters::DynamoEventStore;
+use event_sourcing::store::EventStore;
+use event_sourcing::StreamId;
 use serde_json::json;
-use shared::store::{DynamoEventStore, EventStore};
-use shared::StreamId;
 
 const CLIENTS: usize = 50;
 const DURATION: Duration = Duration::from_secs(30);

@@ -18,8 +18,8 @@ fn declared() -> Routes {
 }
 
 /// (method, path, what `third` says of it) for every route of the registries.
-fn routes_with(third: impl Fn(&shared::registry::Route) -> String) -> Routes {
-    shared::registry::Registry::merge(stream_consumer::registries())
+fn routes_with(third: impl Fn(&http_api::registry::Route) -> String) -> Routes {
+    http_api::registry::Registry::merge(stream_consumer::registries())
         .routes()
         .iter()
         .map(|r| (r.method.to_owned(), r.path.to_owned(), third(r)))
@@ -121,7 +121,7 @@ fn the_template_deploys_every_declared_route() {
 #[test]
 fn no_route_shadows_another() {
     // Literal segments win over parameters (as in API Gateway and cargo lambda's router)...
-    let routes = shared::registry::Registry::merge(stream_consumer::registries()).routes();
+    let routes = http_api::registry::Registry::merge(stream_consumer::registries()).routes();
     let best = |method: &str, path: &str| {
         routes
             .iter()
@@ -133,7 +133,7 @@ fn no_route_shadows_another() {
     assert_eq!(best("GET", "/api/cases/c-1"), Some("get-case"));
     assert_eq!(best("GET", "/api/contacts"), Some("list-contacts"));
     // ...and no case may be called `open`, so that path can never mean a case.
-    let request = shared::testing::request(
+    let request = http_api::testing::request(
         "POST",
         "/api/cases",
         Some(r#"{"caseId":"open","clientId":"k1","description":"x"}"#),

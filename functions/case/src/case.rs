@@ -1,8 +1,8 @@
 //! Case state and `evolve` (the original's project-case).
 
+use event_sourcing::personal::PersonalData;
+use event_sourcing::{Aggregate, DomainError, DomainEvent, ErrorKind};
 use serde::{Deserialize, Serialize};
-use shared::personal::PersonalData;
-use shared::{Aggregate, DomainError, DomainEvent, ErrorKind};
 use time::OffsetDateTime;
 
 use crate::add_interaction::InteractionAdded;
@@ -205,8 +205,8 @@ pub fn not_before_opening(
     if at < case.opened_at {
         return Err(CaseError::BeforeOpening {
             what,
-            at: shared::envelope::rfc3339(at),
-            opened_at: shared::envelope::rfc3339(case.opened_at),
+            at: event_sourcing::envelope::rfc3339(at),
+            opened_at: event_sourcing::envelope::rfc3339(case.opened_at),
         });
     }
     Ok(())

@@ -22,7 +22,7 @@ pub mod fixtures;
 
 pub use case::{Case, CaseDetails, CaseError, CaseEvent, Interaction, InteractionType};
 
-use shared::registry::Registry;
+use http_api::registry::Registry;
 
 /// Every case slice. Each Lambda `main`, the test router, the stream consumer, the local
 /// router, the template and the `[[bin]]` entries are derived from this list.
@@ -32,7 +32,7 @@ pub fn registry() -> Registry {
         vec![
             create_case::slice(),
             get_case::slice(),
-            shared::history::slice::<Case>("get-case-history", "/api/cases/{id}/history"),
+            http_api::history::slice::<Case>("get-case-history", "/api/cases/{id}/history"),
             add_interaction::slice(),
             close_case::slice(),
             list_open_cases::slice(),

@@ -1,10 +1,10 @@
 //! The JSON every case route answers with: the case, its status and version, and the version
 //! as ETag.
 
+use http_api::{versioned_response, Problem};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Response};
 use serde::Serialize;
-use shared::http::{versioned_response, Problem};
 
 use crate::case::{Case, CaseDetails};
 
@@ -32,4 +32,10 @@ pub fn case_response(
         status: case_status,
     };
     versioned_response(status, &representation, version)
+}
+
+impl From<crate::case::CaseError> for Problem {
+    fn from(error: crate::case::CaseError) -> Self {
+        Problem::domain(error)
+    }
 }

@@ -1,7 +1,8 @@
 //! Case routes through the test router, on the in-memory store.
 
+use http_api::testing::{assert_problem, body_json};
+use lambda_host::testing::TestApi;
 use serde_json::{json, Value};
-use shared::testing::{assert_problem, body_json, TestApi};
 
 fn api() -> TestApi {
     TestApi::in_memory([contact::registry(), client::registry(), case::registry()])

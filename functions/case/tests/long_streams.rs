@@ -2,18 +2,21 @@
 //! interactions to it make the same requests on a 1,000-event stream as on a 1-event one, and
 //! consume at most twice the capacity: a command stores a snapshot every `SNAPSHOT_EVERY`
 //! events, and a read is one Query of the stream's end. Capacity is metered by DynamoDB's
-//! rules (`shared::testing::Capacity`). `cargo xtask bench` runs this with 10,000 events too
+//! rules (`dynamodb_adapters::testing::Capacity`). `cargo xtask bench` runs this with 10,000 events too
 //! (`LONG_STREAM_LENGTHS`), and prints each row.
 
 use std::sync::Arc;
 
 use case::add_interaction::InteractionAdded;
 use case::case::{CaseEvent, InteractionType};
+use dynamodb_adapters::testing::{fresh_dynamo_store, Capacity, RequestCounter};
+use dynamodb_adapters::DynamoEventStore;
+use event_sourcing::store::SNAPSHOT_EVERY;
+use event_sourcing::trace::TraceContext;
+use event_sourcing::{EventStore, NewEvent, PendingAppend, StreamId, WriteMode};
+use http_api::testing::body_json;
+use lambda_host::testing::TestApi;
 use serde_json::json;
-use shared::store::{DynamoEventStore, SNAPSHOT_EVERY};
-use shared::testing::{body_json, fresh_dynamo_store, Capacity, RequestCounter, TestApi};
-use shared::trace::TraceContext;
-use shared::{EventStore, NewEvent, PendingAppend, StreamId, WriteMode};
 
 const OPENED: &str = "2026-01-01T09:00:00Z";
 

@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 
 use contracts::links::{ClientContactLink, ClientContactUnlink};
+use event_sourcing::{Aggregate, DomainError, DomainEvent, ErrorKind};
 use serde::{Deserialize, Serialize};
-use shared::{Aggregate, DomainError, DomainEvent, ErrorKind};
 
 use crate::create_client::ClientCreated;
 use crate::edit_client::ClientEdited;

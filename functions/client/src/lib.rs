@@ -22,7 +22,7 @@ pub mod fixtures;
 
 pub use client::{Client, ClientDetails, ClientError, ClientEvent};
 
-use shared::registry::Registry;
+use http_api::registry::Registry;
 
 /// Every client slice. Each Lambda `main`, the test router, the stream consumer, the local
 /// router, the template and the `[[bin]]` entries are derived from this list.
@@ -32,7 +32,7 @@ pub fn registry() -> Registry {
         vec![
             create_client::slice(),
             get_client::slice(),
-            shared::history::slice::<Client>("get-client-history", "/api/clients/{id}/history"),
+            http_api::history::slice::<Client>("get-client-history", "/api/clients/{id}/history"),
             edit_client::slice(),
             link_contact::slice(),
             unlink_contact::slice(),

@@ -7,16 +7,20 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use common::Api;
+use dynamodb_adapters::testing::fresh_dynamo_store;
+use event_sourcing::store::{
+    AppendLimits, EventStore, IdempotencyRecord, IdempotencyStore, ResealStore, Snapshot,
+    SnapshotStore, Storage, StoreError, StreamTail,
+};
+use event_sourcing::trace::TraceContext;
+use event_sourcing::{EventEnvelope, NewEvent, PendingAppend, StreamId, WriteMode};
+use http_api::testing::{assert_problem, body_json};
 use serde_json::json;
-use shared::store::{EventStore, IdempotencyRecord, StoreError};
-use shared::testing::{assert_problem, body_json, fresh_dynamo_store};
-use shared::trace::TraceContext;
-use shared::{EventEnvelope, NewEvent, PendingAppend, StreamId, WriteMode};
 
 /// Lets a rival write land on one stream right after it is read: the race a cascade meets
 /// when a client changes between the subscriber's read and the transaction.
 struct RivalWriteAfterLoad {
-    inner: Arc<dyn EventStore>,
+    inner: Arc<dyn Storage>,
     target: StreamId,
     fired: AtomicBool,
 }
@@ -47,6 +51,36 @@ impl EventStore for RivalWriteAfterLoad {
         self.inner.append(events).await
     }
 
+    fn limits(&self) -> AppendLimits {
+        self.inner.limits()
+    }
+}
+
+/// Reads whole streams (through `load`, where the rival writes) and stores no snapshots.
+#[async_trait]
+impl SnapshotStore for RivalWriteAfterLoad {
+    async fn load_tail(&self, stream: &StreamId) -> Result<StreamTail, StoreError> {
+        Ok(StreamTail::whole(self.load(stream).await?))
+    }
+
+    async fn save_snapshot(&self, _: &StreamId, _: &Snapshot) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl ResealStore for RivalWriteAfterLoad {
+    async fn load_stored(&self, stream: &StreamId) -> Result<Vec<EventEnvelope>, StoreError> {
+        self.inner.load_stored(stream).await
+    }
+
+    async fn reseal(&self, event: &EventEnvelope) -> Result<(), StoreError> {
+        self.inner.reseal(event).await
+    }
+}
+
+#[async_trait]
+impl IdempotencyStore for RivalWriteAfterLoad {
     async fn recorded(&self, key: &str, now: i64) -> Result<Option<IdempotencyRecord>, StoreError> {
         self.inner.recorded(key, now).await
     }
@@ -116,7 +150,7 @@ async fn cascade_delete_is_one_transaction_with_real_versions() {
 #[tokio::test]
 async fn a_conflict_on_one_client_rolls_back_the_whole_cascade() {
     let (store, _) = fresh_dynamo_store().await;
-    let store: Arc<dyn EventStore> = Arc::new(store);
+    let store: Arc<dyn Storage> = Arc::new(store);
     let setup = common::api(store.clone(), WriteMode::Direct);
     linked_to_two_clients(&setup).await;
     let racing = Arc::new(RivalWriteAfterLoad {

@@ -3,8 +3,8 @@
 mod common;
 
 use common::Api;
+use http_api::testing::{assert_problem, body_json};
 use serde_json::json;
-use shared::testing::{assert_problem, body_json};
 
 async fn given_acme_and_ada(api: &Api) {
     let client = api

@@ -1,7 +1,8 @@
 //! A record's history through the generic slice: who, when, what, and what caused it.
 
+use http_api::testing::body_json;
+use lambda_host::testing::TestApi;
 use serde_json::json;
-use shared::testing::{body_json, TestApi};
 
 #[tokio::test]
 async fn a_contacts_history_names_who_did_what_and_what_caused_it() {

@@ -3,10 +3,10 @@
 use std::collections::BTreeSet;
 
 use contracts::links::{ClientContactLink, ClientContactUnlink};
+use event_sourcing::{Aggregate, DomainError, DomainEvent, ErrorKind};
 use serde::{Deserialize, Serialize};
-use shared::{Aggregate, DomainError, DomainEvent, ErrorKind};
 
-use shared::personal::PersonalData;
+use event_sourcing::personal::PersonalData;
 
 use crate::create_contact::ContactCreated;
 use crate::delete_contact::ContactDeleted;

@@ -22,7 +22,7 @@ pub mod fixtures;
 
 pub use contact::{CaseMention, Contact, ContactDetails, ContactError, ContactEvent};
 
-use shared::registry::Registry;
+use http_api::registry::Registry;
 
 /// Every contact slice. Each Lambda `main`, the test router, the stream consumer, the local
 /// router, the template and the `[[bin]]` entries are derived from this list.
@@ -32,7 +32,10 @@ pub fn registry() -> Registry {
         vec![
             create_contact::slice(),
             get_contact::slice(),
-            shared::history::slice::<Contact>("get-contact-history", "/api/contacts/{id}/history"),
+            http_api::history::slice::<Contact>(
+                "get-contact-history",
+                "/api/contacts/{id}/history",
+            ),
             edit_contact::slice(),
             delete_contact::slice(),
             erase_contact::slice(),

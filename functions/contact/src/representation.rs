@@ -1,8 +1,8 @@
 //! The JSON every contact route answers with: the contact, its version, and the version as ETag.
 
+use http_api::{versioned_response, Problem};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Response};
-use shared::http::{versioned_response, Problem};
 
 use crate::contact::ContactDetails;
 
@@ -12,4 +12,10 @@ pub fn contact_response(
     version: u64,
 ) -> Result<Response<Body>, Problem> {
     versioned_response(status, details, version)
+}
+
+impl From<crate::contact::ContactError> for Problem {
+    fn from(error: crate::contact::ContactError) -> Self {
+        Problem::domain(error)
+    }
 }

@@ -1,7 +1,8 @@
 //! Reads of the past: `?version=N` and `?asOf=<RFC 3339>` on a contact.
 
+use http_api::testing::body_json;
+use lambda_host::testing::TestApi;
 use serde_json::json;
-use shared::testing::{body_json, TestApi};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 

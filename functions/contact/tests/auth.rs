@@ -1,9 +1,10 @@
 //! Who may call, and who the audit trail names: tokens of the local issuer, verified by the
 //! function itself (as `cargo xtask dev --auth` runs it), through the contact routes.
 
+use http_api::auth::{Auth, LocalIssuer};
+use http_api::testing::body_json;
+use lambda_host::testing::TestApi;
 use serde_json::{json, Value};
-use shared::auth::{Auth, LocalIssuer};
-use shared::testing::{body_json, TestApi};
 
 const SECRET: [u8; 32] = [42; 32];
 

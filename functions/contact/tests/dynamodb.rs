@@ -4,10 +4,12 @@
 use std::sync::Arc;
 
 use contact::fixtures::ada_body;
+use dynamodb_adapters::testing::{fresh_dynamo_store, RequestCounter};
+use dynamodb_adapters::DynamoEventStore;
+use event_sourcing::WriteMode;
+use http_api::testing::{assert_problem, body_json};
+use lambda_host::testing::TestApi;
 use serde_json::json;
-use shared::store::DynamoEventStore;
-use shared::testing::{assert_problem, body_json, fresh_dynamo_store, RequestCounter, TestApi};
-use shared::WriteMode;
 
 async fn api(mode: WriteMode) -> (TestApi<DynamoEventStore>, RequestCounter) {
     let (store, counter) = fresh_dynamo_store().await;

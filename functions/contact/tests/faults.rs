@@ -11,12 +11,14 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use contact::fixtures::ada_body;
+use dynamodb_adapters::event_store::create_event_store_table;
+use dynamodb_adapters::testing::dynamodb_endpoint;
+use dynamodb_adapters::DynamoEventStore;
+use event_sourcing::{EventStore, StreamId, WriteMode};
+use http_api::testing::assert_problem;
+use lambda_host::testing::TestApi;
+use lambda_host::TimeBudget;
 use serde_json::json;
-use shared::runtime::TimeBudget;
-use shared::store::dynamo::create_event_store_table;
-use shared::store::DynamoEventStore;
-use shared::testing::{assert_problem, dynamodb_endpoint, TestApi};
-use shared::{EventStore, StreamId, WriteMode};
 
 const FORWARD: u8 = 0;
 const STALL: u8 = 1;
@@ -80,10 +82,10 @@ fn pipe(mut from: TcpStream, mut to: TcpStream, mode: Arc<AtomicU8>) {
 
 /// A contact API whose DynamoDB traffic goes through the proxy, with a 3 s function budget.
 async fn api_behind(proxy: &Proxy, budget: TimeBudget) -> TestApi<DynamoEventStore> {
-    let direct = shared::testing::moto_client(&Default::default());
+    let direct = dynamodb_adapters::testing::moto_client(&Default::default());
     let table = format!("EventStore-faults-{}", uuid::Uuid::new_v4().simple());
     create_event_store_table(&direct, &table).await.unwrap();
-    let config = budget.apply(
+    let config = budget.sdk_timeouts().apply(
         aws_sdk_dynamodb::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .endpoint_url(format!("http://{}", proxy.address))

@@ -2,10 +2,11 @@
 //! in-memory store. Every status a contact route answers is here.
 
 use contact::fixtures::ada_body as ada;
+use event_sourcing::WriteMode;
+use http_api::testing::{assert_problem, body_json, request};
+use lambda_host::testing::TestApi;
 use lambda_http::{Body, Response};
 use serde_json::{json, Value};
-use shared::testing::{assert_problem, body_json, request, TestApi};
-use shared::WriteMode;
 
 /// Contact routes on the in-memory store, with helpers for the calls every test makes.
 struct Api(TestApi);
@@ -342,7 +343,7 @@ async fn a_deleted_contact_is_gone_for_reads_and_edits() {
 
 /// Plants a link as link-contact writes it: on the client's stream and the contact's.
 async fn plant_link(api: &Api, client_id: &str, contact_version: u64) {
-    use shared::{EventStore, NewEvent, PendingAppend, StreamId};
+    use event_sourcing::{EventStore, NewEvent, PendingAppend, StreamId};
     let link = json!({ "clientId": client_id, "contactId": "c1" });
     let event = |event_type: &str| NewEvent {
         event_type: event_type.into(),
@@ -350,8 +351,10 @@ async fn plant_link(api: &Api, client_id: &str, contact_version: u64) {
         payload: link.clone(),
         personal: None,
     };
-    let trace =
-        shared::TraceContext::from_hints(&Default::default(), time::OffsetDateTime::now_utc());
+    let trace = event_sourcing::TraceContext::from_hints(
+        &Default::default(),
+        time::OffsetDateTime::now_utc(),
+    );
     let mut events = PendingAppend {
         stream: StreamId::new("client", client_id),
         expected_version: 0,

@@ -4,10 +4,11 @@
 
 use contact::fixtures::{ada, ada_body};
 use contact::Contact;
+use event_sourcing::store::{Snapshot, SnapshotStore, SNAPSHOT_EVERY};
+use event_sourcing::{Aggregate, StreamId, WriteMode};
+use http_api::testing::body_json;
+use lambda_host::testing::TestApi;
 use serde_json::json;
-use shared::store::{Snapshot, SNAPSHOT_EVERY};
-use shared::testing::{body_json, TestApi};
-use shared::{Aggregate, EventStore, StreamId, WriteMode};
 
 async fn edited_many_times(api: &TestApi) -> u64 {
     assert_eq!(

@@ -2,7 +2,7 @@
 //! on it: the case read model writes `openCaseCount` into the client's summary item, in the same
 //! write as the case's own item, and list-clients reads it from there.
 
-use shared::projection::ItemKey;
+use event_sourcing::projection::ItemKey;
 
 use crate::streams::CLIENT;
 

@@ -13,8 +13,8 @@
 
 use std::collections::BTreeSet;
 
+use event_sourcing::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
-use shared::{Aggregate, DomainEvent};
 
 use crate::streams::CLIENT;
 

@@ -4,14 +4,14 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use event_sourcing::aggregate::fold;
+use event_sourcing::projection::{Consumer, InMemoryProjectionStore};
+use event_sourcing::store::{EventStore, InMemoryEventStore};
+use event_sourcing::trace::TraceContext;
+use event_sourcing::{EventEnvelope, NewEvent, PendingAppend, StreamId};
+use http_api::registry::Registry;
+use lambda_host::testing::TestApi;
 use serde_json::json;
-use shared::aggregate::fold;
-use shared::projection::{Consumer, InMemoryProjectionStore};
-use shared::registry::Registry;
-use shared::store::{EventStore, InMemoryEventStore};
-use shared::testing::TestApi;
-use shared::trace::TraceContext;
-use shared::{EventEnvelope, NewEvent, PendingAppend, StreamId};
 
 fn measure(name: &str, operations: usize, unit: &str, run: impl FnOnce()) -> Duration {
     let start = Instant::now();

@@ -12,12 +12,12 @@ use std::sync::Arc;
 
 use aws_lambda_events::event::dynamodb::EventRecord;
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use crypto_shredding::{KeyStore, SealedStore};
+use event_sourcing::projection::{Consumer, IncomingRecord, Projection, ProjectionStore};
+use event_sourcing::store::EventStore;
+use event_sourcing::EventEnvelope;
+use http_api::registry::Registry;
 use serde_json::Value;
-use shared::personal::{KeyStore, SealedStore};
-use shared::projection::{Consumer, IncomingRecord, Projection, ProjectionStore};
-use shared::registry::Registry;
-use shared::store::EventStore;
-use shared::EventEnvelope;
 
 /// Every aggregate's registry: the whole system. A new aggregate is added here.
 pub fn registries() -> Vec<Registry> {
@@ -35,7 +35,7 @@ pub fn consumer(views: Arc<dyn ProjectionStore>, events: Arc<dyn EventStore>) ->
 
 /// Events that do not come from the stream (a rebuild, a bench) as one batch's records,
 /// numbered `{prefix}{i}` in order.
-pub fn records_of(prefix: &str, events: &[shared::EventEnvelope]) -> Vec<IncomingRecord> {
+pub fn records_of(prefix: &str, events: &[event_sourcing::EventEnvelope]) -> Vec<IncomingRecord> {
     events
         .iter()
         .enumerate()
@@ -60,8 +60,8 @@ pub fn parse_records(event: &Value) -> Vec<IncomingRecord> {
         .filter(|(_, raw)| {
             let key = |name| raw.pointer(name).and_then(Value::as_str);
             match (key("/dynamodb/Keys/PK/S"), key("/dynamodb/Keys/SK/S")) {
-                (Some(pk), Some(sk)) => shared::store::item::is_event_key(pk, sk),
-                (Some(pk), None) => shared::store::item::is_event_partition(pk),
+                (Some(pk), Some(sk)) => dynamodb_adapters::item::is_event_key(pk, sk),
+                (Some(pk), None) => dynamodb_adapters::item::is_event_partition(pk),
                 _ => true,
             }
         })
@@ -109,14 +109,14 @@ pub async fn handle(consumer: &Consumer, event: Value) -> DynamoDbEventResponse 
 }
 
 /// Seals, in place, the personal data of every stored event written before sealing existed
-/// (a consistent Scan; see `shared::personal::seal_stored`). Returns how many it rewrote.
+/// (a consistent Scan; see `crypto_shredding::seal_stored`). Returns how many it rewrote.
 pub async fn seal_legacy_events(
-    events: &shared::store::DynamoEventStore,
+    events: &dynamodb_adapters::DynamoEventStore,
     keys: &dyn KeyStore,
 ) -> Result<usize, String> {
     let registry = Registry::merge(registries());
     let stored = events.scan_all().await.map_err(|e| e.to_string())?;
-    shared::personal::seal_stored(events, keys, stored, &|event| registry.personal_data(event))
+    crypto_shredding::seal_stored(events, keys, stored, &|event| registry.personal_data(event))
         .await
         .map_err(|e| e.to_string())
 }
@@ -138,9 +138,9 @@ pub struct Rebuilt {
 /// readers switch only when it is whole. The replaced generation is removed after `grace`
 /// (longer than readers trust the pointer, plus the longest invocation still writing it).
 pub async fn rebuild(
-    events: &shared::store::DynamoEventStore,
+    events: &dynamodb_adapters::DynamoEventStore,
     keys: Arc<dyn KeyStore>,
-    views: &shared::projection::DynamoProjectionStore,
+    views: &dynamodb_adapters::DynamoProjectionStore,
     grace: std::time::Duration,
 ) -> Result<Rebuilt, String> {
     let generation = views.begin_generation().await.map_err(|e| e.to_string())?;
@@ -174,9 +174,9 @@ pub async fn rebuild(
 /// personal data opened with `keys` (an erased person's reads as erased). Returns (events
 /// replayed, items written).
 async fn replay(
-    events: &shared::store::DynamoEventStore,
+    events: &dynamodb_adapters::DynamoEventStore,
     keys: Arc<dyn KeyStore>,
-    target: Arc<shared::projection::DynamoProjectionStore>,
+    target: Arc<dynamodb_adapters::DynamoProjectionStore>,
 ) -> Result<(usize, usize), String> {
     let history = events.scan_all().await.map_err(|e| e.to_string())?;
     let sealed = SealedStore::new(Arc::new(events.clone()), keys);

@@ -5,9 +5,12 @@ use serde_json::Value;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    shared::runtime::init_logging();
-    let stores = shared::runtime::dynamo_stores_from_env().await;
-    let events = Arc::new(shared::personal::SealedStore::new(
+    lambda_host::init_logging();
+    let stores = dynamodb_adapters::dynamo_stores_from_env(
+        lambda_host::TimeBudget::from_env().sdk_timeouts(),
+    )
+    .await;
+    let events = Arc::new(crypto_shredding::SealedStore::new(
         stores.events,
         stores.keys,
     ));

@@ -3,12 +3,12 @@
 //! state; each answer is a success or a 4xx problem+json. Because requests run one after
 //! another on one store, `decide` and `evolve` meet every state those requests reach.
 
+use http_api::registry::Registry;
+use lambda_host::testing::TestApi;
 use lambda_http::http::HeaderValue;
 use lambda_http::Body;
 use proptest::prelude::*;
 use serde_json::Value;
-use shared::registry::Registry;
-use shared::testing::TestApi;
 
 /// The field names the slices read, and others.
 fn field() -> impl Strategy<Value = String> + Clone {
@@ -160,7 +160,7 @@ async fn send(api: &TestApi, routes: &[(&'static str, &'static str)], call: &Cal
         response.body()
     );
     if status >= 400 {
-        shared::testing::assert_problem(&response, status);
+        http_api::testing::assert_problem(&response, status);
     }
 }
 

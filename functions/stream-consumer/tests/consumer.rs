@@ -5,15 +5,15 @@ mod support;
 
 use std::sync::Arc;
 
+use event_sourcing::projection::{InMemoryProjectionStore, ItemKey};
+use event_sourcing::store::{EventStore, InMemoryEventStore};
 use serde_json::json;
-use shared::projection::{InMemoryProjectionStore, ItemKey};
-use shared::store::{EventStore, InMemoryEventStore};
 use stream_consumer::{consumer, handle};
 use support::{
     client_created, contact_created, contact_edited, envelope, insert_record, stream_event,
 };
 
-fn contact_history() -> Vec<shared::EventEnvelope> {
+fn contact_history() -> Vec<event_sourcing::EventEnvelope> {
     vec![
         contact_created("c1", "Ada", "ada@example.com"),
         contact_edited("c1", 2, "Ada L", "ada@example.com"),
@@ -28,7 +28,7 @@ fn contact_history() -> Vec<shared::EventEnvelope> {
 }
 
 async fn stores(
-    history: &[shared::EventEnvelope],
+    history: &[event_sourcing::EventEnvelope],
 ) -> (Arc<InMemoryEventStore>, Arc<InMemoryProjectionStore>) {
     let events = Arc::new(InMemoryEventStore::new());
     events.append(history).await.unwrap();

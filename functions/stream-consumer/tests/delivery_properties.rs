@@ -6,11 +6,11 @@ mod support;
 
 use std::sync::Arc;
 
+use event_sourcing::projection::InMemoryProjectionStore;
+use event_sourcing::store::{EventStore, InMemoryEventStore};
+use event_sourcing::EventEnvelope;
 use proptest::prelude::*;
 use serde_json::json;
-use shared::projection::InMemoryProjectionStore;
-use shared::store::{EventStore, InMemoryEventStore};
-use shared::EventEnvelope;
 use stream_consumer::{consumer, handle};
 use support::{envelope, insert_record, stream_event};
 
@@ -221,7 +221,10 @@ fn delivery(records: usize) -> impl Strategy<Value = Vec<Vec<usize>>> {
 /// moved and came back (a coalesced batch that opens and closes a case writes no delta).
 fn normalized(
     views: &InMemoryProjectionStore,
-) -> std::collections::BTreeMap<shared::projection::ItemKey, shared::projection::StoredView> {
+) -> std::collections::BTreeMap<
+    event_sourcing::projection::ItemKey,
+    event_sourcing::projection::StoredView,
+> {
     let mut snapshot = views.snapshot();
     for stored in snapshot.values_mut() {
         stored.counters.retain(|_, value| *value != 0);

@@ -7,12 +7,16 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crypto_shredding::InMemoryKeyStore;
+use dynamodb_adapters::testing::{
+    fresh_dynamo_projection_store, fresh_dynamo_store, RequestCounter,
+};
+use dynamodb_adapters::Generations;
+use event_sourcing::projection::{Index, ItemKey, ProjectionStore};
+use event_sourcing::store::EventStore;
+use http_api::paging;
+use http_api::paging::CursorKey;
 use serde_json::json;
-use shared::personal::InMemoryKeyStore;
-use shared::projection::query::CursorKey;
-use shared::projection::{query, Generations, Index, ItemKey, ProjectionStore};
-use shared::store::EventStore;
-use shared::testing::{fresh_dynamo_projection_store, fresh_dynamo_store, RequestCounter};
 use stream_consumer::{consumer, handle};
 use support::{
     client_created, contact_created, contact_edited, envelope, insert_record, stream_event,
@@ -31,7 +35,7 @@ async fn stores() -> (
 }
 
 /// Each event's INSERT record, numbered in order.
-fn records_of(history: &[shared::EventEnvelope]) -> Vec<serde_json::Value> {
+fn records_of(history: &[event_sourcing::EventEnvelope]) -> Vec<serde_json::Value> {
     history
         .iter()
         .enumerate()
@@ -39,7 +43,7 @@ fn records_of(history: &[shared::EventEnvelope]) -> Vec<serde_json::Value> {
         .collect()
 }
 
-fn contact(id: &str, name: &str) -> shared::EventEnvelope {
+fn contact(id: &str, name: &str) -> event_sourcing::EventEnvelope {
     contact_created(id, name, &format!("{id}@example.com"))
 }
 
@@ -189,7 +193,7 @@ async fn open_case_counts_move_in_the_same_transaction_and_closed_cases_leave_th
         .unwrap();
     assert_eq!(client.counters["openCaseCount"], 1);
     assert_eq!(client.view.unwrap()["name"], "Acme");
-    let page = query::page(
+    let page = paging::page(
         views.as_ref(),
         Index::Lookup,
         &["client#k1#openCases".to_owned()],
@@ -230,13 +234,13 @@ async fn pages_return_every_item_once_while_items_are_inserted() {
         .batch_item_failures
         .is_empty());
 
-    let partitions = query::list_partitions("contacts");
+    let partitions = paging::list_partitions("contacts");
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
     let mut pages = 0;
     let key = CursorKey::random();
     loop {
-        let page = query::page(
+        let page = paging::page(
             views.as_ref(),
             Index::List,
             &partitions,
@@ -288,13 +292,13 @@ async fn rebuild_replays_the_event_store_into_a_new_generation_and_removes_the_o
     events.append(&history).await.unwrap();
     // Damage in the live generation: a stale, wrong item, and a counter off by 41.
     views
-        .write(shared::projection::ViewWrite {
+        .write(event_sourcing::projection::ViewWrite {
             key: ItemKey::new("contact#c1", "summary"),
             expected_version: 0,
             new_version: 9,
             view: Some(json!({ "contactId": "c1", "name": "WRONG", "email": "x@example.com", "phone": null, "clients": [] })),
             index: vec![],
-            counters: vec![shared::projection::CounterDelta { key: ItemKey::new("client#k1", "summary"), counter: "openCaseCount", delta: 42 }],
+            counters: vec![event_sourcing::projection::CounterDelta { key: ItemKey::new("client#k1", "summary"), counter: "openCaseCount", delta: 42 }],
         })
         .await
         .unwrap();
@@ -340,10 +344,10 @@ async fn rebuild_replays_the_event_store_into_a_new_generation_and_removes_the_o
         .await
         .unwrap();
     assert_eq!(client.counters["openCaseCount"], 1);
-    let listed = query::page(
+    let listed = paging::page(
         &reader,
         Index::List,
-        &query::list_partitions("contacts"),
+        &paging::list_partitions("contacts"),
         10,
         None,
         &CursorKey::random(),
@@ -358,10 +362,10 @@ async fn rebuild_replays_the_event_store_into_a_new_generation_and_removes_the_o
         .get(&ItemKey::new("contact#c1", "summary"))
         .await
         .unwrap();
-    assert_eq!(old, shared::projection::StoredView::default());
+    assert_eq!(old, event_sourcing::projection::StoredView::default());
 }
 
-fn case_opened(id: &str, client: &str) -> shared::EventEnvelope {
+fn case_opened(id: &str, client: &str) -> event_sourcing::EventEnvelope {
     envelope(
         "case",
         id,
@@ -371,7 +375,7 @@ fn case_opened(id: &str, client: &str) -> shared::EventEnvelope {
     )
 }
 
-fn case_closed(id: &str) -> shared::EventEnvelope {
+fn case_closed(id: &str) -> event_sourcing::EventEnvelope {
     envelope(
         "case",
         id,
@@ -392,7 +396,7 @@ async fn a_rebuild_while_the_consumer_runs_counts_every_case_once() {
     history.extend((0..10).map(|i| case_opened(&format!("early{i}"), "k1")));
     events.append(&history).await.unwrap();
     let live = consumer(Arc::new(views.clone()), Arc::new(events.clone()));
-    let batch = |events: &[shared::EventEnvelope], from: u64| {
+    let batch = |events: &[event_sourcing::EventEnvelope], from: u64| {
         stream_event(
             events
                 .iter()
@@ -434,14 +438,14 @@ async fn a_rebuild_while_the_consumer_runs_counts_every_case_once() {
     assert_eq!(views.generations().await.unwrap().live, rebuilt.generation);
 
     // What a fresh in-order fold of everything gives.
-    let expected = Arc::new(shared::projection::InMemoryProjectionStore::new());
+    let expected = Arc::new(event_sourcing::projection::InMemoryProjectionStore::new());
     let fresh = consumer(expected.clone(), Arc::new(events.clone()));
     assert!(fresh
         .process(
             history
                 .iter()
                 .enumerate()
-                .map(|(i, e)| shared::projection::IncomingRecord {
+                .map(|(i, e)| event_sourcing::projection::IncomingRecord {
                     sequence_number: i.to_string(),
                     event: Ok(e.clone()),
                 })

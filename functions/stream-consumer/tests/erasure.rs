@@ -6,16 +6,18 @@ mod support;
 
 use std::sync::Arc;
 
-use serde_json::{json, Value};
-use shared::personal::ERASED;
-use shared::projection::ProjectionStore;
-use shared::store::item::SNAPSHOT_SORT_KEY;
-use shared::store::DynamoEventStore;
-use shared::testing::{
-    body_json, fresh_dynamo_key_store, fresh_dynamo_projection_store, fresh_dynamo_store,
-    moto_client, RequestCounter, TestApi,
+use dynamodb_adapters::item::SNAPSHOT_SORT_KEY;
+use dynamodb_adapters::testing::{
+    fresh_dynamo_key_store, fresh_dynamo_projection_store, fresh_dynamo_store, moto_client,
+    RequestCounter,
 };
-use shared::WriteMode;
+use dynamodb_adapters::DynamoEventStore;
+use event_sourcing::personal::ERASED;
+use event_sourcing::projection::ProjectionStore;
+use event_sourcing::WriteMode;
+use http_api::testing::body_json;
+use lambda_host::testing::TestApi;
+use serde_json::{json, Value};
 use support::{insert_record, stream_event};
 
 /// Notes added to the case after her interaction: enough for the case's snapshot.
@@ -317,7 +319,7 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
 }
 
 /// Events as the code before sealing wrote them: personal data in plain text.
-fn legacy_history() -> Vec<shared::EventEnvelope> {
+fn legacy_history() -> Vec<event_sourcing::EventEnvelope> {
     use support::envelope;
     let person = |id: &str, name: &str, email: &str| {
         envelope(
@@ -372,7 +374,7 @@ async fn events_from_before_sealing_are_sealed_in_place_and_erased_with_the_rest
         WriteMode::Direct,
     )
     .with_key_store(keys.clone());
-    shared::EventStore::append(events.as_ref(), &legacy_history())
+    event_sourcing::EventStore::append(events.as_ref(), &legacy_history())
         .await
         .unwrap();
     let plain = |text: &str| {

@@ -5,11 +5,14 @@ mod support;
 
 use std::sync::Arc;
 
+use dynamodb_adapters::item::SNAPSHOT_SORT_KEY;
+use dynamodb_adapters::testing::fresh_dynamo_store;
+use dynamodb_adapters::DynamoEventStore;
+use event_sourcing::store::{EventStore, Storage};
+use event_sourcing::{StreamId, WriteMode};
+use http_api::testing::{assert_problem, body_json};
+use lambda_host::testing::TestApi;
 use serde_json::{json, Value};
-use shared::store::item::SNAPSHOT_SORT_KEY;
-use shared::store::{DynamoEventStore, EventStore};
-use shared::testing::{assert_problem, body_json, fresh_dynamo_store, TestApi};
-use shared::{StreamId, WriteMode};
 
 fn on_memory(mode: WriteMode) -> TestApi {
     TestApi::with_mode(stream_consumer::registries(), mode)
@@ -33,7 +36,7 @@ fn new_contact() -> Value {
     json!({ "name": "Ada", "email": "ada@example.com" })
 }
 
-async fn retries_replay_the_first_answer<S: EventStore + 'static>(api: &TestApi<S>) {
+async fn retries_replay_the_first_answer<S: Storage + 'static>(api: &TestApi<S>) {
     let key = [("idempotency-key", "create-ada-1")];
     let first = api
         .call_with("POST", "/api/contacts", Some(new_contact()), &key)

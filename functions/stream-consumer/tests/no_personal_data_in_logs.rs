@@ -1,9 +1,9 @@
 //! No personal data in logs: a day of CRM work on one person, failures included, logged as on
 //! Lambda (JSON lines, debug level), holds none of her strings.
 
+use lambda_host::json_logs;
+use lambda_host::testing::{LogBuffer, TestApi};
 use serde_json::json;
-use shared::runtime::json_logs;
-use shared::testing::{LogBuffer, TestApi};
 
 #[tokio::test]
 async fn a_persons_whole_story_logs_none_of_her_data() {

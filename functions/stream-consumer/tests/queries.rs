@@ -5,8 +5,9 @@ mod support;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use http_api::testing::{assert_problem, body_json};
+use lambda_host::testing::TestApi;
 use serde_json::{json, Value};
-use shared::testing::{assert_problem, body_json, TestApi};
 use support::{insert_record, stream_event};
 
 struct Stack {

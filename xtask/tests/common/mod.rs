@@ -125,20 +125,20 @@ pub fn unique(prefix: &str) -> String {
 }
 
 /// The stored events of one stream, read from the stack's event store.
-pub fn stored_events(aggregate_type: &str, id: &str) -> Vec<shared::EventEnvelope> {
-    use shared::store::EventStore;
+pub fn stored_events(aggregate_type: &str, id: &str) -> Vec<event_sourcing::EventEnvelope> {
+    use event_sourcing::store::EventStore;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
     runtime.block_on(async {
         let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-        let store = shared::store::DynamoEventStore::new(
+        let store = dynamodb_adapters::DynamoEventStore::new(
             aws_sdk_dynamodb::Client::new(&config),
             "EventStore",
         );
         store
-            .load(&shared::StreamId::new(aggregate_type, id))
+            .load(&event_sourcing::StreamId::new(aggregate_type, id))
             .await
             .expect("load")
     })

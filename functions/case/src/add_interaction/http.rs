@@ -1,11 +1,11 @@
+use http_api::registry::{Access, Slice};
+use http_api::Invocation;
+use http_api::{
+    expected_version, json_object, path_id, validate, versioned_response, Fields, Problem,
+};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
-use shared::aggregate::Invocation;
-use shared::http::{
-    expected_version, json_object, path_id, validate, versioned_response, Fields, Problem,
-};
-use shared::registry::{Access, Slice};
 use time::OffsetDateTime;
 
 use super::{decide, AddInteraction, RecordMentionOnContact};

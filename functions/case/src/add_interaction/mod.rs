@@ -52,7 +52,7 @@ pub fn decide(state: &Case, command: AddInteraction) -> Result<Vec<CaseEvent>, C
 mod tests {
     use super::*;
     use crate::fixtures::{call_added, closed, opened};
-    use shared::testing::given;
+    use event_sourcing::testing::given;
     use time::macros::datetime;
 
     fn call(at: OffsetDateTime, contact: Option<&str>) -> AddInteraction {
@@ -94,8 +94,8 @@ mod tests {
 
     #[test]
     fn an_interaction_naming_a_live_contact_is_mentioned_on_its_stream() {
-        use shared::subscribers::Policy;
-        use shared::Aggregate;
+        use event_sourcing::policy::Policy;
+        use event_sourcing::Aggregate;
         let at = datetime!(2026-01-01 10:00 UTC);
         let CaseEvent::InteractionAdded(added) = call_added(at, Some("c1")) else {
             unreachable!()
@@ -121,7 +121,7 @@ mod tests {
             let refusal = RecordMentionOnContact
                 .decide(&added, &gone, "c1")
                 .unwrap_err();
-            assert_eq!(refusal.kind, shared::ErrorKind::Unprocessable);
+            assert_eq!(refusal.kind, event_sourcing::ErrorKind::Unprocessable);
         }
     }
 

@@ -1,6 +1,6 @@
 use contact::{CaseMention, Contact, ContactEvent};
-use shared::subscribers::{Policy, Refusal};
-use shared::ErrorKind;
+use event_sourcing::policy::{Policy, Refusal};
+use event_sourcing::ErrorKind;
 
 use super::InteractionAdded;
 

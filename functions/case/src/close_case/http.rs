@@ -1,8 +1,8 @@
+use http_api::registry::{Access, Slice};
+use http_api::Invocation;
+use http_api::{expected_version, json_object_or_empty, path_id, validate, Fields, Problem};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
-use shared::aggregate::Invocation;
-use shared::http::{expected_version, json_object_or_empty, path_id, validate, Fields, Problem};
-use shared::registry::{Access, Slice};
 use time::OffsetDateTime;
 
 use super::{decide, CloseCase};

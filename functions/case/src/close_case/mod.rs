@@ -39,7 +39,7 @@ pub fn decide(state: &Case, command: CloseCase) -> Result<Vec<CaseEvent>, CaseEr
 mod tests {
     use super::*;
     use crate::fixtures::{closed, opened};
-    use shared::testing::given;
+    use event_sourcing::testing::given;
     use time::macros::datetime;
 
     fn close(at: OffsetDateTime) -> CloseCase {

@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve(case::registry(), env!("CARGO_BIN_NAME")).await
+    lambda_host::serve(case::registry(), env!("CARGO_BIN_NAME")).await
 }

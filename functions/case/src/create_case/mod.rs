@@ -47,7 +47,7 @@ pub fn decide(state: &Case, command: CreateCase) -> Result<Vec<CaseEvent>, CaseE
 mod tests {
     use super::*;
     use crate::fixtures::{opened, OPENED_AT};
-    use shared::testing::given;
+    use event_sourcing::testing::given;
 
     fn create(client_exists: bool) -> CreateCase {
         CreateCase {

@@ -7,14 +7,14 @@
 
 use client::Client;
 use contact::{Contact, ContactDetails, ContactEvent};
+use event_sourcing::{Aggregate, EventEnvelope};
+use http_api::registry::{Access, Slice};
+use http_api::Invocation;
+use http_api::{json_response, path_id, Problem};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
 use serde_json::Value;
-use shared::aggregate::Invocation;
-use shared::http::{json_response, path_id, Problem};
-use shared::registry::{Access, Slice};
-use shared::{Aggregate, EventEnvelope};
 
 use crate::case::{Case, CaseEvent, Interaction};
 
@@ -89,17 +89,17 @@ fn mentioning_cases(contact: &[EventEnvelope]) -> Vec<String> {
 pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
     let id = path_id(&request, "id")?;
     let events = invocation.store.load(&Contact::stream(&id)).await?;
-    let contact = shared::aggregate::fold::<Contact>(&events)?;
+    let contact = event_sourcing::aggregate::fold::<Contact>(&events)?;
     let record = match &contact.state {
         Contact::Erased => {
             return Err(Problem::of_kind(
-                shared::ErrorKind::Gone,
+                event_sourcing::ErrorKind::Gone,
                 format!("contact {id} was erased"),
             ))
         }
         state => state.held().cloned().ok_or_else(|| {
             Problem::of_kind(
-                shared::ErrorKind::NotFound,
+                event_sourcing::ErrorKind::NotFound,
                 format!("contact {id} does not exist"),
             )
         })?,
@@ -121,9 +121,9 @@ pub async fn handle(invocation: Invocation, request: Request) -> Result<Response
         StatusCode::OK,
         &Export {
             contact_id: id,
-            exported_at: shared::envelope::rfc3339(invocation.now),
+            exported_at: event_sourcing::envelope::rfc3339(invocation.now),
             deleted: matches!(contact.state, Contact::Deleted(_)),
-            history: events.iter().map(shared::history::entry).collect(),
+            history: events.iter().map(http_api::history::entry).collect(),
             record,
             clients,
             interactions,

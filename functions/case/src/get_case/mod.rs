@@ -1,11 +1,11 @@
 //! get-case: `GET /api/cases/{id}`: client, description, dates, status, interactions in order.
 
+use http_api::Invocation;
+use http_api::{as_of, path_id, Problem};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
-use shared::aggregate::Invocation;
-use shared::http::{as_of, path_id, Problem};
 
-use shared::registry::{Access, Slice};
+use http_api::registry::{Access, Slice};
 
 use crate::case::Case;
 use crate::representation::case_response;

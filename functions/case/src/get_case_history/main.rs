@@ -1,6 +1,6 @@
-//! get-case-history: `GET /api/cases/{id}/history`, the generic history of `shared::history`.
+//! get-case-history: `GET /api/cases/{id}/history`, the generic history of `http_api::history`.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve(case::registry(), env!("CARGO_BIN_NAME")).await
+    lambda_host::serve(case::registry(), env!("CARGO_BIN_NAME")).await
 }

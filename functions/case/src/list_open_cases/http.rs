@@ -1,8 +1,9 @@
+use event_sourcing::projection::Index;
+use http_api::paging;
+use http_api::registry::{Access, Slice};
+use http_api::Invocation;
+use http_api::{list_response, validate, view_as_stored, Problem};
 use lambda_http::{Body, Request, RequestExt, Response};
-use shared::aggregate::Invocation;
-use shared::http::{list_response, validate, view_as_stored, Problem};
-use shared::projection::{query, Index};
-use shared::registry::{Access, Slice};
 
 use super::{client_partition, CaseSummary, LIST};
 
@@ -22,7 +23,7 @@ pub async fn handle(invocation: Invocation, request: Request) -> Result<Response
             validate::id(&id).map_err(|m| Problem::bad_request(format!("clientId {m}")))?;
             (Index::Lookup, vec![client_partition(&id)])
         }
-        None => (Index::List, query::list_partitions(LIST)),
+        None => (Index::List, paging::list_partitions(LIST)),
     };
     list_response(&invocation, &request, index, &partitions, view_as_stored).await
 }

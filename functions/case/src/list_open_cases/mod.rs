@@ -5,9 +5,9 @@ mod http;
 
 use contracts::client_summary::{summary_key, OPEN_CASE_COUNT};
 use contracts::streams::CLIENT;
+use event_sourcing::projection::{list_partition, CounterDelta, Index, IndexEntry, View};
 pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
-use shared::projection::{list_partition, CounterDelta, Index, IndexEntry, View};
 use time::OffsetDateTime;
 
 use crate::case::CaseEvent;
@@ -46,7 +46,7 @@ impl CaseSummary {
     fn order(&self) -> String {
         format!(
             "{}#{}",
-            shared::envelope::rfc3339(self.opened_at),
+            event_sourcing::envelope::rfc3339(self.opened_at),
             self.case_id
         )
     }
@@ -116,7 +116,7 @@ impl View for CaseSummary {
 mod tests {
     use super::*;
     use crate::fixtures::{closed, opened};
-    use shared::projection::ItemKey;
+    use event_sourcing::projection::ItemKey;
     use time::macros::datetime;
 
     #[test]

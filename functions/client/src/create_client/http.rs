@@ -1,9 +1,9 @@
+use event_sourcing::Expected;
+use http_api::registry::{Access, Slice};
+use http_api::Invocation;
+use http_api::{json_object, validate, Fields, Problem};
 use lambda_http::http::{header, HeaderValue, StatusCode};
 use lambda_http::{Body, Request, Response};
-use shared::aggregate::Invocation;
-use shared::http::{json_object, validate, Fields, Problem};
-use shared::registry::{Access, Slice};
-use shared::Expected;
 
 use super::{decide, CreateClient};
 use crate::client::Client;

@@ -38,7 +38,7 @@ pub fn decide(state: &Client, command: CreateClient) -> Result<Vec<ClientEvent>,
 mod tests {
     use super::*;
     use crate::fixtures::created;
-    use shared::testing::given;
+    use event_sourcing::testing::given;
 
     fn create_acme() -> CreateClient {
         CreateClient {

@@ -1,8 +1,8 @@
+use http_api::registry::{Access, Slice};
+use http_api::Invocation;
+use http_api::{expected_version, json_object, path_id, validate, Fields, Patch, Problem};
 use lambda_http::http::{Method, StatusCode};
 use lambda_http::{Body, Request, Response};
-use shared::aggregate::Invocation;
-use shared::http::{expected_version, json_object, path_id, validate, Fields, Patch, Problem};
-use shared::registry::{Access, Slice};
 
 use super::{decide, EditClient};
 use crate::client::Client;

@@ -3,8 +3,8 @@
 mod http;
 
 pub use http::{handle, slice};
+use http_api::Patch;
 use serde::{Deserialize, Serialize};
-use shared::http::Patch;
 
 use crate::client::{Client, ClientError, ClientEvent};
 
@@ -46,7 +46,7 @@ pub fn decide(state: &Client, command: EditClient) -> Result<Vec<ClientEvent>, C
 mod tests {
     use super::*;
     use crate::fixtures::{created, edited};
-    use shared::testing::given;
+    use event_sourcing::testing::given;
 
     fn edit(name: Option<&str>, industry: Patch<String>) -> EditClient {
         EditClient {

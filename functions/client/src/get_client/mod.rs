@@ -1,11 +1,11 @@
 //! get-client: `GET /api/clients/{id}`: name, industry, linked contact ids, version, ETag.
 
+use http_api::Invocation;
+use http_api::{as_of, path_id, Problem};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
-use shared::aggregate::Invocation;
-use shared::http::{as_of, path_id, Problem};
 
-use shared::registry::{Access, Slice};
+use http_api::registry::{Access, Slice};
 
 use crate::client::Client;
 use crate::representation::client_response;

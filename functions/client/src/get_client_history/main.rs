@@ -1,6 +1,6 @@
-//! get-client-history: `GET /api/clients/{id}/history`, the generic history of `shared::history`.
+//! get-client-history: `GET /api/clients/{id}/history`, the generic history of `http_api::history`.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve(client::registry(), env!("CARGO_BIN_NAME")).await
+    lambda_host::serve(client::registry(), env!("CARGO_BIN_NAME")).await
 }

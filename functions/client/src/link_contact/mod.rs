@@ -31,7 +31,7 @@ pub fn decide(state: &Client, link: LinkContact) -> Result<Vec<ClientEvent>, Cli
 mod tests {
     use super::*;
     use crate::fixtures::{created, linked};
-    use shared::testing::given;
+    use event_sourcing::testing::given;
 
     fn link() -> LinkContact {
         LinkContact {

@@ -1,7 +1,7 @@
 use contact::{Contact, ContactEvent};
 use contracts::links::{ClientContactLink, CONTACT_LINKED};
-use shared::subscribers::{Policy, Refusal};
-use shared::ErrorKind;
+use event_sourcing::policy::{Policy, Refusal};
+use event_sourcing::ErrorKind;
 
 /// A link needs a live contact; the link is recorded on its stream at the version read, so a
 /// concurrent deletion of the contact makes the whole link fail instead of leaving it dangling.

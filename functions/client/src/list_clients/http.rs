@@ -1,8 +1,9 @@
+use event_sourcing::projection::Index;
+use http_api::paging;
+use http_api::registry::{Access, Slice};
+use http_api::Invocation;
+use http_api::{list_response, Problem};
 use lambda_http::{Body, Request, Response};
-use shared::aggregate::Invocation;
-use shared::http::{list_response, Problem};
-use shared::projection::{query, Index};
-use shared::registry::{Access, Slice};
 
 use contracts::client_summary::OPEN_CASE_COUNT;
 
@@ -16,7 +17,7 @@ pub fn slice() -> Slice {
 
 /// Each summary with the open-case count the list-open-cases projection keeps on it.
 pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
-    let partitions = query::list_partitions(LIST);
+    let partitions = paging::list_partitions(LIST);
     list_response(&invocation, &request, Index::List, &partitions, |stored| {
         let mut view = stored.view?;
         let open_cases = stored

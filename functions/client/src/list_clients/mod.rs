@@ -4,9 +4,9 @@
 mod http;
 
 use contracts::client_summary::SUMMARY;
+use event_sourcing::projection::{list_partition, Index, IndexEntry, View};
 pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
-use shared::projection::{list_partition, Index, IndexEntry, View};
 
 use crate::client::ClientEvent;
 

@@ -1,7 +1,7 @@
+use http_api::registry::{Access, Slice};
+use http_api::Invocation;
+use http_api::{expected_version, no_content, path_id, Problem};
 use lambda_http::{Body, Request, Response};
-use shared::aggregate::Invocation;
-use shared::http::{expected_version, no_content, path_id, Problem};
-use shared::registry::{Access, Slice};
 
 use super::{decide, RecordUnlinkOnContact, UnlinkContact};
 use crate::client::Client;

@@ -31,7 +31,7 @@ pub fn decide(state: &Client, link: UnlinkContact) -> Result<Vec<ClientEvent>, C
 mod tests {
     use super::*;
     use crate::fixtures::{created, linked, unlinked};
-    use shared::testing::given;
+    use event_sourcing::testing::given;
 
     fn unlink() -> UnlinkContact {
         UnlinkContact {

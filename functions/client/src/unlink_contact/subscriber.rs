@@ -1,6 +1,6 @@
 use contact::{Contact, ContactEvent};
 use contracts::links::{ClientContactUnlink, UnlinkCause, CONTACT_UNLINKED};
-use shared::subscribers::{Policy, Refusal};
+use event_sourcing::policy::{Policy, Refusal};
 
 /// Mirrors a requested unlink on the contact's stream. An unlink caused by the contact's own
 /// deletion is already in that transaction, and a deleted contact keeps its last links.

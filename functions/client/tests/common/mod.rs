@@ -4,19 +4,19 @@
 
 use std::sync::Arc;
 
-use shared::store::EventStore;
-use shared::testing::TestApi;
-use shared::WriteMode;
+use event_sourcing::store::Storage;
+use event_sourcing::WriteMode;
+use lambda_host::testing::TestApi;
 
-pub type Api = TestApi<dyn EventStore>;
+pub type Api = TestApi<dyn Storage>;
 
-pub fn api(store: Arc<dyn EventStore>, mode: WriteMode) -> Api {
+pub fn api(store: Arc<dyn Storage>, mode: WriteMode) -> Api {
     TestApi::on_dyn([contact::registry(), client::registry()], store, mode)
 }
 
 pub fn in_memory() -> Api {
     api(
-        Arc::new(shared::store::InMemoryEventStore::new()),
+        Arc::new(event_sourcing::store::InMemoryEventStore::new()),
         WriteMode::Direct,
     )
 }

@@ -45,7 +45,7 @@ pub fn decide(state: &Contact, command: CreateContact) -> Result<Vec<ContactEven
 mod tests {
     use super::*;
     use crate::fixtures::{ada, created, deleted};
-    use shared::testing::given;
+    use event_sourcing::testing::given;
 
     fn create_ada() -> CreateContact {
         let ada = ada();

@@ -1,8 +1,8 @@
+use http_api::Invocation;
+use http_api::{expected_version, no_content, path_id, query_flag, Problem};
 use lambda_http::{Body, Request, Response};
-use shared::aggregate::Invocation;
-use shared::http::{expected_version, no_content, path_id, query_flag, Problem};
 
-use shared::registry::{Access, Slice};
+use http_api::registry::{Access, Slice};
 
 use super::{decide, CascadeToClients, DeleteContact};
 use crate::contact::Contact;

@@ -46,7 +46,7 @@ pub fn decide(state: &Contact, command: DeleteContact) -> Result<Vec<ContactEven
 mod tests {
     use super::*;
     use crate::fixtures::{created, deleted, linked};
-    use shared::testing::given;
+    use event_sourcing::testing::given;
 
     fn delete(cascade: bool) -> DeleteContact {
         DeleteContact {

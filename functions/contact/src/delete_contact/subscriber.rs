@@ -1,6 +1,6 @@
 use contracts::links::{ClientContactUnlink, ClientLinkEvent, ClientLinks, UnlinkCause};
-use shared::subscribers::{Policy, Refusal};
-use shared::ErrorKind;
+use event_sourcing::policy::{Policy, Refusal};
+use event_sourcing::ErrorKind;
 
 use super::{ContactDeleted, CONTACT_DELETED};
 

@@ -3,8 +3,8 @@
 mod http;
 
 pub use http::{handle, slice};
+use http_api::Patch;
 use serde::{Deserialize, Serialize};
-use shared::http::Patch;
 
 use crate::contact::{Contact, ContactError, ContactEvent};
 
@@ -54,7 +54,7 @@ mod tests {
     use super::*;
     use crate::fixtures::{ada, created, deleted, edited};
     use crate::ContactDetails;
-    use shared::testing::given;
+    use event_sourcing::testing::given;
 
     fn edit(name: Option<&str>, email: Option<&str>, phone: Patch<String>) -> EditContact {
         EditContact {

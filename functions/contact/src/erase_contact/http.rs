@@ -1,11 +1,11 @@
+use crypto_shredding::seal_stored;
+use event_sourcing::{Aggregate, DomainEvent, Expected};
+use http_api::registry::{Access, Slice};
+use http_api::Invocation;
+use http_api::{path_id, versioned_response, Problem};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
-use shared::aggregate::Invocation;
-use shared::http::{path_id, versioned_response, Problem};
-use shared::personal::seal_stored;
-use shared::registry::{Access, Slice};
-use shared::{Aggregate, DomainEvent, Expected};
 
 use super::{decide, EraseContact};
 use crate::contact::{Contact, ContactEvent};
@@ -39,9 +39,9 @@ pub async fn handle(invocation: Invocation, request: Request) -> Result<Response
     invocation.writer.flush().await?;
     // Events from before sealing existed are sealed now, so the key's end covers them too.
     let stream = Contact::stream(&id);
-    let stored = invocation.store.load_stored(&stream).await?;
+    let stored = invocation.resealing.load_stored(&stream).await?;
     seal_stored(
-        invocation.store.as_ref(),
+        invocation.resealing.as_ref(),
         invocation.keys.as_ref(),
         stored,
         &|event| event.decode::<ContactEvent>().ok()?.personal_data(),

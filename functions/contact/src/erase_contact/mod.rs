@@ -41,8 +41,8 @@ pub fn decide(state: &Contact, command: EraseContact) -> Result<Vec<ContactEvent
 mod tests {
     use super::*;
     use crate::fixtures::{created, deleted, erased};
-    use shared::testing::given;
-    use shared::Aggregate;
+    use event_sourcing::testing::given;
+    use event_sourcing::Aggregate;
 
     fn erase() -> EraseContact {
         EraseContact {

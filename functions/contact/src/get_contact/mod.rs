@@ -1,10 +1,10 @@
 //! get-contact: `GET /api/contacts/{id}`, folded from the stream with a consistent read.
 
+use http_api::registry::{Access, Slice};
+use http_api::Invocation;
+use http_api::{as_of, path_id, Problem};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
-use shared::aggregate::Invocation;
-use shared::http::{as_of, path_id, Problem};
-use shared::registry::{Access, Slice};
 
 use crate::contact::Contact;
 use crate::representation::contact_response;

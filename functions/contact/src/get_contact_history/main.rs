@@ -1,6 +1,6 @@
-//! get-contact-history: `GET /api/contacts/{id}/history`, the generic history of `shared::history`.
+//! get-contact-history: `GET /api/contacts/{id}/history`, the generic history of `http_api::history`.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve(contact::registry(), env!("CARGO_BIN_NAME")).await
+    lambda_host::serve(contact::registry(), env!("CARGO_BIN_NAME")).await
 }

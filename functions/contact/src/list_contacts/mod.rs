@@ -3,10 +3,10 @@
 
 mod http;
 
+use event_sourcing::personal::ERASED;
+use event_sourcing::projection::{list_partition, Index, IndexEntry, View};
 pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
-use shared::personal::ERASED;
-use shared::projection::{list_partition, Index, IndexEntry, View};
 
 use crate::contact::ContactEvent;
 

@@ -2,9 +2,9 @@
 
 #![allow(dead_code)]
 
+use event_sourcing::trace::TraceContext;
+use event_sourcing::{EventEnvelope, NewEvent, PendingAppend, StreamId};
 use serde_json::{json, Value};
-use shared::trace::TraceContext;
-use shared::{EventEnvelope, NewEvent, PendingAppend, StreamId};
 use time::OffsetDateTime;
 
 /// The INSERT record of a stored event: NEW_IMAGE in DynamoDB JSON, as the stream carries it.
