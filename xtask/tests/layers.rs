@@ -1,0 +1,281 @@
+//! The layers, read from `cargo metadata`: the event-sourcing core and the contracts depend on
+//! no database, HTTP, Lambda, cloud or cipher crate; each layer's crate depends only on the
+//! layers under it; and what is still bundled (aggregate crates with their HTTP adapters,
+//! aggregate crates depending on one another) is a ratchet that may only shrink.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+/// Crates that are a database SDK, an HTTP stack, the Lambda runtime or a cipher.
+fn forbidden(name: &str) -> bool {
+    [
+        "aws-",
+        "aws_",
+        "lambda",
+        "hyper",
+        "http-body",
+        "chacha20",
+        "aes",
+        "rustls",
+    ]
+    .iter()
+    .any(|prefix| name.starts_with(prefix))
+        || matches!(name, "http" | "aead" | "h2" | "tower")
+}
+
+/// The layers under `shared/`, bottom up, with the workspace crates each may depend on.
+const LAYERS: [(&str, &[&str]); 5] = [
+    ("event-sourcing", &[]),
+    ("crypto-shredding", &["event-sourcing"]),
+    ("dynamodb-adapters", &["event-sourcing", "crypto-shredding"]),
+    ("http-api", &["event-sourcing", "crypto-shredding"]),
+    (
+        "lambda-host",
+        &[
+            "event-sourcing",
+            "crypto-shredding",
+            "dynamodb-adapters",
+            "http-api",
+        ],
+    ),
+];
+
+/// What the core may depend on, and nothing else.
+const CORE_DEPENDENCIES: [&str; 7] = [
+    "serde",
+    "serde_json",
+    "time",
+    "uuid",
+    "thiserror",
+    "async-trait",
+    "tracing",
+];
+
+/// Aggregate crates that still hold their slices' HTTP adapters and Lambda `main`s beside their
+/// `decide`s and `evolve` (issue 18, item 2: left for a later change). Shrink it; never grow it.
+const STILL_BUNDLED: [&str; 3] = ["contact", "client", "case"];
+
+/// Aggregate crates that still depend on another aggregate's crate instead of `contracts`
+/// (issue 18, item 4: left for a later change). Shrink it; never grow it.
+const AGGREGATE_DEPENDENCIES_LEFT: [(&str, &str); 3] = [
+    ("client", "contact"),
+    ("case", "client"),
+    ("case", "contact"),
+];
+
+const AGGREGATES: [&str; 3] = ["contact", "client", "case"];
+
+struct Graph {
+    /// Package name → its normal (not dev, not build) dependencies' names.
+    normal: BTreeMap<String, BTreeSet<String>>,
+    /// Workspace package name → its folder.
+    workspace: BTreeMap<String, std::path::PathBuf>,
+}
+
+fn graph() -> Graph {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--locked"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let metadata: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let name_of: BTreeMap<&str, &str> = metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap(), p["name"].as_str().unwrap()))
+        .collect();
+    let members: BTreeSet<&str> = metadata["workspace_members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| id.as_str().unwrap())
+        .collect();
+    let workspace = metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| members.contains(p["id"].as_str().unwrap()))
+        .map(|p| {
+            let manifest = std::path::PathBuf::from(p["manifest_path"].as_str().unwrap());
+            (
+                p["name"].as_str().unwrap().to_owned(),
+                manifest.parent().unwrap().to_path_buf(),
+            )
+        })
+        .collect();
+    let normal = metadata["resolve"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|node| {
+            let deps = node["deps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|dep| {
+                    dep["dep_kinds"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|kind| kind["kind"].is_null())
+                })
+                .map(|dep| name_of[dep["pkg"].as_str().unwrap()].to_owned())
+                .collect();
+            (name_of[node["id"].as_str().unwrap()].to_owned(), deps)
+        })
+        .collect();
+    Graph { normal, workspace }
+}
+
+impl Graph {
+    fn direct(&self, crate_name: &str) -> &BTreeSet<String> {
+        &self.normal[crate_name]
+    }
+
+    /// Everything `crate_name` builds against, itself excluded.
+    fn closure(&self, crate_name: &str) -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut todo: Vec<&str> = vec![crate_name];
+        while let Some(next) = todo.pop() {
+            for dep in &self.normal[next] {
+                if seen.insert(dep.clone()) {
+                    todo.push(dep);
+                }
+            }
+        }
+        seen
+    }
+
+    fn forbidden_in(&self, crate_name: &str) -> Vec<String> {
+        self.closure(crate_name)
+            .into_iter()
+            .filter(|name| forbidden(name))
+            .collect()
+    }
+
+    fn workspace_deps(&self, crate_name: &str) -> BTreeSet<String> {
+        self.direct(crate_name)
+            .iter()
+            .filter(|d| self.workspace.contains_key(*d))
+            .cloned()
+            .collect()
+    }
+
+    /// Workspace crates whose sources define a `decide` or an `evolve`.
+    fn holding_domain_logic(&self) -> BTreeSet<String> {
+        self.workspace
+            .iter()
+            .filter(|(_, dir)| {
+                sources(&dir.join("src"))
+                    .iter()
+                    .any(|text| text.contains("fn decide(") || text.contains("fn evolve("))
+            })
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+}
+
+fn sources(dir: &std::path::Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut texts = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            texts.extend(sources(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            texts.push(std::fs::read_to_string(&path).unwrap());
+        }
+    }
+    texts
+}
+
+#[test]
+fn the_core_and_the_contracts_build_against_no_database_http_lambda_or_cipher() {
+    let graph = graph();
+    for crate_name in ["event-sourcing", "contracts"] {
+        assert_eq!(
+            graph.forbidden_in(crate_name),
+            Vec::<String>::new(),
+            "{crate_name}"
+        );
+    }
+    let core: BTreeSet<String> = graph.direct("event-sourcing").clone();
+    let allowed: BTreeSet<String> = CORE_DEPENDENCIES.iter().map(|d| d.to_string()).collect();
+    assert!(
+        core.is_subset(&allowed),
+        "the core depends on {:?} beyond {allowed:?}",
+        core.difference(&allowed).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        graph.workspace_deps("contracts"),
+        BTreeSet::from(["event-sourcing".to_owned()])
+    );
+}
+
+#[test]
+fn every_layer_depends_only_on_the_layers_under_it() {
+    let graph = graph();
+    for (layer, allowed) in LAYERS {
+        let allowed: BTreeSet<String> = allowed.iter().map(|d| d.to_string()).collect();
+        assert_eq!(graph.workspace_deps(layer), allowed, "{layer}");
+    }
+    // The crypto layer seals with a cipher but knows no database or HTTP.
+    let crypto = graph.closure("crypto-shredding");
+    assert!(
+        !crypto
+            .iter()
+            .any(|d| d.starts_with("aws") || d.starts_with("lambda") || d == "http"),
+        "{crypto:?}"
+    );
+}
+
+#[test]
+fn crates_holding_a_decide_or_an_evolve_build_against_the_core_alone_but_the_listed_ones() {
+    let graph = graph();
+    let holding = graph.holding_domain_logic();
+    for name in ["event-sourcing", "contracts", "contact", "client", "case"] {
+        assert!(
+            holding.contains(name),
+            "{name} holds no decide or evolve? {holding:?}"
+        );
+    }
+    for crate_name in &holding {
+        let found = graph.forbidden_in(crate_name);
+        if STILL_BUNDLED.contains(&crate_name.as_str()) {
+            assert!(
+                !found.is_empty(),
+                "{crate_name} no longer builds against HTTP or AWS: take it off STILL_BUNDLED"
+            );
+        } else {
+            assert_eq!(
+                found,
+                Vec::<String>::new(),
+                "{crate_name} holds a decide or an evolve"
+            );
+        }
+    }
+}
+
+#[test]
+fn aggregates_meet_through_contracts_but_the_listed_dependencies() {
+    let graph = graph();
+    let mut found = BTreeSet::new();
+    for aggregate in AGGREGATES {
+        for other in AGGREGATES {
+            if graph.direct(aggregate).contains(other) {
+                found.insert((aggregate, other));
+            }
+        }
+    }
+    assert_eq!(found, BTreeSet::from(AGGREGATE_DEPENDENCIES_LEFT));
+}
