@@ -52,12 +52,16 @@ impl Generated {
 pub fn all(root: &Path, registries: &[Registry]) -> Result<Vec<Generated>, String> {
     let mut files: Vec<Generated> = registries
         .iter()
-        .map(|registry| Generated {
-            path: root
+        .map(|registry| {
+            let path = root
                 .join("functions")
                 .join(registry.aggregate)
-                .join("Cargo.toml"),
-            section: bins(registry),
+                .join("Cargo.toml");
+            let gated = has_lambda_feature(&path);
+            Generated {
+                path,
+                section: bins(registry, gated),
+            }
         })
         .collect();
     files.push(Generated {
@@ -130,13 +134,25 @@ pub fn module(slice: &Slice) -> String {
     slice.function.replace('-', "_")
 }
 
-fn bins(registry: &Registry) -> String {
+/// Whether the crate keeps its adapters behind a `lambda` feature (an aggregate crate, whose
+/// domain builds without them): its binaries then need that feature.
+fn has_lambda_feature(manifest: &Path) -> bool {
+    std::fs::read_to_string(manifest)
+        .is_ok_and(|text| text.lines().any(|line| line.starts_with("lambda = [")))
+}
+
+fn bins(registry: &Registry, gated: bool) -> String {
+    let required = if gated {
+        "required-features = [\"lambda\"]\n"
+    } else {
+        ""
+    };
     registry
         .slices
         .iter()
         .map(|slice| {
             format!(
-                "[[bin]]\nname = \"{}\"\npath = \"src/{}/main.rs\"\ntest = false\n\n",
+                "[[bin]]\nname = \"{}\"\npath = \"src/{}/main.rs\"\n{required}test = false\n\n",
                 slice.function,
                 module(slice)
             )

@@ -133,6 +133,26 @@ fn test() -> Result<(), String> {
         ]),
         "cargo clippy -D warnings",
     )?;
+    // Each aggregate's domain (state, events, decide, policies, views) builds on the core alone,
+    // without the `lambda` feature's HTTP adapters and binaries (tests/layers.rs reads the
+    // dependency graph; this proves the code compiles so).
+    run(
+        &mut project.cargo(&[
+            "clippy",
+            "--no-default-features",
+            "--lib",
+            "-p",
+            "contact",
+            "-p",
+            "client",
+            "-p",
+            "case",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+        "the aggregates' domain builds without its adapters",
+    )?;
     project.lint_template()?;
     run(
         Command::new(project.venv_bin("python"))

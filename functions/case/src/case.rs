@@ -1,7 +1,7 @@
 //! Case state and `evolve` (the original's project-case).
 
 use event_sourcing::personal::PersonalData;
-use event_sourcing::{Aggregate, DomainError, DomainEvent, ErrorKind};
+use event_sourcing::{Aggregate, DomainError, DomainEvent, ErrorKind, StreamId};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -114,7 +114,10 @@ impl DomainEvent for CaseEvent {
     fn personal_data(&self) -> Option<PersonalData> {
         match self {
             CaseEvent::InteractionAdded(added) => added.contact_id.as_deref().map(|id| {
-                PersonalData::of(contact::Contact::stream(id), INTERACTION_PERSONAL_FIELDS)
+                PersonalData::of(
+                    StreamId::new(contracts::streams::CONTACT, id),
+                    INTERACTION_PERSONAL_FIELDS,
+                )
             }),
             _ => None,
         }

@@ -12,9 +12,10 @@ pub mod add_interaction;
 pub mod case;
 pub mod close_case;
 pub mod create_case;
-pub mod export_contact;
+#[cfg(feature = "lambda")]
 pub mod get_case;
 pub mod list_open_cases;
+#[cfg(feature = "lambda")]
 pub mod representation;
 
 #[cfg(any(test, feature = "testing"))]
@@ -22,10 +23,12 @@ pub mod fixtures;
 
 pub use case::{Case, CaseDetails, CaseError, CaseEvent, Interaction, InteractionType};
 
+#[cfg(feature = "lambda")]
 use http_api::registry::Registry;
 
 /// Every case slice. Each Lambda `main`, the test router, the stream consumer, the local
 /// router, the template and the `[[bin]]` entries are derived from this list.
+#[cfg(feature = "lambda")]
 pub fn registry() -> Registry {
     Registry::new(
         contracts::streams::CASE,
@@ -36,7 +39,6 @@ pub fn registry() -> Registry {
             add_interaction::slice(),
             close_case::slice(),
             list_open_cases::slice(),
-            export_contact::slice(),
         ],
     )
     .holding_personal_data::<Case>()

@@ -48,7 +48,8 @@ impl DomainEvent for ClientEvent {}
 
 impl Aggregate for Client {
     const TYPE: &'static str = contracts::streams::CLIENT;
-    const SNAPSHOT_SHAPE: Option<u32> = Some(1);
+    /// Read by the contract's `ClientName` too (see `contracts::client_stream`).
+    const SNAPSHOT_SHAPE: Option<u32> = Some(contracts::client_stream::CLIENT_SNAPSHOT_SHAPE);
     type Event = ClientEvent;
 
     /// Every event is named: a new event does not compile until it is decided here.

@@ -11,9 +11,11 @@
 pub mod client;
 pub mod create_client;
 pub mod edit_client;
+#[cfg(feature = "lambda")]
 pub mod get_client;
 pub mod link_contact;
 pub mod list_clients;
+#[cfg(feature = "lambda")]
 pub mod representation;
 pub mod unlink_contact;
 
@@ -22,10 +24,12 @@ pub mod fixtures;
 
 pub use client::{Client, ClientDetails, ClientError, ClientEvent};
 
+#[cfg(feature = "lambda")]
 use http_api::registry::Registry;
 
 /// Every client slice. Each Lambda `main`, the test router, the stream consumer, the local
 /// router, the template and the `[[bin]]` entries are derived from this list.
+#[cfg(feature = "lambda")]
 pub fn registry() -> Registry {
     Registry::new(
         contracts::streams::CLIENT,

@@ -25,14 +25,8 @@ pub struct ContactDetails {
     pub clients: BTreeSet<String>,
 }
 
-/// A case interaction that names a contact, recorded on the contact's stream by the case
-/// crate's policy in the same transaction as the interaction.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CaseMention {
-    pub case_id: String,
-    pub interaction_id: String,
-}
+/// A case interaction that names a contact, recorded on its stream by the case crate.
+pub use contracts::contact_stream::CaseMention;
 
 /// The fields of a contact's events that are the person's data: sealed with their key.
 pub const PERSONAL_FIELDS: &[&str] = &["name", "email", "phone"];
@@ -95,7 +89,8 @@ impl DomainEvent for ContactEvent {
 
 impl Aggregate for Contact {
     const TYPE: &'static str = contracts::streams::CONTACT;
-    const SNAPSHOT_SHAPE: Option<u32> = Some(1);
+    /// Read by the contract's `ContactStatus` too (see `contracts::contact_stream`).
+    const SNAPSHOT_SHAPE: Option<u32> = Some(contracts::contact_stream::CONTACT_SNAPSHOT_SHAPE);
     type Event = ContactEvent;
 
     /// Every event is named: a new event does not compile until it is decided here. Events

@@ -13,8 +13,10 @@ pub mod create_contact;
 pub mod delete_contact;
 pub mod edit_contact;
 pub mod erase_contact;
+#[cfg(feature = "lambda")]
 pub mod get_contact;
 pub mod list_contacts;
+#[cfg(feature = "lambda")]
 pub mod representation;
 
 #[cfg(any(test, feature = "testing"))]
@@ -22,10 +24,12 @@ pub mod fixtures;
 
 pub use contact::{CaseMention, Contact, ContactDetails, ContactError, ContactEvent};
 
+#[cfg(feature = "lambda")]
 use http_api::registry::Registry;
 
 /// Every contact slice. Each Lambda `main`, the test router, the stream consumer, the local
 /// router, the template and the `[[bin]]` entries are derived from this list.
+#[cfg(feature = "lambda")]
 pub fn registry() -> Registry {
     Registry::new(
         contracts::streams::CONTACT,

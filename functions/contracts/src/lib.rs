@@ -13,6 +13,8 @@
 #![cfg_attr(not(test), deny(clippy::panic))]
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
+pub mod client_stream;
 pub mod client_summary;
+pub mod contact_stream;
 pub mod links;
 pub mod streams;

@@ -21,7 +21,12 @@ use serde_json::Value;
 
 /// Every aggregate's registry: the whole system. A new aggregate is added here.
 pub fn registries() -> Vec<Registry> {
-    vec![contact::registry(), client::registry(), case::registry()]
+    vec![
+        contact::registry(),
+        client::registry(),
+        case::registry(),
+        privacy::registry(),
+    ]
 }
 
 /// Every projection of every aggregate.

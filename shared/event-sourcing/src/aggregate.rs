@@ -17,7 +17,22 @@ pub trait Aggregate:
     const SNAPSHOT_SHAPE: Option<u32>;
     type Event: DomainEvent + Send + Sync;
 
+    /// Whether a load reads the stream's end (its snapshot and the events after it) instead of
+    /// the whole stream: for an aggregate that stores snapshots, and for a view of another
+    /// aggregate's stream that can [`Aggregate::restore`] itself from that one's snapshots.
+    const READS_SNAPSHOTS: bool = Self::SNAPSHOT_SHAPE.is_some();
+
     fn evolve(self, event: &Self::Event) -> Self;
+
+    /// This state from the stream's stored snapshot, if it can be read as one: by default, a
+    /// snapshot of this aggregate's current shape. A view of another aggregate's stream may
+    /// read that aggregate's snapshots (it never stores one); `None` folds the whole stream.
+    fn restore(snapshot: &Snapshot) -> Option<Self> {
+        if Some(snapshot.shape) != Self::SNAPSHOT_SHAPE {
+            return None;
+        }
+        serde_json::from_str(&snapshot.state).ok()
+    }
 
     /// The state after these events: the "given" of a given/when/then test.
     fn from_events<'a>(events: impl IntoIterator<Item = &'a Self::Event>) -> Self
@@ -104,17 +119,14 @@ pub async fn load_latest<A: Aggregate>(
     store: &dyn SnapshotStore,
     stream: &StreamId,
 ) -> Result<Latest<A>, StoreError> {
-    let Some(shape) = A::SNAPSHOT_SHAPE else {
+    if !A::READS_SNAPSHOTS {
         return Latest::folded(&store.load(stream).await?);
-    };
+    }
     let tail = store.load_tail(stream).await?;
     let Some(snapshot) = tail.snapshot else {
         return Latest::folded(&tail.events);
     };
-    let restored = (snapshot.shape == shape)
-        .then(|| serde_json::from_str::<A>(&snapshot.state).ok())
-        .flatten();
-    match restored {
+    match A::restore(&snapshot) {
         Some(state) => Ok(Latest {
             loaded: fold_onto(
                 Loaded {

@@ -228,7 +228,8 @@ fn personal_of<A: Aggregate>(event: &EventEnvelope) -> Option<PersonalData> {
 /// The slices of one aggregate (or of several, merged).
 #[derive(Default)]
 pub struct Registry {
-    /// The aggregate's stream type, also its crate's folder under `functions/`.
+    /// The aggregate's stream type, also its crate's folder under `functions/` (for a registry
+    /// [`Registry::across`] aggregates, only the folder).
     pub aggregate: &'static str,
     pub slices: Vec<Slice>,
     /// For each stream type whose events may hold personal data, how to read which.
@@ -260,6 +261,17 @@ impl Registry {
             .iter()
             .find(|(stream_type, _)| *stream_type == event.aggregate_type)
             .and_then(|(_, personal_of)| personal_of(event))
+    }
+
+    /// Slices that own no stream: they read other aggregates' streams (each declared with
+    /// [`Slice::reads`]), as a person's export reads every aggregate. `folder` is the crate's
+    /// folder under `functions/`.
+    pub fn across(folder: &'static str, slices: Vec<Slice>) -> Self {
+        Self {
+            aggregate: folder,
+            slices,
+            personal: Vec::new(),
+        }
     }
 
     /// The slices of every registry, for a process that serves them all (tests, a local router).

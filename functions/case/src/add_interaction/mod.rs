@@ -1,8 +1,10 @@
 //! add-interaction: `POST /api/cases/{id}/interactions`.
 
+#[cfg(feature = "lambda")]
 mod http;
 mod subscriber;
 
+#[cfg(feature = "lambda")]
 pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
 pub use subscriber::RecordMentionOnContact;
@@ -100,23 +102,20 @@ mod tests {
         let CaseEvent::InteractionAdded(added) = call_added(at, Some("c1")) else {
             unreachable!()
         };
-        let ada = contact::Contact::from_events(&[contact::fixtures::created()]);
+        use contracts::contact_stream::{CaseMention, ContactRecord, ContactStreamEvent};
+        let ada = ContactRecord::from_events(&[ContactStreamEvent::Created]);
         let mention = RecordMentionOnContact.decide(&added, &ada, "c1").unwrap();
         assert_eq!(
             mention,
-            [contact::ContactEvent::MentionedInCase(
-                contact::CaseMention {
-                    case_id: "s1".into(),
-                    interaction_id: added.interaction_id.clone(),
-                }
-            )]
+            [ContactStreamEvent::MentionedInCase(CaseMention {
+                case_id: "s1".into(),
+                interaction_id: added.interaction_id.clone(),
+            })]
         );
         for gone in [
-            contact::Contact::NotCreated,
-            contact::Contact::from_events(&[
-                contact::fixtures::created(),
-                contact::fixtures::erased(),
-            ]),
+            ContactRecord::default(),
+            ContactRecord::from_events(&[ContactStreamEvent::Created, ContactStreamEvent::Erased]),
+            ContactRecord::from_events(&[ContactStreamEvent::Created, ContactStreamEvent::Deleted]),
         ] {
             let refusal = RecordMentionOnContact
                 .decide(&added, &gone, "c1")

@@ -1,7 +1,9 @@
 //! close-case: `POST /api/cases/{id}/close`.
 
+#[cfg(feature = "lambda")]
 mod http;
 
+#[cfg(feature = "lambda")]
 pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

@@ -1,4 +1,4 @@
-use client::Client;
+use contracts::client_stream::ClientName;
 use event_sourcing::Expected;
 use http_api::registry::{Access, Slice};
 use http_api::Invocation;
@@ -15,7 +15,7 @@ pub fn slice() -> Slice {
     Slice::new("create-case", Access::Append, handle)
         .route("POST", "/api/cases")
         // A case is opened for an existing client.
-        .reads::<Client>()
+        .reads::<ClientName>()
 }
 
 /// `open` would be shadowed by the `GET /api/cases/open` query route, so it is no case id.
@@ -49,8 +49,8 @@ pub fn parse(request: &Request, now: OffsetDateTime) -> Result<CreateCase, Probl
 pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
     let mut command = parse(&request, invocation.now)?;
     // Clients are never deleted, so a client read now still exists when the case is written.
-    let client = invocation.load::<Client>(&command.client_id).await?;
-    command.client_exists = client.state.active(&command.client_id).is_ok();
+    let client = invocation.load::<ClientName>(&command.client_id).await?;
+    command.client_exists = client.state.exists();
     let id = command.case_id.clone();
     let outcome = invocation
         .execute::<Case, _>(&id, Expected::New, |state| decide(state, command))

@@ -1,7 +1,9 @@
 //! create-case: `POST /api/cases`.
 
+#[cfg(feature = "lambda")]
 mod http;
 
+#[cfg(feature = "lambda")]
 pub use http::{handle, parse, slice};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

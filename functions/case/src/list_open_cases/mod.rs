@@ -1,11 +1,13 @@
 //! list-open-cases: `GET /api/cases/open?clientId=...` (a client's open cases) and
 //! `GET /api/cases/open` (all open cases), oldest first, cursor-paginated, from a projection.
 
+#[cfg(feature = "lambda")]
 mod http;
 
 use contracts::client_summary::{summary_key, OPEN_CASE_COUNT};
 use contracts::streams::CLIENT;
 use event_sourcing::projection::{list_partition, CounterDelta, Index, IndexEntry, View};
+#[cfg(feature = "lambda")]
 pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

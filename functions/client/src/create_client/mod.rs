@@ -1,7 +1,9 @@
 //! create-client: `POST /api/clients`.
 
+#[cfg(feature = "lambda")]
 mod http;
 
+#[cfg(feature = "lambda")]
 pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
 

@@ -1,9 +1,11 @@
 //! edit-client: `PUT /api/clients/{id}` replaces, `PATCH` changes only the fields given.
 
+#[cfg(feature = "lambda")]
 mod http;
 
+use event_sourcing::Patch;
+#[cfg(feature = "lambda")]
 pub use http::{handle, slice};
-use http_api::Patch;
 use serde::{Deserialize, Serialize};
 
 use crate::client::{Client, ClientError, ClientEvent};

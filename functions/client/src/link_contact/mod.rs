@@ -4,10 +4,12 @@
 //! [`RecordLinkOnContact`] subscriber checks the contact exists and is not deleted, and records
 //! the link on the contact's stream in the same transaction.
 
+#[cfg(feature = "lambda")]
 mod http;
 mod subscriber;
 
 use contracts::links::ClientContactLink;
+#[cfg(feature = "lambda")]
 pub use http::{handle, slice};
 pub use subscriber::RecordLinkOnContact;
 

@@ -1,10 +1,12 @@
 //! list-clients: `GET /api/clients`, cursor-paginated by name, each with its summary: name,
 //! industry, contact count, open-case count (the last maintained by the list-open-cases projection).
 
+#[cfg(feature = "lambda")]
 mod http;
 
 use contracts::client_summary::SUMMARY;
 use event_sourcing::projection::{list_partition, Index, IndexEntry, View};
+#[cfg(feature = "lambda")]
 pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
 

@@ -1,9 +1,11 @@
 //! unlink-contact: `DELETE /api/clients/{id}/contacts/{contactId}`.
 
+#[cfg(feature = "lambda")]
 mod http;
 mod subscriber;
 
 use contracts::links::{ClientContactLink, ClientContactUnlink, UnlinkCause};
+#[cfg(feature = "lambda")]
 pub use http::{handle, slice};
 pub use subscriber::RecordUnlinkOnContact;
 

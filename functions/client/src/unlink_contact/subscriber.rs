@@ -1,4 +1,4 @@
-use contact::{Contact, ContactEvent};
+use contracts::contact_stream::{ContactRecord, ContactStreamEvent};
 use contracts::links::{ClientContactUnlink, UnlinkCause, CONTACT_UNLINKED};
 use event_sourcing::policy::{Policy, Refusal};
 
@@ -10,7 +10,7 @@ impl Policy for RecordUnlinkOnContact {
     const NAME: &'static str = "unlink-contact.record-unlink-on-contact";
     const TRIGGER: &'static str = CONTACT_UNLINKED;
     type Trigger = ClientContactUnlink;
-    type Target = Contact;
+    type Target = ContactRecord;
 
     fn targets(&self, unlink: &ClientContactUnlink) -> Result<Vec<String>, Refusal> {
         Ok(match unlink.cause {
@@ -22,12 +22,12 @@ impl Policy for RecordUnlinkOnContact {
     fn decide(
         &self,
         unlink: &ClientContactUnlink,
-        contact: &Contact,
+        contact: &ContactRecord,
         contact_id: &str,
-    ) -> Result<Vec<ContactEvent>, Refusal> {
+    ) -> Result<Vec<ContactStreamEvent>, Refusal> {
         Ok(match contact.active(contact_id) {
-            Ok(details) if details.clients.contains(&unlink.client_id) => {
-                vec![ContactEvent::UnlinkedFromClient(unlink.clone())]
+            Ok(clients) if clients.contains(&unlink.client_id) => {
+                vec![ContactStreamEvent::UnlinkedFromClient(unlink.clone())]
             }
             _ => Vec::new(),
         })

@@ -1,7 +1,9 @@
 //! create-contact: `POST /api/contacts`.
 
+#[cfg(feature = "lambda")]
 mod http;
 
+#[cfg(feature = "lambda")]
 pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
 

@@ -4,9 +4,11 @@
 //! cancels the delete (409) unless `cascade=true`, and then unlinks the contact from every
 //! client it is linked to in the same transaction as the deletion.
 
+#[cfg(feature = "lambda")]
 mod http;
 mod subscriber;
 
+#[cfg(feature = "lambda")]
 pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
 pub use subscriber::CascadeToClients;

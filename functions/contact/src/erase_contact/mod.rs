@@ -6,8 +6,10 @@
 //! interactions that name them) reads as erased from then on, in the event store, its stream
 //! and every projection rebuilt from it; the list projection drops them on `ContactErased`.
 
+#[cfg(feature = "lambda")]
 mod http;
 
+#[cfg(feature = "lambda")]
 pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
 

@@ -1,10 +1,12 @@
 //! list-contacts: `GET /api/contacts` (cursor-paginated, by name) and
 //! `GET /api/contacts?email=...` (case-insensitive lookup), served from a projection.
 
+#[cfg(feature = "lambda")]
 mod http;
 
 use event_sourcing::personal::ERASED;
 use event_sourcing::projection::{list_partition, Index, IndexEntry, View};
+#[cfg(feature = "lambda")]
 pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
 

@@ -2,11 +2,11 @@
 //! Art. 15 and 20), as one JSON document: the record, its whole history, the clients it is
 //! linked to and the case interactions that name it.
 //!
-//! It lives in the case crate because it reads all three aggregates, and this crate is the one
-//! that knows them all.
+//! It reads all three aggregates, so it lives in the privacy crate, which owns no aggregate.
 
-use client::Client;
+use case::{Case, CaseEvent, Interaction};
 use contact::{Contact, ContactDetails, ContactEvent};
+use contracts::client_stream::ClientName;
 use event_sourcing::{Aggregate, EventEnvelope};
 use http_api::registry::{Access, Slice};
 use http_api::Invocation;
@@ -16,13 +16,12 @@ use lambda_http::{Body, Request, Response};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::case::{Case, CaseEvent, Interaction};
-
 pub fn slice() -> Slice {
     Slice::new("export-contact", Access::ReadStreams, handle)
         .route("GET", "/api/contacts/{id}/export")
+        .reads::<Case>()
         .reads::<Contact>()
-        .reads::<Client>()
+        .reads::<ClientName>()
 }
 
 #[derive(Debug, PartialEq, Serialize)]
@@ -106,10 +105,10 @@ pub async fn handle(invocation: Invocation, request: Request) -> Result<Response
     };
     let mut clients = Vec::new();
     for client_id in &record.clients {
-        let client = invocation.load::<Client>(client_id).await?;
+        let client = invocation.load::<ClientName>(client_id).await?;
         clients.push(LinkedClient {
             client_id: client_id.clone(),
-            name: client.state.active(client_id).ok().map(|c| c.name.clone()),
+            name: client.state.0,
         });
     }
     let mut interactions = Vec::new();
