@@ -5,6 +5,14 @@
 //! rules (`dynamodb_adapters::testing::Capacity`). `cargo xtask bench` runs this with 10,000 events too
 //! (`LONG_STREAM_LENGTHS`), and prints each row.
 
+// Test helpers, outside `#[test]` functions, may fail the test as tests do.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::sync::Arc;
 
 use case::add_interaction::InteractionAdded;

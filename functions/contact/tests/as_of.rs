@@ -1,5 +1,13 @@
 //! Reads of the past: `?version=N` and `?asOf=<RFC 3339>` on a contact.
 
+// Test helpers, outside `#[test]` functions, may fail the test as tests do.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use http_api::testing::body_json;
 use lambda_host::testing::TestApi;
 use serde_json::json;

@@ -1,6 +1,14 @@
 //! Who may call, and who the audit trail names: tokens of the local issuer, verified by the
 //! function itself (as `cargo xtask dev --auth` runs it), through the contact routes.
 
+// Test helpers, outside `#[test]` functions, may fail the test as tests do.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use http_api::auth::{Auth, LocalIssuer};
 use http_api::testing::body_json;
 use lambda_host::testing::TestApi;

@@ -1,6 +1,14 @@
 //! The contact routes against DynamoDB (moto): real conditional writes, and the number of
 //! DynamoDB requests each route costs, counted by an SDK interceptor.
 
+// Test helpers, outside `#[test]` functions, may fail the test as tests do.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::sync::Arc;
 
 use contact::fixtures::ada_body;

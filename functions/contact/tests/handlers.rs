@@ -1,6 +1,14 @@
 //! Handler tests: built API Gateway requests through the same dispatch the Lambdas use, on the
 //! in-memory store. Every status a contact route answers is here.
 
+// Test helpers, outside `#[test]` functions, may fail the test as tests do.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use contact::fixtures::ada_body as ada;
 use event_sourcing::WriteMode;
 use http_api::testing::{assert_problem, body_json, request};

@@ -1,6 +1,14 @@
 //! Throughput of the core paths, on the in-memory stores (no network), printed as figures.
 //! `cargo bench -p stream-consumer --bench throughput`. Results: docs/performance.md.
 
+// Test helpers, outside `#[test]` functions, may fail the test as tests do.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

@@ -1,13 +1,6 @@
 //! The stream consumer: DynamoDB Stream records of the EventStore in, projections out, and a
 //! partial batch response naming the records that could not be applied.
 
-// A panic kills a Lambda instance built with `panic=abort`: no unwrap, expect, panic or
-// unchecked indexing outside tests.
-#![cfg_attr(not(test), deny(clippy::unwrap_used))]
-#![cfg_attr(not(test), deny(clippy::expect_used))]
-#![cfg_attr(not(test), deny(clippy::panic))]
-#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
-
 use std::sync::Arc;
 
 use aws_lambda_events::event::dynamodb::EventRecord;

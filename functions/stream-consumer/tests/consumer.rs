@@ -1,6 +1,14 @@
 //! The consumer with built stream events, on the in-memory stores: idempotence, order, gaps,
 //! poison records and coalescing.
 
+// Test helpers, outside `#[test]` functions, may fail the test as tests do.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 use std::sync::Arc;

@@ -2,6 +2,14 @@
 //! across and within streams, retries), the projections end up exactly as a fresh, in-order
 //! fold of the same history would make them.
 
+// Test helpers, outside `#[test]` functions, may fail the test as tests do.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 use std::sync::Arc;

@@ -2,6 +2,14 @@
 //! holds the person's strings, in either write mode, and a rebuild of the projections brings
 //! none of them back. The streams stay whole: versions, types and trace remain.
 
+// Test helpers, outside `#[test]` functions, may fail the test as tests do.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 use std::sync::Arc;

@@ -1,6 +1,14 @@
 //! Idempotency-Key: a retried command replays its first answer and writes nothing, in both
 //! write modes, on both event stores, concurrent retries included.
 
+// Test helpers, outside `#[test]` functions, may fail the test as tests do.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 use std::sync::Arc;

@@ -1,6 +1,14 @@
 //! The query routes (list-contacts, list-clients, open-cases) through the test router, with
 //! the consumer fed every stored event as the stream would deliver them.
 
+// Test helpers, outside `#[test]` functions, may fail the test as tests do.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

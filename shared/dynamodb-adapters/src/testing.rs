@@ -3,6 +3,14 @@
 //! There is no fallback: without `AWS_ENDPOINT_URL_DYNAMODB` a test that needs DynamoDB fails
 //! loudly (run tests through `cargo xtask test`, which starts moto).
 
+// A test kit fails the test that uses it as a test would.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::sync::{Arc, Mutex};
 
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};

@@ -1,6 +1,14 @@
 //! One contract, two adapters: every test here runs on the in-memory store and on DynamoDB
 //! (moto). The adapters must not differ in anything a caller can see.
 
+// Contract steps run as tests on each adapter (by `on_both_event_stores!`), not as `#[test]`s.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::sync::Arc;
 
 use dynamodb_adapters::testing::fresh_dynamo_store;

@@ -101,13 +101,6 @@
 //! # }
 //! ```
 
-// A panic kills a Lambda instance built with `panic=abort`: no unwrap, expect, panic or
-// unchecked indexing outside tests.
-#![cfg_attr(not(test), deny(clippy::unwrap_used))]
-#![cfg_attr(not(test), deny(clippy::expect_used))]
-#![cfg_attr(not(test), deny(clippy::panic))]
-#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
-
 pub mod aggregate;
 pub mod envelope;
 pub mod error;
@@ -121,12 +114,6 @@ pub mod trace;
 pub mod writer;
 
 #[cfg(feature = "testing")]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 pub mod testing;
 
 pub use aggregate::{Aggregate, Loaded};

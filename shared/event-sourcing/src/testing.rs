@@ -1,5 +1,13 @@
 //! given/when/then for `decide` tests.
 
+// A test kit fails the test that uses it as a test would.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 /// A `decide` specification: given these events, when this command is decided, then these
 /// events (or this refusal).
 ///

@@ -1,5 +1,12 @@
 //! Building DynamoDB stream events the way the event source mapping delivers them.
 
+// Test helpers, outside `#[test]` functions, may fail the test as tests do.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #![allow(dead_code)]
 
 use event_sourcing::trace::TraceContext;
