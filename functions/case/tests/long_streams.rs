@@ -147,12 +147,8 @@ async fn reads_and_commands_cost_the_same_however_long_the_stream() {
             mode,
         );
         let client = json!({ "clientId": "k1", "name": "Acme" });
-        assert_eq!(
-            api.call("POST", "/api/clients", Some(client))
-                .await
-                .status(),
-            201
-        );
+        api.call_expecting(201, "POST", "/api/clients", Some(client))
+            .await;
         let mut rows = Vec::new();
         for length in lengths() {
             let id = case_of_length(&api, length).await;

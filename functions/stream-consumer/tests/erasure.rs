@@ -127,37 +127,20 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
             "Ada Lovelace",
             "{mode:?}: the sealed record replays"
         );
+        let renamed = json!({ "name": "Ada King Lovelace" });
+        let charles =
+            json!({ "contactId": "c2", "name": "Charles Babbage", "email": "charles@example.org" });
+        let acme = json!({ "clientId": "k1", "name": "Acme" });
+        let link = json!({ "contactId": "c1" });
+        let case = json!({ "caseId": "s1", "clientId": "k1", "description": "Broken invoice run" });
+        let note = json!({ "description": "Discussed the analytical engine", "contactId": "c1" });
         for (method, path, body) in [
-            (
-                "PATCH",
-                "/api/contacts/c1",
-                json!({ "name": "Ada King Lovelace" }),
-            ),
-            (
-                "POST",
-                "/api/contacts",
-                json!({ "contactId": "c2", "name": "Charles Babbage", "email": "charles@example.org" }),
-            ),
-            (
-                "POST",
-                "/api/clients",
-                json!({ "clientId": "k1", "name": "Acme" }),
-            ),
-            (
-                "POST",
-                "/api/clients/k1/contacts",
-                json!({ "contactId": "c1" }),
-            ),
-            (
-                "POST",
-                "/api/cases",
-                json!({ "caseId": "s1", "clientId": "k1", "description": "Broken invoice run" }),
-            ),
-            (
-                "POST",
-                "/api/cases/s1/interactions",
-                json!({ "description": "Discussed the analytical engine", "contactId": "c1" }),
-            ),
+            ("PATCH", "/api/contacts/c1", renamed),
+            ("POST", "/api/contacts", charles),
+            ("POST", "/api/clients", acme),
+            ("POST", "/api/clients/k1/contacts", link),
+            ("POST", "/api/cases", case),
+            ("POST", "/api/cases/s1/interactions", note),
         ] {
             call(&api, method, path, Some(body)).await;
         }
@@ -165,14 +148,11 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
         // answer is sealed under her key as well as his.
         let about_charles = json!({ "description": "Charles called back", "contactId": "c2" });
         let charles_key = [("idempotency-key", "charles-called")];
-        let added = api
-            .call_with(
-                "POST",
-                "/api/cases/s1/interactions",
-                Some(about_charles.clone()),
-                &charles_key,
-            )
-            .await;
+        let note_about_charles = || {
+            let note = Some(about_charles.clone());
+            api.call_with("POST", "/api/cases/s1/interactions", note, &charles_key)
+        };
+        let added = note_about_charles().await;
         assert_eq!(added.status(), 201);
         // Enough notes for a snapshot of the case: it holds her words and Charles's.
         for _ in 0..NOTES {
@@ -280,14 +260,7 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
             .call_with("POST", "/api/contacts", Some(ada.clone()), &keyed)
             .await;
         assert_eq!(replayed.status(), 410, "{mode:?}");
-        let replayed = api
-            .call_with(
-                "POST",
-                "/api/cases/s1/interactions",
-                Some(about_charles.clone()),
-                &charles_key,
-            )
-            .await;
+        let replayed = note_about_charles().await;
         assert_eq!(
             replayed.status(),
             410,
@@ -328,7 +301,7 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
 
 /// Events as the code before sealing wrote them: personal data in plain text.
 fn legacy_history() -> Vec<event_sourcing::EventEnvelope> {
-    use support::envelope;
+    use support::{client_created, envelope};
     let person = |id: &str, name: &str, email: &str| {
         envelope(
             "contact",
@@ -350,13 +323,7 @@ fn legacy_history() -> Vec<event_sourcing::EventEnvelope> {
     vec![
         person("c8", "Grace Hopper", "grace@example.org"),
         person("c9", "Alan Turing", "alan@example.org"),
-        envelope(
-            "client",
-            "k9",
-            1,
-            "ClientCreated",
-            json!({ "clientId": "k9", "name": "Navy" }),
-        ),
+        client_created("k9", "Navy"),
         envelope(
             "case",
             "s9",

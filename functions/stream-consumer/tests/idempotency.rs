@@ -85,12 +85,8 @@ async fn retries_replay_the_first_answer<S: Storage + 'static>(api: &TestApi<S>)
 
     // A command on an existing stream: three deliveries of one interaction record one.
     let client = json!({ "clientId": "k1", "name": "Acme" });
-    assert_eq!(
-        api.call("POST", "/api/clients", Some(client))
-            .await
-            .status(),
-        201
-    );
+    api.call_expecting(201, "POST", "/api/clients", Some(client))
+        .await;
     let case = json!({ "caseId": "s1", "clientId": "k1", "description": "Printer on fire" });
     assert_eq!(
         api.call("POST", "/api/cases", Some(case)).await.status(),

@@ -1,6 +1,7 @@
 //! The DynamoDB client the stores share, built when a request first needs it.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::ops::Deref;
 use std::sync::{Arc, LazyLock};
 
@@ -32,6 +33,29 @@ impl Deref for DynamoClient {
 
     fn deref(&self) -> &Client {
         &self.0
+    }
+}
+
+/// One store's table, reached through the shared client; `K` says which store it is (its
+/// operations are implemented for that kind alone).
+#[derive(Clone, Debug)]
+pub struct DynamoTable<K> {
+    pub(crate) client: DynamoClient,
+    pub(crate) table: String,
+    kind: PhantomData<K>,
+}
+
+impl<K> DynamoTable<K> {
+    pub fn new(client: impl Into<DynamoClient>, table: impl Into<String>) -> Self {
+        Self {
+            client: client.into(),
+            table: table.into(),
+            kind: PhantomData,
+        }
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
     }
 }
 

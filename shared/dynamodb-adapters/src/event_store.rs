@@ -16,26 +16,14 @@ use crate::item::{
     from_item, is_event_key, sort_key, stream_key, to_item, IDEMPOTENCY_PREFIX, PARTITION_KEY,
     SNAPSHOT_SORT_KEY, SORT_KEY,
 };
-use crate::{DynamoClient, APPEND_LIMITS};
+use crate::{DynamoTable, APPEND_LIMITS};
 
-#[derive(Clone, Debug)]
-pub struct DynamoEventStore {
-    client: DynamoClient,
-    table: String,
-}
+/// Marks the [`DynamoTable`] of events.
+#[derive(Clone, Copy, Debug)]
+pub struct Events;
 
-impl DynamoEventStore {
-    pub fn new(client: impl Into<DynamoClient>, table: impl Into<String>) -> Self {
-        Self {
-            client: client.into(),
-            table: table.into(),
-        }
-    }
-
-    pub fn table(&self) -> &str {
-        &self.table
-    }
-}
+/// The event store on DynamoDB.
+pub type DynamoEventStore = DynamoTable<Events>;
 
 fn backend<E: std::error::Error + 'static>(err: E) -> StoreError {
     unavailable(err, Written::Nothing)

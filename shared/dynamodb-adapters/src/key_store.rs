@@ -10,15 +10,15 @@ use aws_sdk_dynamodb::Client;
 use crypto_shredding::{DataKey, KeyState, KeyStore};
 use event_sourcing::store::{StoreError, Written};
 
-use crate::DynamoClient;
+use crate::DynamoTable;
 
-/// The key table: `PK` = the person's stream (`contact#<id>`), `key` (32 bytes) while live,
-/// `erasedAt` once destroyed.
-#[derive(Clone, Debug)]
-pub struct DynamoKeyStore {
-    client: DynamoClient,
-    table: String,
-}
+/// Marks the [`DynamoTable`] of data keys: `PK` = the person's stream (`contact#<id>`), `key`
+/// (32 bytes) while live, `erasedAt` once destroyed.
+#[derive(Clone, Copy, Debug)]
+pub struct Keys;
+
+/// The key store on DynamoDB.
+pub type DynamoKeyStore = DynamoTable<Keys>;
 
 const PK: &str = "PK";
 const KEY: &str = "key";
@@ -56,17 +56,6 @@ fn state_of(item: &Item) -> Result<Option<(String, KeyState)>, StoreError> {
 }
 
 impl DynamoKeyStore {
-    pub fn new(client: impl Into<DynamoClient>, table: impl Into<String>) -> Self {
-        Self {
-            client: client.into(),
-            table: table.into(),
-        }
-    }
-
-    pub fn table(&self) -> &str {
-        &self.table
-    }
-
     async fn read(&self, subject: &str) -> Result<Option<KeyState>, StoreError> {
         let item = self
             .client

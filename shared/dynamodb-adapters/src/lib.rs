@@ -18,7 +18,7 @@ use std::time::Duration;
 use event_sourcing::projection::ProjectionStore;
 use event_sourcing::store::Storage;
 
-pub use client::DynamoClient;
+pub use client::{DynamoClient, DynamoTable};
 pub use crypto_shredding::KeyStore;
 pub use event_store::{create_event_store_table, DynamoEventStore};
 pub use item::APPEND_LIMITS;

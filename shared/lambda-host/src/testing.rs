@@ -115,6 +115,24 @@ impl<S: Storage + ?Sized> TestApi<S> {
         self.call_with(method, path, body, &[]).await
     }
 
+    /// [`Self::call`], which must answer `status` (the body is shown when it does not).
+    pub async fn call_expecting(
+        &self,
+        status: u16,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> lambda_http::Response<lambda_http::Body> {
+        let response = self.call(method, path, body).await;
+        assert_eq!(
+            response.status().as_u16(),
+            status,
+            "{method} {path}: {:?}",
+            response.body()
+        );
+        response
+    }
+
     /// `path` may carry a query string; `headers` are added as given.
     pub async fn call_with(
         &self,

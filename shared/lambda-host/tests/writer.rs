@@ -290,35 +290,47 @@ async fn packed_flush_takes_one_transaction_per_100_items() {
     assert_eq!(writes, 5);
 }
 
+/// One write request through the Lambdas' dispatch, on `app`.
+async fn dispatch_write<F>(
+    app: &App,
+    handler: impl FnOnce(http_api::Invocation, lambda_http::Request) -> F,
+) -> lambda_http::Response<lambda_http::Body>
+where
+    F: std::future::Future<
+        Output = Result<lambda_http::Response<lambda_http::Body>, http_api::Problem>,
+    >,
+{
+    let request = request("POST", "/things", Some("{}"), &[]);
+    dispatch(app, Scope::Write, request, handler).await
+}
+
+fn batch_app(store: &Arc<InMemoryEventStore>) -> App {
+    App::new(store.clone(), Subscribers::new(), WriteMode::Batch)
+}
+
 /// The invocation answers with the flush's error, never with the handler's success.
 #[tokio::test]
 async fn dispatch_answers_a_failed_flush_with_its_error() {
     let store = Arc::new(InMemoryEventStore::new());
-    let app = App::new(store.clone(), Subscribers::new(), WriteMode::Batch);
-    let response = dispatch(
-        &app,
-        Scope::Write,
-        request("POST", "/things", Some("{}"), &[]),
-        |invocation, _| {
-            let store = store.clone();
-            async move {
-                put(&invocation.writer, &order("o1"), 0, "Opened")
-                    .await
-                    .map_err(http_api::Problem::from)?;
-                // A concurrent request wins the same version before this invocation flushes.
-                let rival = append(&order("o1"), 0, "Opened").into_envelopes(
-                    &invocation.trace,
-                    invocation.now,
-                    None,
-                );
-                store.append(&rival).await.unwrap();
-                http_api::json_response(
-                    lambda_http::http::StatusCode::CREATED,
-                    &json!({ "ok": true }),
-                )
-            }
-        },
-    )
+    let response = dispatch_write(&batch_app(&store), |invocation, _| {
+        let store = store.clone();
+        async move {
+            put(&invocation.writer, &order("o1"), 0, "Opened")
+                .await
+                .map_err(http_api::Problem::from)?;
+            // A concurrent request wins the same version before this invocation flushes.
+            let rival = append(&order("o1"), 0, "Opened").into_envelopes(
+                &invocation.trace,
+                invocation.now,
+                None,
+            );
+            store.append(&rival).await.unwrap();
+            http_api::json_response(
+                lambda_http::http::StatusCode::CREATED,
+                &json!({ "ok": true }),
+            )
+        }
+    })
     .await;
     let body = assert_problem(&response, 409);
     assert!(body["detail"].as_str().unwrap().contains("order#o1"));
@@ -328,20 +340,14 @@ async fn dispatch_answers_a_failed_flush_with_its_error() {
 #[tokio::test]
 async fn dispatch_discards_the_buffer_of_a_failed_request() {
     let store = Arc::new(InMemoryEventStore::new());
-    let app = App::new(store.clone(), Subscribers::new(), WriteMode::Batch);
-    let response = dispatch(
-        &app,
-        Scope::Write,
-        request("POST", "/things", Some("{}"), &[]),
-        |invocation, _| async move {
-            put(&invocation.writer, &order("o1"), 0, "Opened")
-                .await
-                .map_err(http_api::Problem::from)?;
-            Err::<lambda_http::Response<lambda_http::Body>, _>(http_api::Problem::bad_request(
-                "changed my mind",
-            ))
-        },
-    )
+    let response = dispatch_write(&batch_app(&store), |invocation, _| async move {
+        put(&invocation.writer, &order("o1"), 0, "Opened")
+            .await
+            .map_err(http_api::Problem::from)?;
+        Err::<lambda_http::Response<lambda_http::Body>, _>(http_api::Problem::bad_request(
+            "changed my mind",
+        ))
+    })
     .await;
     assert_problem(&response, 400);
     assert!(store.all_events().is_empty());
@@ -358,19 +364,14 @@ fn event_store_mode_is_read_strictly() {
 #[tokio::test]
 async fn dispatch_answers_503_before_the_function_times_out() {
     let store = Arc::new(InMemoryEventStore::new());
-    let mut app = App::new(store.clone(), Subscribers::new(), WriteMode::Batch);
+    let mut app = batch_app(&store);
     app.budget = lambda_host::TimeBudget::new(std::time::Duration::from_secs(1));
-    let response = dispatch(
-        &app,
-        Scope::Write,
-        request("POST", "/things", Some("{}"), &[]),
-        |invocation, _| async move {
-            put(&invocation.writer, &order("o1"), 0, "Opened").await?;
-            // DynamoDB, or anything else, hangs past the budget.
-            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
-            http_api::json_response(lambda_http::http::StatusCode::CREATED, &json!({}))
-        },
-    )
+    let response = dispatch_write(&app, |invocation, _| async move {
+        put(&invocation.writer, &order("o1"), 0, "Opened").await?;
+        // DynamoDB, or anything else, hangs past the budget.
+        tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+        http_api::json_response(lambda_http::http::StatusCode::CREATED, &json!({}))
+    })
     .await;
     let body = assert_problem(&response, 503);
     assert!(response.headers().contains_key("retry-after"));
