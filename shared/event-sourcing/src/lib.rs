@@ -52,7 +52,7 @@
 //!
 //! # A decide test
 //!
-//! With the `testing` feature, [`testing::given`] reads as the rule does (here the counter
+//! With the `testing` feature, `testing::given` reads as the rule does (here the counter
 //! above, from this crate's examples):
 //!
 //! ```

@@ -1,6 +1,6 @@
 //! Every record's story: `GET /api/<records>/{id}/history`, the stream's events as entries
 //! (who, when, why, what), paged with a sealed cursor. Generic: an aggregate gets it by
-//! registering [`slice`] with its function name and route.
+//! registering [`slice()`] with its function name and route.
 
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde_json::{json, Value};
