@@ -89,8 +89,7 @@ impl DomainEvent for ContactEvent {
 
 impl Aggregate for Contact {
     const TYPE: &'static str = contracts::streams::CONTACT;
-    /// Read by the contract's `ContactStatus` too (see `contracts::contact_stream`).
-    const SNAPSHOT_SHAPE: Option<u32> = Some(contracts::contact_stream::CONTACT_SNAPSHOT_SHAPE);
+    const SNAPSHOT_SHAPE: Option<u32> = Some(1);
     type Event = ContactEvent;
 
     /// Every event is named: a new event does not compile until it is decided here. Events

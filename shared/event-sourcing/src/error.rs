@@ -1,5 +1,5 @@
 //! How a refusal reads to a caller, named without HTTP: the HTTP layer maps each kind to a
-//! status code once (`http::problem`), and domain code never sees a status code.
+//! status code once (`http_api::problem`), and domain code never sees a status code.
 
 /// The kinds of refusal a domain or a subscriber can give.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -102,20 +102,23 @@ mod tests {
         let CaseEvent::InteractionAdded(added) = call_added(at, Some("c1")) else {
             unreachable!()
         };
-        use contracts::contact_stream::{CaseMention, ContactRecord, ContactStreamEvent};
-        let ada = ContactRecord::from_events(&[ContactStreamEvent::Created]);
+        let ada = contact::Contact::from_events(&[contact::fixtures::created()]);
         let mention = RecordMentionOnContact.decide(&added, &ada, "c1").unwrap();
         assert_eq!(
             mention,
-            [ContactStreamEvent::MentionedInCase(CaseMention {
-                case_id: "s1".into(),
-                interaction_id: added.interaction_id.clone(),
-            })]
+            [contact::ContactEvent::MentionedInCase(
+                contact::CaseMention {
+                    case_id: "s1".into(),
+                    interaction_id: added.interaction_id.clone(),
+                }
+            )]
         );
         for gone in [
-            ContactRecord::default(),
-            ContactRecord::from_events(&[ContactStreamEvent::Created, ContactStreamEvent::Erased]),
-            ContactRecord::from_events(&[ContactStreamEvent::Created, ContactStreamEvent::Deleted]),
+            contact::Contact::NotCreated,
+            contact::Contact::from_events(&[
+                contact::fixtures::created(),
+                contact::fixtures::erased(),
+            ]),
         ] {
             let refusal = RecordMentionOnContact
                 .decide(&added, &gone, "c1")

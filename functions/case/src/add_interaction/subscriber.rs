@@ -1,4 +1,4 @@
-use contracts::contact_stream::{CaseMention, ContactRecord, ContactStreamEvent};
+use contact::{CaseMention, Contact, ContactEvent};
 use event_sourcing::policy::{Policy, Refusal};
 use event_sourcing::ErrorKind;
 
@@ -15,7 +15,7 @@ impl Policy for RecordMentionOnContact {
     const NAME: &'static str = "add-interaction.record-mention-on-contact";
     const TRIGGER: &'static str = INTERACTION_ADDED;
     type Trigger = InteractionAdded;
-    type Target = ContactRecord;
+    type Target = Contact;
 
     fn targets(&self, added: &InteractionAdded) -> Result<Vec<String>, Refusal> {
         Ok(added.contact_id.iter().cloned().collect())
@@ -24,13 +24,13 @@ impl Policy for RecordMentionOnContact {
     fn decide(
         &self,
         added: &InteractionAdded,
-        contact: &ContactRecord,
+        contact: &Contact,
         contact_id: &str,
-    ) -> Result<Vec<ContactStreamEvent>, Refusal> {
+    ) -> Result<Vec<ContactEvent>, Refusal> {
         contact.active(contact_id).map_err(|error| {
             Refusal::new(ErrorKind::Unprocessable, format!("cannot name it: {error}"))
         })?;
-        Ok(vec![ContactStreamEvent::MentionedInCase(CaseMention {
+        Ok(vec![ContactEvent::MentionedInCase(CaseMention {
             case_id: added.case_id.clone(),
             interaction_id: added.interaction_id.clone(),
         })])

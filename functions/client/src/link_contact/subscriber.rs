@@ -1,4 +1,4 @@
-use contracts::contact_stream::{ContactRecord, ContactStreamEvent};
+use contact::{Contact, ContactEvent};
 use contracts::links::{ClientContactLink, CONTACT_LINKED};
 use event_sourcing::policy::{Policy, Refusal};
 use event_sourcing::ErrorKind;
@@ -11,7 +11,7 @@ impl Policy for RecordLinkOnContact {
     const NAME: &'static str = "link-contact.record-link-on-contact";
     const TRIGGER: &'static str = CONTACT_LINKED;
     type Trigger = ClientContactLink;
-    type Target = ContactRecord;
+    type Target = Contact;
 
     fn targets(&self, link: &ClientContactLink) -> Result<Vec<String>, Refusal> {
         Ok(vec![link.contact_id.clone()])
@@ -20,12 +20,12 @@ impl Policy for RecordLinkOnContact {
     fn decide(
         &self,
         link: &ClientContactLink,
-        contact: &ContactRecord,
+        contact: &Contact,
         contact_id: &str,
-    ) -> Result<Vec<ContactStreamEvent>, Refusal> {
+    ) -> Result<Vec<ContactEvent>, Refusal> {
         contact.active(contact_id).map_err(|error| {
             Refusal::new(ErrorKind::Unprocessable, format!("cannot link: {error}"))
         })?;
-        Ok(vec![ContactStreamEvent::LinkedToClient(link.clone())])
+        Ok(vec![ContactEvent::LinkedToClient(link.clone())])
     }
 }

@@ -1,4 +1,4 @@
-use contracts::contact_stream::{ContactRecord, ContactStreamEvent};
+use contact::{Contact, ContactEvent};
 use contracts::links::{ClientContactUnlink, UnlinkCause, CONTACT_UNLINKED};
 use event_sourcing::policy::{Policy, Refusal};
 
@@ -10,7 +10,7 @@ impl Policy for RecordUnlinkOnContact {
     const NAME: &'static str = "unlink-contact.record-unlink-on-contact";
     const TRIGGER: &'static str = CONTACT_UNLINKED;
     type Trigger = ClientContactUnlink;
-    type Target = ContactRecord;
+    type Target = Contact;
 
     fn targets(&self, unlink: &ClientContactUnlink) -> Result<Vec<String>, Refusal> {
         Ok(match unlink.cause {
@@ -22,12 +22,12 @@ impl Policy for RecordUnlinkOnContact {
     fn decide(
         &self,
         unlink: &ClientContactUnlink,
-        contact: &ContactRecord,
+        contact: &Contact,
         contact_id: &str,
-    ) -> Result<Vec<ContactStreamEvent>, Refusal> {
+    ) -> Result<Vec<ContactEvent>, Refusal> {
         Ok(match contact.active(contact_id) {
-            Ok(clients) if clients.contains(&unlink.client_id) => {
-                vec![ContactStreamEvent::UnlinkedFromClient(unlink.clone())]
+            Ok(details) if details.clients.contains(&unlink.client_id) => {
+                vec![ContactEvent::UnlinkedFromClient(unlink.clone())]
             }
             _ => Vec::new(),
         })
