@@ -42,3 +42,10 @@ proptest! {
         prop_assert_eq!(ClientName::restore(&snapshot), Some(expected));
     }
 }
+
+/// The view decodes the client's events at the schema the client stores them at: raising the
+/// client's schema version fails here until the view reads the new one.
+#[test]
+fn the_view_reads_the_clients_events_at_their_schema() {
+    assert_eq!(ClientNameEvent::SCHEMA_VERSION, ClientEvent::SCHEMA_VERSION);
+}
