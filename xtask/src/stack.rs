@@ -385,6 +385,9 @@ impl Project {
                 .current_dir(&self.root)
                 .env("PATH", path)
                 .env("SAM_CLI_TELEMETRY", "0")
+                // The template's `rust-cargolambda` build method is a SAM beta feature: opt in,
+                // so `sam build` runs unattended instead of asking.
+                .env("SAM_CLI_BETA_RUST_CARGO_LAMBDA", "1")
                 .args(args),
             "sam",
         )
