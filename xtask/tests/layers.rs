@@ -1,9 +1,9 @@
 //! The layers, read from `cargo metadata`: the event-sourcing core, the contracts and every
 //! crate holding a `decide` or an `evolve` (built without its optional `lambda` adapters)
 //! depend on no database, HTTP, Lambda, cloud or cipher crate; each layer's crate depends only
-//! on the layers under it; and aggregate crates meet through `contracts`, but for the listed
-//! dependencies, a ratchet that may only shrink. `cargo xtask test` also builds each aggregate
-//! crate without its adapters.
+//! on the layers under it; and aggregate domains meet through `contracts` alone, their Lambda
+//! functions composing another aggregate's policies only where listed (a ratchet that may only
+//! shrink). `cargo xtask test` also builds each aggregate crate without its adapters.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -54,12 +54,10 @@ const CORE_DEPENDENCIES: [&str; 7] = [
     "tracing",
 ];
 
-/// Aggregate crates whose policies append to a contact's stream and so fold `Contact` (the
-/// contact's domain alone, without its adapters): folding it is what keeps the contact's
-/// snapshot current while only others append (a mention-heavy contact stays one Query to
-/// read). A view in `contracts` could not store the contact's snapshot; what would remove
-/// these is composing policies at the Lambda's composition root (issue 18, item 4, left open).
-const AGGREGATE_DEPENDENCIES_LEFT: [(&str, &str); 2] = [("case", "contact"), ("client", "contact")];
+/// Aggregate crates whose Lambda functions (the `lambda` feature) compose another aggregate's
+/// policies: a policy runs in the command's transaction, so in the command's Lambda. The
+/// domains never depend on each other; this list may only shrink.
+const LAMBDAS_COMPOSING_POLICIES: [(&str, &str); 2] = [("case", "contact"), ("client", "contact")];
 
 struct Graph {
     /// Package name → its normal (not dev, not build) dependencies' names, as resolved.
@@ -330,7 +328,7 @@ fn crates_holding_a_decide_or_an_evolve_build_against_the_core_alone() {
 }
 
 #[test]
-fn aggregates_meet_through_contracts_but_the_listed_dependencies() {
+fn aggregates_meet_through_contracts_and_their_lambdas_compose_only_the_listed_policies() {
     let graph = graph();
     // The crates with an `evolve` of their own: every one but the core and the contracts.
     let aggregates: Vec<String> = graph
@@ -339,19 +337,53 @@ fn aggregates_meet_through_contracts_but_the_listed_dependencies() {
         .filter(|name| !matches!(name.as_str(), "event-sourcing" | "contracts"))
         .collect();
     assert!(aggregates.len() >= 3, "{aggregates:?}");
-    let mut found = BTreeSet::new();
+    let mut domains_meeting = BTreeSet::new();
+    let mut lambdas_composing = BTreeSet::new();
     for aggregate in &aggregates {
-        let builds_against = graph.closure(aggregate);
-        for other in &aggregates {
-            if builds_against.contains(other) {
-                found.insert((aggregate.as_str(), other.as_str()));
+        let domain = graph.domain_closure(aggregate);
+        let lambdas = graph.closure(aggregate);
+        for other in aggregates.iter().filter(|other| *other != aggregate) {
+            if domain.contains(other) {
+                domains_meeting.insert((aggregate.as_str(), other.as_str()));
+            }
+            if lambdas.contains(other) {
+                lambdas_composing.insert((aggregate.as_str(), other.as_str()));
             }
         }
     }
     assert_eq!(
-        found,
-        BTreeSet::from(AGGREGATE_DEPENDENCIES_LEFT),
-        "record on another aggregate's stream through `contracts`, or read several aggregates \
-         from a crate that owns none (as privacy does); shrink the list, never grow it"
+        domains_meeting,
+        BTreeSet::new(),
+        "an aggregate's domain reads another's stream through `contracts` only"
     );
+    assert_eq!(
+        lambdas_composing,
+        BTreeSet::from(LAMBDAS_COMPOSING_POLICIES),
+        "record on another aggregate's stream with that aggregate's policy, composed by the \
+         `lambda` feature; read several aggregates from a crate that owns none (as privacy \
+         does); shrink the list, never grow it"
+    );
+    // What the composing crates take from the other aggregate is its policies alone.
+    for (aggregate, other) in LAMBDAS_COMPOSING_POLICIES {
+        let dir = &graph.workspace[aggregate];
+        let uses: BTreeSet<String> = sources(&dir.join("src"))
+            .iter()
+            .flat_map(|text| {
+                text.lines()
+                    .filter(|line| line.trim_start().starts_with(&format!("use {other}::")))
+                    .map(|line| line.trim().to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for line in &uses {
+            assert!(
+                line.starts_with(&format!("use {other}::policies::")),
+                "{aggregate} uses {line}: only {other}'s policies"
+            );
+        }
+        assert!(
+            !uses.is_empty(),
+            "{aggregate} composes none of {other}'s policies?"
+        );
+    }
 }

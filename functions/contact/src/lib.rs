@@ -9,6 +9,7 @@ pub mod erase_contact;
 #[cfg(feature = "lambda")]
 pub mod get_contact;
 pub mod list_contacts;
+pub mod policies;
 #[cfg(feature = "lambda")]
 pub mod representation;
 

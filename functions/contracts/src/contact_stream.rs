@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A case interaction that names a contact, recorded on the contact's stream by the case
-/// crate's policy in the same transaction as the interaction.
+/// A case interaction that names a contact, recorded on the contact's stream in the same
+/// transaction as the interaction (by the contact crate's policy on
+/// [`crate::case_stream::InteractionNaming`]).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CaseMention {

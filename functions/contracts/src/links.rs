@@ -4,8 +4,8 @@
 //! a contact's deletion is a conflict, never a dangling link.
 //!
 //! Who records what:
-//! - link-contact decides `ContactLinked`; the client crate's policy records `LinkedToClient`.
-//! - unlink-contact decides `ContactUnlinked`; the client crate's policy records
+//! - link-contact decides `ContactLinked`; the contact crate's policy records `LinkedToClient`.
+//! - unlink-contact decides `ContactUnlinked`; the contact crate's policy records
 //!   `UnlinkedFromClient`.
 //! - delete-contact with `?cascade=true` records `ContactUnlinked` (cause `contactDeleted`) on
 //!   each linked client's stream, through [`ClientLinks`], without depending on the client

@@ -8,7 +8,9 @@ use lambda_http::{Body, Request, Response};
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::{decide, AddInteraction, RecordMentionOnContact};
+use contact::policies::RecordMentionOnContact;
+
+use super::{decide, AddInteraction};
 use crate::case::{Case, Interaction, InteractionType};
 
 pub fn slice() -> Slice {

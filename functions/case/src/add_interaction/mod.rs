@@ -2,12 +2,10 @@
 
 #[cfg(feature = "lambda")]
 mod http;
-mod subscriber;
 
 #[cfg(feature = "lambda")]
 pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
-pub use subscriber::RecordMentionOnContact;
 use time::OffsetDateTime;
 
 use crate::case::{not_before_opening, Case, CaseError, CaseEvent, InteractionType};
@@ -19,7 +17,8 @@ pub struct AddInteraction {
     pub description: String,
     pub interaction_date: OffsetDateTime,
     pub kind: InteractionType,
-    /// The contact it names, which [`RecordMentionOnContact`] checks in the same transaction.
+    /// The contact it names, which the contact crate's `RecordMentionOnContact` policy checks
+    /// in the same transaction.
     pub contact_id: Option<String>,
 }
 
@@ -95,35 +94,26 @@ mod tests {
     }
 
     #[test]
-    fn an_interaction_naming_a_live_contact_is_mentioned_on_its_stream() {
-        use event_sourcing::policy::Policy;
-        use event_sourcing::Aggregate;
+    fn the_contract_reads_whom_an_interaction_names_from_the_stored_event() {
+        use contracts::case_stream::{InteractionNaming, INTERACTION_ADDED};
+        use event_sourcing::DomainEvent;
         let at = datetime!(2026-01-01 10:00 UTC);
-        let CaseEvent::InteractionAdded(added) = call_added(at, Some("c1")) else {
-            unreachable!()
-        };
-        let ada = contact::Contact::from_events(&[contact::fixtures::created()]);
-        let mention = RecordMentionOnContact.decide(&added, &ada, "c1").unwrap();
-        assert_eq!(
-            mention,
-            [contact::ContactEvent::MentionedInCase(
-                contact::CaseMention {
-                    case_id: "s1".into(),
+        for contact in [Some("c1"), None] {
+            let event = call_added(at, contact);
+            let (event_type, payload) = event.encode().unwrap();
+            assert_eq!(event_type, INTERACTION_ADDED);
+            let CaseEvent::InteractionAdded(added) = &event else {
+                unreachable!()
+            };
+            let naming: InteractionNaming = serde_json::from_value(payload).unwrap();
+            assert_eq!(
+                naming,
+                InteractionNaming {
+                    case_id: added.case_id.clone(),
                     interaction_id: added.interaction_id.clone(),
+                    contact_id: contact.map(str::to_owned),
                 }
-            )]
-        );
-        for gone in [
-            contact::Contact::NotCreated,
-            contact::Contact::from_events(&[
-                contact::fixtures::created(),
-                contact::fixtures::erased(),
-            ]),
-        ] {
-            let refusal = RecordMentionOnContact
-                .decide(&added, &gone, "c1")
-                .unwrap_err();
-            assert_eq!(refusal.kind, event_sourcing::ErrorKind::Unprocessable);
+            );
         }
     }
 

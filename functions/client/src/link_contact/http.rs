@@ -4,7 +4,9 @@ use http_api::{expected_version, json_object, path_id, validate, Fields, Problem
 use lambda_http::http::{header, HeaderValue, StatusCode};
 use lambda_http::{Body, Request, Response};
 
-use super::{decide, LinkContact, RecordLinkOnContact};
+use contact::policies::RecordLinkOnContact;
+
+use super::{decide, LinkContact};
 use crate::client::Client;
 use crate::representation::client_response;
 

@@ -1,17 +1,16 @@
 //! link-contact: `POST /api/clients/{id}/contacts` with `{ "contactId": ... }`.
 //!
 //! The client decides (it must exist, the contact must not be linked yet); the
-//! [`RecordLinkOnContact`] subscriber checks the contact exists and is not deleted, and records
-//! the link on the contact's stream in the same transaction.
+//! contact crate's `RecordLinkOnContact` policy (composed into this slice's Lambda) checks the
+//! contact exists and is not deleted, and records the link on the contact's stream in the same
+//! transaction.
 
 #[cfg(feature = "lambda")]
 mod http;
-mod subscriber;
 
 use contracts::links::ClientContactLink;
 #[cfg(feature = "lambda")]
 pub use http::{handle, slice};
-pub use subscriber::RecordLinkOnContact;
 
 use crate::client::{Client, ClientError, ClientEvent};
 

@@ -3,7 +3,9 @@ use http_api::Invocation;
 use http_api::{expected_version, no_content, path_id, Problem};
 use lambda_http::{Body, Request, Response};
 
-use super::{decide, RecordUnlinkOnContact, UnlinkContact};
+use contact::policies::RecordUnlinkOnContact;
+
+use super::{decide, UnlinkContact};
 use crate::client::Client;
 
 pub fn slice() -> Slice {

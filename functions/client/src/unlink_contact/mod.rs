@@ -2,12 +2,10 @@
 
 #[cfg(feature = "lambda")]
 mod http;
-mod subscriber;
 
 use contracts::links::{ClientContactLink, ClientContactUnlink, UnlinkCause};
 #[cfg(feature = "lambda")]
 pub use http::{handle, slice};
-pub use subscriber::RecordUnlinkOnContact;
 
 use crate::client::{Client, ClientError, ClientEvent};
 
