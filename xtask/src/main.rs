@@ -147,6 +147,8 @@ fn test() -> Result<(), String> {
             "client",
             "-p",
             "case",
+            "-p",
+            "pipeline",
             "--",
             "-D",
             "warnings",

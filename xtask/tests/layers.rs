@@ -307,7 +307,14 @@ fn every_layer_depends_only_on_the_layers_under_it() {
 fn crates_holding_a_decide_or_an_evolve_build_against_the_core_alone() {
     let graph = graph();
     let holding = graph.holding_domain_logic();
-    for name in ["event-sourcing", "contracts", "contact", "client", "case"] {
+    for name in [
+        "event-sourcing",
+        "contracts",
+        "contact",
+        "client",
+        "case",
+        "pipeline",
+    ] {
         assert!(
             holding.contains(name),
             "{name} holds no decide or evolve? {holding:?}"

@@ -266,6 +266,29 @@ async fn every_event_store_call_is_allowed_by_the_functions_policy_and_no_more_i
     )
     .await;
     call("POST", "/api/cases/s1/close".into(), Some(json!({}))).await;
+    call(
+        "POST",
+        "/api/pipelines".into(),
+        Some(json!({ "pipelineId": "p1", "name": "Sales", "stages": [
+            { "stageId": "qualify", "label": "Qualify", "probability": 20 },
+            { "stageId": "won", "label": "Won", "probability": 100, "outcome": "won" },
+            { "stageId": "lost", "label": "Lost", "probability": 0, "outcome": "lost" },
+        ] })),
+    )
+    .await;
+    call(
+        "POST",
+        "/api/pipelines/p1/stages".into(),
+        Some(json!({ "stageId": "demo", "label": "Demo", "probability": 40 })),
+    )
+    .await;
+    call(
+        "PATCH",
+        "/api/pipelines/p1/stages/demo".into(),
+        Some(json!({ "probability": 50 })),
+    )
+    .await;
+    call("POST", "/api/pipelines/p1/stages/demo/archive".into(), None).await;
     for path in [
         "/api/contacts/c1",
         "/api/clients/k1",
@@ -278,6 +301,9 @@ async fn every_event_store_call_is_allowed_by_the_functions_policy_and_no_more_i
         "/api/clients/k1/history",
         "/api/cases/s1/history",
         "/api/contacts/c1/export",
+        "/api/pipelines/p1",
+        "/api/pipelines",
+        "/api/pipelines/p1/history",
     ] {
         call("GET", path.into(), None).await;
     }

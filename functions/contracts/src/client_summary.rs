@@ -12,6 +12,10 @@ pub const SUMMARY: &str = "summary";
 /// The counter on a client's summary item: how many of its cases are open.
 pub const OPEN_CASE_COUNT: &str = "openCaseCount";
 
+/// The counter on a client's summary item: how many of its opportunities are open (kept by
+/// the opportunity crate's list of a client's opportunities).
+pub const OPEN_OPPORTUNITY_COUNT: &str = "openOpportunityCount";
+
 /// The key of a client's summary item.
 pub fn summary_key(client_id: &str) -> ItemKey {
     ItemKey::new(format!("{CLIENT}#{client_id}"), SUMMARY)

@@ -11,4 +11,5 @@ pub mod client_stream;
 pub mod client_summary;
 pub mod contact_stream;
 pub mod links;
+pub mod pipeline_stream;
 pub mod streams;

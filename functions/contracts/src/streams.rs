@@ -4,3 +4,5 @@
 pub const CONTACT: &str = "contact";
 pub const CLIENT: &str = "client";
 pub const CASE: &str = "case";
+pub const PIPELINE: &str = "pipeline";
+pub const OPPORTUNITY: &str = "opportunity";

@@ -18,6 +18,7 @@ pub fn registries() -> Vec<Registry> {
         contact::registry(),
         client::registry(),
         case::registry(),
+        pipeline::registry(),
         privacy::registry(),
     ]
 }

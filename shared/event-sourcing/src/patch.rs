@@ -16,4 +16,13 @@ impl<T> Patch<T> {
             _ => None,
         }
     }
+
+    /// The field after the edit: kept when absent, cleared when null, replaced when set.
+    pub fn apply_to(self, current: Option<T>) -> Option<T> {
+        match self {
+            Patch::Absent => current,
+            Patch::Null => None,
+            Patch::Value(v) => Some(v),
+        }
+    }
 }

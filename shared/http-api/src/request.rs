@@ -77,6 +77,8 @@ pub fn json_object_or_empty(request: &Request) -> Result<Map<String, Value>, Pro
 /// Reads fields of a JSON object, collecting every error instead of stopping at the first.
 pub struct Fields<'a> {
     object: &'a Map<String, Value>,
+    /// The JSON pointer of `object` in the body: empty at the top, `/stages/2` in an array.
+    at: String,
     read: Vec<&'static str>,
     errors: Vec<FieldError>,
 }
@@ -85,6 +87,7 @@ impl<'a> Fields<'a> {
     pub fn new(object: &'a Map<String, Value>) -> Self {
         Self {
             object,
+            at: String::new(),
             read: Vec::new(),
             errors: Vec::new(),
         }
@@ -92,9 +95,109 @@ impl<'a> Fields<'a> {
 
     pub fn error(&mut self, field: &str, detail: impl Into<String>) {
         self.errors.push(FieldError {
-            pointer: format!("/{field}"),
+            pointer: format!("{}/{field}", self.at),
             detail: detail.into(),
         });
+    }
+
+    /// An optional integer within `range`.
+    pub fn optional_integer(
+        &mut self,
+        field: &'static str,
+        range: std::ops::RangeInclusive<i64>,
+    ) -> Option<i64> {
+        self.read.push(field);
+        match self.object.get(field) {
+            None | Some(Value::Null) => None,
+            Some(Value::Number(number)) => match number.as_i64() {
+                Some(value) if range.contains(&value) => Some(value),
+                _ => {
+                    let (min, max) = (range.start(), range.end());
+                    self.error(field, format!("must be a whole number from {min} to {max}"));
+                    None
+                }
+            },
+            Some(other) => {
+                self.error(field, format!("must be a number, not {}", json_type(other)));
+                None
+            }
+        }
+    }
+
+    pub fn required_integer(
+        &mut self,
+        field: &'static str,
+        range: std::ops::RangeInclusive<i64>,
+    ) -> Option<i64> {
+        let present = self.object.get(field).is_some_and(|v| !v.is_null());
+        let value = self.optional_integer(field, range);
+        if !present {
+            self.error(field, "is required");
+        }
+        value
+    }
+
+    /// A required array of `min..=max` objects, each read by `read` with its own `Fields`
+    /// (errors point into the array: `/stages/2/label`). `None` when the array itself is
+    /// missing or malformed; an element with errors reads as `None`.
+    pub fn required_objects<T>(
+        &mut self,
+        field: &'static str,
+        count: std::ops::RangeInclusive<usize>,
+        mut read: impl FnMut(&mut Fields<'_>) -> T,
+    ) -> Option<Vec<Option<T>>> {
+        self.read.push(field);
+        let elements = match self.object.get(field) {
+            None | Some(Value::Null) => {
+                self.error(field, "is required");
+                return None;
+            }
+            Some(Value::Array(elements)) => elements,
+            Some(other) => {
+                self.error(field, format!("must be an array, not {}", json_type(other)));
+                return None;
+            }
+        };
+        if !count.contains(&elements.len()) {
+            let (min, max) = (count.start(), count.end());
+            self.error(field, format!("must hold from {min} to {max} items"));
+            return None;
+        }
+        let mut values = Vec::with_capacity(elements.len());
+        for (index, element) in elements.iter().enumerate() {
+            let Value::Object(object) = element else {
+                let kind = json_type(element);
+                self.error(
+                    &format!("{field}/{index}"),
+                    format!("must be an object, not {kind}"),
+                );
+                values.push(None);
+                continue;
+            };
+            let mut element_fields = Fields {
+                at: format!("{}/{field}/{index}", self.at),
+                ..Fields::new(object)
+            };
+            let value = read(&mut element_fields);
+            let errors = element_fields.into_errors();
+            values.push(errors.is_empty().then_some(value));
+            self.errors.extend(errors);
+        }
+        Some(values)
+    }
+
+    /// Every error found, including fields the command does not know.
+    fn into_errors(mut self) -> Vec<FieldError> {
+        let unknown: Vec<String> = self
+            .object
+            .keys()
+            .filter(|key| !self.read.contains(&key.as_str()))
+            .cloned()
+            .collect();
+        for key in unknown {
+            self.error(&key, "is not a known field");
+        }
+        self.errors
     }
 
     /// A string field checked by `rule`, trimmed.
@@ -148,6 +251,12 @@ impl<'a> Fields<'a> {
             .and_then(|value| validate::parse_rfc3339(&value).ok())
     }
 
+    /// An optional calendar date (`2027-03-31`).
+    pub fn optional_date(&mut self, field: &'static str) -> Option<time::Date> {
+        self.optional_string(field, validate::date)
+            .and_then(|value| validate::parse_date(&value).ok())
+    }
+
     /// An optional string that must be one of `choices`.
     pub fn optional_choice(
         &mut self,
@@ -164,20 +273,12 @@ impl<'a> Fields<'a> {
     }
 
     /// Fails with every error found, including fields the command does not know.
-    pub fn finish(mut self) -> Result<(), Problem> {
-        let unknown: Vec<String> = self
-            .object
-            .keys()
-            .filter(|key| !self.read.contains(&key.as_str()))
-            .cloned()
-            .collect();
-        for key in unknown {
-            self.error(&key, "is not a known field");
-        }
-        if self.errors.is_empty() {
+    pub fn finish(self) -> Result<(), Problem> {
+        let errors = self.into_errors();
+        if errors.is_empty() {
             Ok(())
         } else {
-            Err(Problem::invalid_fields(self.errors))
+            Err(Problem::invalid_fields(errors))
         }
     }
 }

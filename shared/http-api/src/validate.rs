@@ -90,6 +90,17 @@ pub fn rfc3339(value: &str) -> Result<(), String> {
     parse_rfc3339(value).map(|_| ())
 }
 
+/// A calendar date, `2027-03-31`.
+pub fn parse_date(value: &str) -> Result<time::Date, String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(value.trim(), &format)
+        .map_err(|_| "must be a date like 2027-03-31".to_owned())
+}
+
+pub fn date(value: &str) -> Result<(), String> {
+    parse_date(value).map(|_| ())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,5 +164,16 @@ mod tests {
         assert!(rfc3339("2024-05-01T12:00:00+02:00").is_ok());
         assert!(rfc3339("2024-05-01").is_err());
         assert!(rfc3339("yesterday").is_err());
+    }
+
+    #[test]
+    fn dates_are_calendar_days() {
+        assert_eq!(
+            parse_date("2027-03-31"),
+            Ok(time::macros::date!(2027 - 03 - 31))
+        );
+        for bad in ["2027-02-30", "31/03/2027", "2027-3-31", "2027-03-31T00:00:00Z", ""] {
+            assert!(date(bad).is_err(), "{bad}");
+        }
     }
 }
