@@ -323,9 +323,17 @@ fn template(registries: &[Registry]) -> String {
             }
             text.push_str("    Properties:\n      CodeUri: .\n      Events:\n");
             for (method, path) in &slice.routes {
+                // An event is named for its method, and for its path's last word too where the
+                // function has two routes of one method (`PostWon`, `PostLost`).
+                let shared = slice.routes.iter().filter(|(m, _)| m == method).count() > 1;
+                let last = path.rsplit('/').next().unwrap_or_default();
+                let name = if shared {
+                    format!("{}{}", pascal(method), pascal(last))
+                } else {
+                    pascal(method)
+                };
                 text.push_str(&format!(
-                    "        {}:\n          Type: HttpApi\n          Properties:\n            ApiId: !Ref HttpApi\n            Method: {method}\n            Path: \"{path}\"\n            Auth: {{ AuthorizationScopes: [{}] }}\n",
-                    pascal(method),
+                    "        {name}:\n          Type: HttpApi\n          Properties:\n            ApiId: !Ref HttpApi\n            Method: {method}\n            Path: \"{path}\"\n            Auth: {{ AuthorizationScopes: [{}] }}\n",
                     slice.scope.name()
                 ));
             }

@@ -54,6 +54,24 @@ const NOTE: &[&str] = &[
     "Customer confirmed the fix",
 ];
 const KINDS: &[&str] = &["note", "call", "email", "meeting"];
+const DEAL: &[&str] = &[
+    "Annual licence renewal",
+    "Support plan upgrade",
+    "New site roll-out",
+    "Training package",
+    "Hardware refresh",
+];
+/// Amounts as the API takes them, each with its currency's fraction digits.
+const MONEY: &[(&str, &str)] = &[
+    ("12500.00", "EUR"),
+    ("4800.50", "EUR"),
+    ("30000", "JPY"),
+    ("1999.99", "USD"),
+    ("75000.00", "USD"),
+    ("820.25", "GBP"),
+];
+const OPEN_STAGES: &[&str] = &["qualify", "discover", "propose", "negotiate"];
+const LOSS: &[&str] = &["Chose a competitor", "No budget this year", "Went quiet"];
 
 /// A small deterministic generator (xorshift64*), so `--seed` reproduces a data set.
 struct Random(u64);
@@ -96,6 +114,9 @@ pub struct Seeded {
     pub cases: usize,
     pub interactions: usize,
     pub closed: usize,
+    pub opportunities: usize,
+    pub won: usize,
+    pub lost: usize,
 }
 
 struct Api {
@@ -147,6 +168,21 @@ pub fn seed(count: usize, base_url: &str, seed: u64) -> Result<Seeded, String> {
     let now = OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .unwrap_or(OffsetDateTime::now_utc());
+    // One pipeline for the whole data set: its stages, from a first call to the close.
+    let pipeline_id = random.id();
+    let stage = |id: &str, label: &str, probability: u8, outcome: &str| json!({ "stageId": id, "label": label, "probability": probability, "outcome": outcome });
+    api.post(
+        "/pipelines",
+        json!({ "pipelineId": pipeline_id, "name": "New business", "stages": [
+            stage("qualify", "Qualify", 10, "open"),
+            stage("discover", "Discover", 30, "open"),
+            stage("propose", "Propose", 60, "open"),
+            stage("negotiate", "Negotiate", 80, "open"),
+            stage("won", "Won", 100, "won"),
+            stage("lost", "Lost", 0, "lost"),
+        ] }),
+    )?;
+    let today = now.date();
     for _ in 0..count {
         let client_id = random.id();
         let company = format!("{} {}", random.pick(COMPANY), random.pick(SUFFIX));
@@ -205,6 +241,43 @@ pub fn seed(count: usize, base_url: &str, seed: u64) -> Result<Seeded, String> {
                 last += Duration::from_secs(3_600 * random.between(1, 48) as u64);
                 api.post(&format!("/cases/{case_id}/close"), json!({ "closedAt": rfc3339(last), "resolution": "Resolved with the customer" }))?;
                 seeded.closed += 1;
+            }
+        }
+
+        // Deals in several stages and currencies, some won or lost.
+        for _ in 0..random.between(1, 3) {
+            let opportunity_id = random.id();
+            let (amount, currency) = MONEY[random.below(MONEY.len())];
+            let close_date = today + time::Duration::days(random.between(5, 120) as i64);
+            api.post(
+                "/opportunities",
+                json!({
+                    "opportunityId": opportunity_id, "name": random.pick(DEAL),
+                    "clientId": client_id, "pipelineId": pipeline_id, "amount": amount,
+                    "currency": currency, "closeDate": close_date.to_string(),
+                    "ownerId": format!("rep-{}", random.between(1, 3)),
+                    "nextStep": "Book a call",
+                }),
+            )?;
+            seeded.opportunities += 1;
+            let path = format!("/opportunities/{opportunity_id}");
+            let reached = random.below(OPEN_STAGES.len());
+            for stage_id in OPEN_STAGES.iter().take(reached + 1).skip(1) {
+                api.post(&format!("{path}/stage"), json!({ "stageId": stage_id }))?;
+            }
+            match random.below(4) {
+                0 => {
+                    api.post(&format!("{path}/won"), json!({}))?;
+                    seeded.won += 1;
+                }
+                1 => {
+                    api.post(
+                        &format!("{path}/lost"),
+                        json!({ "reason": random.pick(LOSS) }),
+                    )?;
+                    seeded.lost += 1;
+                }
+                _ => {}
             }
         }
     }

@@ -314,6 +314,7 @@ fn crates_holding_a_decide_or_an_evolve_build_against_the_core_alone() {
         "client",
         "case",
         "pipeline",
+        "opportunity",
     ] {
         assert!(
             holding.contains(name),

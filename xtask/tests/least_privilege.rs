@@ -271,6 +271,7 @@ async fn every_event_store_call_is_allowed_by_the_functions_policy_and_no_more_i
         "/api/pipelines".into(),
         Some(json!({ "pipelineId": "p1", "name": "Sales", "stages": [
             { "stageId": "qualify", "label": "Qualify", "probability": 20 },
+            { "stageId": "propose", "label": "Propose", "probability": 60 },
             { "stageId": "won", "label": "Won", "probability": 100, "outcome": "won" },
             { "stageId": "lost", "label": "Lost", "probability": 0, "outcome": "lost" },
         ] })),
@@ -289,6 +290,34 @@ async fn every_event_store_call_is_allowed_by_the_functions_policy_and_no_more_i
     )
     .await;
     call("POST", "/api/pipelines/p1/stages/demo/archive".into(), None).await;
+    call(
+        "POST",
+        "/api/opportunities".into(),
+        Some(
+            json!({ "opportunityId": "o1", "name": "Renewal", "clientId": "k1", "pipelineId": "p1",
+            "amount": "100.00", "currency": "EUR", "closeDate": "2027-03-31", "ownerId": "u1" }),
+        ),
+    )
+    .await;
+    call(
+        "PATCH",
+        "/api/opportunities/o1".into(),
+        Some(json!({ "amount": "120.00", "currency": "EUR" })),
+    )
+    .await;
+    call(
+        "POST",
+        "/api/opportunities/o1/lost".into(),
+        Some(json!({ "reason": "Timing" })),
+    )
+    .await;
+    call("POST", "/api/opportunities/o1/reopen".into(), None).await;
+    call(
+        "POST",
+        "/api/opportunities/o1/stage".into(),
+        Some(json!({ "stageId": "propose" })),
+    )
+    .await;
     for path in [
         "/api/contacts/c1",
         "/api/clients/k1",
@@ -304,6 +333,9 @@ async fn every_event_store_call_is_allowed_by_the_functions_policy_and_no_more_i
         "/api/pipelines/p1",
         "/api/pipelines",
         "/api/pipelines/p1/history",
+        "/api/opportunities/o1",
+        "/api/opportunities?clientId=k1",
+        "/api/opportunities/o1/history",
     ] {
         call("GET", path.into(), None).await;
     }

@@ -19,6 +19,7 @@ pub fn registries() -> Vec<Registry> {
         client::registry(),
         case::registry(),
         pipeline::registry(),
+        opportunity::registry(),
         privacy::registry(),
     ]
 }

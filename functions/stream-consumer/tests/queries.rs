@@ -226,14 +226,22 @@ async fn clients_show_contact_and_open_case_counts_and_open_cases_list_by_client
         stack.post("/api/cases", json!({ "caseId": case, "clientId": client, "description": "x", "openedAt": format!("2026-01-{day}T09:00:00Z") })).await;
     }
     stack.post("/api/cases/s1/close", json!({})).await;
+    // Two opportunities for Acme, one of them won: one stays open.
+    stack
+        .post("/api/pipelines", pipeline::fixtures::sales_body())
+        .await;
+    for opportunity in ["o1", "o2"] {
+        stack.post("/api/opportunities", json!({ "opportunityId": opportunity, "name": "Deal", "clientId": "k1", "pipelineId": "p1", "amount": "10", "currency": "EUR", "closeDate": "2027-01-31", "ownerId": "u1" })).await;
+    }
+    stack.post("/api/opportunities/o2/won", json!({})).await;
     stack.project().await;
 
     let clients = stack.get("/api/clients").await;
     assert_eq!(
         clients["items"],
         json!([
-            { "clientId": "k1", "name": "Acme", "industry": "Retail", "contactCount": 1, "openCaseCount": 1 },
-            { "clientId": "k2", "name": "Bolt", "industry": null, "contactCount": 0, "openCaseCount": 1 },
+            { "clientId": "k1", "name": "Acme", "industry": "Retail", "contactCount": 1, "openCaseCount": 1, "openOpportunityCount": 1 },
+            { "clientId": "k2", "name": "Bolt", "industry": null, "contactCount": 0, "openCaseCount": 1, "openOpportunityCount": 0 },
         ])
     );
     assert_eq!(

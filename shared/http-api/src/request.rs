@@ -93,6 +93,11 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Whether the body gives the field a value (null is none).
+    pub fn present(&self, field: &str) -> bool {
+        self.object.get(field).is_some_and(|v| !v.is_null())
+    }
+
     pub fn error(&mut self, field: &str, detail: impl Into<String>) {
         self.errors.push(FieldError {
             pointer: format!("{}/{field}", self.at),

@@ -8,6 +8,7 @@ mod spec;
 mod cases;
 mod clients;
 mod contacts;
+mod opportunities;
 mod pipelines;
 
 use serde_json::json;

@@ -5,7 +5,7 @@ use http_api::Invocation;
 use http_api::{list_response, Problem};
 use lambda_http::{Body, Request, Response};
 
-use contracts::client_summary::OPEN_CASE_COUNT;
+use contracts::client_summary::{OPEN_CASE_COUNT, OPEN_OPPORTUNITY_COUNT};
 
 use super::{ClientSummary, LIST};
 
@@ -15,19 +15,16 @@ pub fn slice() -> Slice {
         .view::<ClientSummary>()
 }
 
-/// Each summary with the open-case count the list-open-cases projection keeps on it.
+/// Each summary with the counts other read models keep on it: open cases (list-open-cases)
+/// and open opportunities (the opportunity crate's list by client).
 pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
     let partitions = paging::list_partitions(LIST);
     list_response(&invocation, &request, Index::List, &partitions, |stored| {
         let mut view = stored.view?;
-        let open_cases = stored
-            .counters
-            .get(OPEN_CASE_COUNT)
-            .copied()
-            .unwrap_or(0)
-            .max(0);
-        if let Some(fields) = view.as_object_mut() {
-            fields.insert(OPEN_CASE_COUNT.to_owned(), open_cases.into());
+        let fields = view.as_object_mut()?;
+        for counter in [OPEN_CASE_COUNT, OPEN_OPPORTUNITY_COUNT] {
+            let count = stored.counters.get(counter).copied().unwrap_or(0).max(0);
+            fields.insert(counter.to_owned(), count.into());
         }
         Some(view)
     })

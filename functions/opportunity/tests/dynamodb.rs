@@ -1,0 +1,143 @@
+//! Opportunities against DynamoDB (moto): a move and a close racing on one opportunity.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use common::{given_acme_and_sales, renewal};
+use dynamodb_adapters::testing::fresh_dynamo_store;
+use event_sourcing::store::{
+    AppendLimits, EventStore, IdempotencyRecord, IdempotencyStore, ResealStore, Snapshot,
+    SnapshotStore, Storage, StoreError, StreamTail,
+};
+use event_sourcing::{EventEnvelope, StreamId};
+use serde_json::json;
+use tokio::sync::Barrier;
+
+/// Holds every append of an opportunity until two are waiting: both commands have read the
+/// same version, so their appends truly race.
+struct AppendsMeet {
+    inner: Arc<dyn Storage>,
+    barrier: Barrier,
+}
+
+#[async_trait]
+impl EventStore for AppendsMeet {
+    async fn load(&self, stream: &StreamId) -> Result<Vec<EventEnvelope>, StoreError> {
+        self.inner.load(stream).await
+    }
+
+    async fn append(&self, events: &[EventEnvelope]) -> Result<(), StoreError> {
+        self.meet(events).await;
+        self.inner.append(events).await
+    }
+
+    fn limits(&self) -> AppendLimits {
+        self.inner.limits()
+    }
+}
+
+impl AppendsMeet {
+    async fn meet(&self, events: &[EventEnvelope]) {
+        let racing = events.first().is_some_and(|e| {
+            e.aggregate_type == "opportunity" && e.event_type != "OpportunityCreated"
+        });
+        if racing {
+            self.barrier.wait().await;
+        }
+    }
+}
+
+#[async_trait]
+impl SnapshotStore for AppendsMeet {
+    async fn load_tail(&self, stream: &StreamId) -> Result<StreamTail, StoreError> {
+        self.inner.load_tail(stream).await
+    }
+
+    async fn save_snapshot(
+        &self,
+        stream: &StreamId,
+        snapshot: &Snapshot,
+    ) -> Result<(), StoreError> {
+        self.inner.save_snapshot(stream, snapshot).await
+    }
+}
+
+#[async_trait]
+impl IdempotencyStore for AppendsMeet {
+    async fn recorded(&self, key: &str, now: i64) -> Result<Option<IdempotencyRecord>, StoreError> {
+        self.inner.recorded(key, now).await
+    }
+
+    async fn append_recorded(
+        &self,
+        events: &[EventEnvelope],
+        record: &IdempotencyRecord,
+    ) -> Result<(), StoreError> {
+        self.meet(events).await;
+        self.inner.append_recorded(events, record).await
+    }
+}
+
+#[async_trait]
+impl ResealStore for AppendsMeet {
+    async fn load_stored(&self, stream: &StreamId) -> Result<Vec<EventEnvelope>, StoreError> {
+        self.inner.load_stored(stream).await
+    }
+
+    async fn reseal(&self, event: &EventEnvelope) -> Result<(), StoreError> {
+        self.inner.reseal(event).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_move_and_a_close_racing_have_one_winner_and_the_loser_writes_nothing() {
+    let (store, _) = fresh_dynamo_store().await;
+    let store = Arc::new(AppendsMeet {
+        inner: Arc::new(store),
+        barrier: Barrier::new(2),
+    });
+    let api = Arc::new(common::api(store));
+    given_acme_and_sales(&api).await;
+    for round in 0..3 {
+        let id = format!("o{round}");
+        let mut body = renewal();
+        body["opportunityId"] = json!(id);
+        api.call_expecting(201, "POST", "/api/opportunities", Some(body))
+            .await;
+        let rivals = [
+            ("/stage", json!({ "stageId": "propose" })),
+            ("/won", json!({})),
+        ]
+        .map(|(action, body)| {
+            let api = api.clone();
+            let path = format!("/api/opportunities/{id}{action}");
+            tokio::spawn(async move { api.call("POST", &path, Some(body)).await })
+        });
+        let mut statuses = Vec::new();
+        for rival in rivals {
+            let response = rival.await.unwrap();
+            if response.status() == 409 {
+                let problem = http_api::testing::body_json(&response);
+                assert!(
+                    problem["detail"]
+                        .as_str()
+                        .unwrap()
+                        .contains("concurrent write"),
+                    "{problem}"
+                );
+            }
+            statuses.push(response.status().as_u16());
+        }
+        statuses.sort();
+        assert_eq!(statuses, [200, 409], "round {round}");
+        assert_eq!(
+            api.events("opportunity", &id).await.len(),
+            2,
+            "round {round}: the creation and the one winner"
+        );
+    }
+}

@@ -1,0 +1,146 @@
+use serde_json::json;
+
+use crate::common::unique;
+use crate::spec::{expect, Spec};
+
+#[test]
+fn every_opportunity_operation_answers_as_documented() {
+    let spec = Spec::load();
+    let (client, _) = crate::client_and_contact(&spec);
+    let pipeline = unique("p");
+    expect(
+        spec.json(
+            "POST",
+            "/pipelines",
+            json!({ "pipelineId": pipeline, "name": "Sales", "stages": [
+                { "stageId": "qualify", "label": "Qualify", "probability": 20 },
+                { "stageId": "propose", "label": "Propose", "probability": 60 },
+                { "stageId": "won", "label": "Won", "probability": 100, "outcome": "won" },
+                { "stageId": "lost", "label": "Lost", "probability": 0, "outcome": "lost" },
+            ] }),
+        ),
+        201,
+    );
+    let opportunity = unique("o");
+    let owner = unique("u");
+    let body = json!({ "opportunityId": opportunity, "name": "Renewal", "clientId": client,
+        "pipelineId": pipeline, "amount": "12500", "currency": "EUR", "closeDate": "2027-03-31",
+        "ownerId": owner });
+    expect(spec.json("POST", "/opportunities", body.clone()), 201);
+    expect(spec.json("POST", "/opportunities", body.clone()), 409);
+    let mut jpy = body.clone();
+    jpy["amount"] = json!("1.5");
+    jpy["currency"] = json!("JPY");
+    expect(spec.json("POST", "/opportunities", jpy), 400);
+    let mut ghost = body.clone();
+    ghost["opportunityId"] = json!(unique("o"));
+    ghost["clientId"] = json!(unique("ghost"));
+    expect(spec.json("POST", "/opportunities", ghost), 422);
+
+    let path = format!("/opportunities/{opportunity}");
+    let none = format!("/opportunities/{}", unique("none"));
+    expect(spec.get(&path), 200);
+    expect(spec.get(&none), 404);
+    expect(
+        spec.json(
+            "PATCH",
+            &path,
+            json!({ "amount": "14000.00", "currency": "EUR" }),
+        ),
+        200,
+    );
+    expect(spec.json("PATCH", &path, json!({ "currency": "USD" })), 400);
+    let stale = Some(("application/json", r#"{"name":"X"}"#.into()));
+    expect(
+        spec.call("PATCH", &path, stale, &[("if-match", "\"1\"")]),
+        412,
+    );
+    expect(spec.json("PATCH", &none, json!({ "name": "X" })), 404);
+
+    let stage = format!("{path}/stage");
+    expect(
+        spec.json("POST", &stage, json!({ "stageId": "propose" })),
+        200,
+    );
+    expect(
+        spec.json("POST", &stage, json!({ "stageId": "propose" })),
+        409,
+    );
+    expect(spec.json("POST", &stage, json!({ "stageId": "won" })), 422);
+    expect(spec.json("POST", &stage, json!({})), 400);
+    expect(
+        spec.json(
+            "POST",
+            &format!("{none}/stage"),
+            json!({ "stageId": "propose" }),
+        ),
+        404,
+    );
+
+    expect(spec.json("POST", &format!("{path}/lost"), json!({})), 400);
+    expect(
+        spec.json(
+            "POST",
+            &format!("{path}/lost"),
+            json!({ "reason": "Budget" }),
+        ),
+        200,
+    );
+    expect(spec.json("POST", &format!("{path}/won"), json!({})), 409);
+    expect(spec.json("PATCH", &path, json!({ "name": "X" })), 409);
+    expect(spec.json("POST", &format!("{path}/reopen"), json!({})), 200);
+    expect(spec.json("POST", &format!("{path}/reopen"), json!({})), 409);
+    expect(spec.json("POST", &format!("{none}/reopen"), json!({})), 404);
+    expect(
+        spec.json(
+            "POST",
+            &format!("{path}/won"),
+            json!({ "closedAt": "2001-01-01T00:00:00Z" }),
+        ),
+        422,
+    );
+    expect(spec.json("POST", &format!("{none}/won"), json!({})), 404);
+    expect(
+        spec.json("POST", &format!("{none}/lost"), json!({ "reason": "x" })),
+        404,
+    );
+    expect(spec.json("POST", &format!("{path}/won"), json!({})), 200);
+    expect(
+        spec.json(
+            "POST",
+            &format!("{path}/reopen"),
+            json!({ "stageId": "lost" }),
+        ),
+        422,
+    );
+
+    // The read models, once the stream consumer has caught up.
+    spec.eventually(
+        &format!("/opportunities?ownerId={owner}&status=won"),
+        &opportunity,
+    );
+    for query in [
+        format!("clientId={client}&status=all"),
+        format!("pipelineId={pipeline}&status=won"),
+        format!("pipelineId={pipeline}&stageId=won&status=all&limit=5"),
+    ] {
+        spec.eventually(&format!("/opportunities?{query}"), &opportunity);
+    }
+    expect(spec.get(&format!("/opportunities?clientId={client}")), 200);
+    expect(spec.get("/opportunities"), 400);
+    expect(
+        spec.get(&format!("/opportunities?clientId={client}&ownerId={owner}")),
+        400,
+    );
+    expect(spec.get("/opportunities?stageId=won"), 400);
+    expect(
+        spec.get(&format!("/opportunities?clientId={client}&status=maybe")),
+        400,
+    );
+    expect(
+        spec.get(&format!("/opportunities?clientId={client}&limit=1000")),
+        400,
+    );
+    crate::the_past_reads_as_documented(&spec, &path, &none);
+    spec.assert_covered("/api/opportunities");
+}
