@@ -298,7 +298,7 @@ async fn rebuild_replays_the_event_store_into_a_new_generation_and_removes_the_o
             new_version: 9,
             view: Some(json!({ "contactId": "c1", "name": "WRONG", "email": "x@example.com", "phone": null, "clients": [] })),
             index: vec![],
-            counters: vec![event_sourcing::projection::CounterDelta { key: ItemKey::new("client#k1", "summary"), counter: "openCaseCount", delta: 42 }],
+            counters: vec![event_sourcing::projection::CounterDelta::new(ItemKey::new("client#k1", "summary"), "openCaseCount", 42)],
         })
         .await
         .unwrap();

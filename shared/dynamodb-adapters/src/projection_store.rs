@@ -310,19 +310,52 @@ impl ProjectionStore for DynamoProjectionStore {
                     .map_err(backend)?,
             )
             .build()];
-        for delta in &write.counters {
+        // One update per item (a transaction touches an item once): its adds, and the index
+        // keys of an item that only counters write.
+        let mut targets: Vec<&ItemKey> = write.counters.iter().map(|d| &d.key).collect();
+        targets.dedup();
+        targets.sort();
+        targets.dedup();
+        for target in targets {
+            let mut names = HashMap::new();
+            let mut values = HashMap::new();
+            let mut adds = Vec::new();
+            let mut sets = Vec::new();
+            for (i, delta) in write
+                .counters
+                .iter()
+                .filter(|d| &d.key == target)
+                .enumerate()
+            {
+                names.insert(format!("#c{i}"), delta.counter.clone());
+                values.insert(format!(":d{i}"), AttributeValue::N(delta.delta.to_string()));
+                adds.push(format!("#c{i} :d{i}"));
+                if let Some(entry) = &delta.index {
+                    let (pk, sk) = entry.index.attributes();
+                    values.insert(
+                        format!(":{pk}"),
+                        AttributeValue::S(format!("{}{}", prefix(generation), entry.pk)),
+                    );
+                    values.insert(format!(":{sk}"), AttributeValue::S(entry.sk.clone()));
+                    sets.push(format!("{pk} = :{pk}"));
+                    sets.push(format!("{sk} = :{sk}"));
+                }
+            }
+            sets.sort();
+            sets.dedup();
+            let mut expression = format!("ADD {}", adds.join(", "));
+            if !sets.is_empty() {
+                expression.push_str(&format!(" SET {}", sets.join(", ")));
+            }
             items.push(
                 TransactWriteItem::builder()
                     .update(
                         Update::builder()
                             .table_name(&self.table)
-                            .set_key(Some(key_item(generation, &delta.key)))
-                            .update_expression("ADD #c :d")
-                            .expression_attribute_names("#c", delta.counter)
-                            .expression_attribute_values(
-                                ":d",
-                                AttributeValue::N(delta.delta.to_string()),
-                            )
+                            .set_key(Some(key_item(generation, target)))
+                            .update_expression(expression)
+                            .set_expression_attribute_names(Some(names))
+                            .set_expression_attribute_values(Some(values))
                             .build()
                             .map_err(backend)?,
                     )
@@ -358,6 +391,8 @@ impl ProjectionStore for DynamoProjectionStore {
             partition,
             after,
             limit,
+            from,
+            to,
         } = query;
         let generation = self.generation().await?;
         let own = prefix(generation);
@@ -374,9 +409,29 @@ impl ProjectionStore for DynamoProjectionStore {
             .query()
             .table_name(&self.table)
             .index_name(index.name())
-            .key_condition_expression("#p = :p")
-            .expression_attribute_names("#p", pk_name)
-            .expression_attribute_values(":p", AttributeValue::S(partition.clone()))
+            .key_condition_expression(match (&from, &to) {
+                (Some(_), Some(_)) => "#p = :p AND #s BETWEEN :from AND :to",
+                (Some(_), None) => "#p = :p AND #s >= :from",
+                (None, Some(_)) => "#p = :p AND #s <= :to",
+                (None, None) => "#p = :p",
+            })
+            .set_expression_attribute_names(Some(
+                [("#p", pk_name), ("#s", sk_name)]
+                    .into_iter()
+                    .filter(|(name, _)| *name == "#p" || from.is_some() || to.is_some())
+                    .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                    .collect(),
+            ))
+            .set_expression_attribute_values(Some(
+                [
+                    Some((":p".to_owned(), AttributeValue::S(partition.clone()))),
+                    from.map(|f| (":from".to_owned(), AttributeValue::S(f))),
+                    to.map(|t| (":to".to_owned(), AttributeValue::S(t))),
+                ]
+                .into_iter()
+                .flatten()
+                .collect(),
+            ))
             .limit(limit.clamp(1, 1000) as i32)
             .set_exclusive_start_key(start)
             .send()

@@ -161,6 +161,8 @@ pub async fn page(
                 partition,
                 after,
                 limit,
+                from: None,
+                to: None,
             })
             .await?;
         state.more = page.more;

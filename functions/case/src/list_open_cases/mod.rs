@@ -105,11 +105,11 @@ impl View for CaseSummary {
         let delta = i64::from(Self::is_open(after)) - i64::from(Self::is_open(before));
         match (delta, after.or(before)) {
             (0, _) | (_, None) => Vec::new(),
-            (delta, Some(case)) => vec![CounterDelta {
-                key: summary_key(&case.client_id),
-                counter: OPEN_CASE_COUNT,
+            (delta, Some(case)) => vec![CounterDelta::new(
+                summary_key(&case.client_id),
+                OPEN_CASE_COUNT,
                 delta,
-            }],
+            )],
         }
     }
 }

@@ -65,11 +65,11 @@ impl Filter for ByClient {
         let delta = i64::from(is_open(after)) - i64::from(is_open(before));
         match (delta, after.or(before)) {
             (0, _) | (_, None) => Vec::new(),
-            (delta, Some(details)) => vec![CounterDelta {
-                key: summary_key(&details.client_id),
-                counter: OPEN_OPPORTUNITY_COUNT,
+            (delta, Some(details)) => vec![CounterDelta::new(
+                summary_key(&details.client_id),
+                OPEN_OPPORTUNITY_COUNT,
                 delta,
-            }],
+            )],
         }
     }
 }

@@ -3,7 +3,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::{ItemKey, Projection, ProjectionStore, ProjectionStoreError, StoredView, ViewWrite};
+use serde_json::Value;
+
+use super::{
+    merge_counters, ItemKey, Projection, ProjectionStore, ProjectionStoreError, StoredView,
+    ViewWrite,
+};
 use crate::envelope::{EventEnvelope, StreamId};
 use crate::store::EventStore;
 
@@ -222,10 +227,20 @@ impl Consumer {
                 .iter()
                 .zip(stored.source_version + 1..)
                 .all(|(event, expected)| event.version == expected);
+            // Counters move event by event (a counter may depend on when each event
+            // happened), for the events after the stored version only, summed per counter.
+            let mut counters = Vec::new();
+            let mut step = |view: Option<Value>, event: &EventEnvelope, count: bool| {
+                let next = projection.apply(view.clone(), event)?;
+                if count {
+                    counters.extend(projection.counters(view.as_ref(), next.as_ref(), event));
+                }
+                Ok::<_, String>(next)
+            };
             let (view, version, rebuilt) = if contiguous {
                 let mut view = stored.view.clone();
                 for event in &pending {
-                    view = projection.apply(view, event)?;
+                    view = step(view, event, true)?;
                 }
                 let version = pending.last().map_or(stored.source_version, |e| e.version);
                 (view, version, false)
@@ -235,7 +250,7 @@ impl Consumer {
                 let history = self.events.load(stream).await.map_err(|e| e.to_string())?;
                 let mut view = None;
                 for event in &history {
-                    view = projection.apply(view, event)?;
+                    view = step(view, event, event.version > stored.source_version)?;
                 }
                 (view, history.last().map_or(0, |e| e.version), true)
             };
@@ -247,7 +262,7 @@ impl Consumer {
                     .as_ref()
                     .map(|v| projection.index(v))
                     .unwrap_or_default(),
-                counters: projection.counters(stored.view.as_ref(), view.as_ref()),
+                counters: merge_counters(counters),
                 key: key.clone(),
                 expected_version: stored.source_version,
                 new_version: version,

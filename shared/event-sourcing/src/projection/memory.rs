@@ -75,11 +75,10 @@ impl ProjectionStore for InMemoryProjectionStore {
         item.index = write.index.into_iter().map(|e| (e.index, e)).collect();
         for delta in write.counters {
             let target = items.entry(delta.key).or_default();
-            *target
-                .stored
-                .counters
-                .entry(delta.counter.to_owned())
-                .or_default() += delta.delta;
+            *target.stored.counters.entry(delta.counter).or_default() += delta.delta;
+            if let Some(entry) = delta.index {
+                target.index.insert(entry.index, entry);
+            }
         }
         *self.writes.lock().unwrap_or_else(|e| e.into_inner()) += 1;
         Ok(())
@@ -105,6 +104,8 @@ impl ProjectionStore for InMemoryProjectionStore {
                     .after
                     .as_ref()
                     .is_none_or(|(after_sk, after_key)| (sk, key) > (after_sk, after_key))
+                    && query.from.as_ref().is_none_or(|from| sk >= from)
+                    && query.to.as_ref().is_none_or(|to| sk <= to)
             })
             .collect();
         matching.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));

@@ -85,11 +85,52 @@ pub struct IndexEntry {
 
 /// An atomic add to a number on another projection item (e.g. a client's open-case count),
 /// written in the same transaction as the view change that causes it, so it counts once.
+/// Adds commute, so counters fed by many streams, in any order, end the same.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CounterDelta {
     pub key: ItemKey,
-    pub counter: &'static str,
+    pub counter: String,
     pub delta: i64,
+    /// Where the counter item appears in an index (e.g. a day's totals in its pipeline's
+    /// range of days), for items that only counters write.
+    pub index: Option<IndexEntry>,
+}
+
+impl CounterDelta {
+    pub fn new(key: ItemKey, counter: impl Into<String>, delta: i64) -> Self {
+        Self {
+            key,
+            counter: counter.into(),
+            delta,
+            index: None,
+        }
+    }
+
+    pub fn indexed(mut self, entry: IndexEntry) -> Self {
+        self.index = Some(entry);
+        self
+    }
+}
+
+/// The deltas summed per (item, counter), zero sums dropped: what a batch of events moves.
+pub fn merge_counters(deltas: impl IntoIterator<Item = CounterDelta>) -> Vec<CounterDelta> {
+    let mut merged: Vec<CounterDelta> = Vec::new();
+    for delta in deltas {
+        match merged
+            .iter_mut()
+            .find(|m| m.key == delta.key && m.counter == delta.counter)
+        {
+            Some(existing) => {
+                existing.delta += delta.delta;
+                if existing.index.is_none() {
+                    existing.index = delta.index;
+                }
+            }
+            None => merged.push(delta),
+        }
+    }
+    merged.retain(|m| m.delta != 0);
+    merged
 }
 
 /// A projection item as stored: its view, the source version it reflects, and counters that
@@ -123,13 +164,15 @@ pub enum ProjectionStoreError {
 }
 
 /// A read of one index partition: up to `limit` items ordered by (index sort key, PK),
-/// strictly after `after`.
+/// strictly after `after`, with sort keys within `from..=to` where given.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexQuery<'a> {
     pub index: Index,
     pub partition: &'a str,
     pub after: Option<(String, ItemKey)>,
     pub limit: usize,
+    pub from: Option<String>,
+    pub to: Option<String>,
 }
 
 /// One page of an index, in index order.
@@ -179,8 +222,13 @@ pub trait Projection: Send + Sync {
     fn index(&self, _view: &Value) -> Vec<IndexEntry> {
         Vec::new()
     }
-    /// Counters on other items to move when the view goes from `before` to `after`.
-    fn counters(&self, _before: Option<&Value>, _after: Option<&Value>) -> Vec<CounterDelta> {
+    /// Counters on other items to move when `event` takes the view from `before` to `after`.
+    fn counters(
+        &self,
+        _before: Option<&Value>,
+        _after: Option<&Value>,
+        _event: &EventEnvelope,
+    ) -> Vec<CounterDelta> {
         Vec::new()
     }
 }
@@ -258,7 +306,41 @@ impl<V: View> Projection for ViewProjection<V> {
             .unwrap_or_default()
     }
 
-    fn counters(&self, before: Option<&Value>, after: Option<&Value>) -> Vec<CounterDelta> {
+    fn counters(
+        &self,
+        before: Option<&Value>,
+        after: Option<&Value>,
+        _event: &EventEnvelope,
+    ) -> Vec<CounterDelta> {
         V::counters(typed::<V>(before).as_ref(), typed::<V>(after).as_ref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_are_summed_per_item_and_name_and_zero_sums_dropped() {
+        let day = |sk: &str| ItemKey::new("pipeline#p1", sk);
+        let entry = IndexEntry {
+            index: Index::Lookup,
+            pk: "days#p1".into(),
+            sk: "2027-03-31".into(),
+        };
+        let merged = merge_counters([
+            CounterDelta::new(day("a"), "count", 1),
+            CounterDelta::new(day("a"), "amount", 500).indexed(entry.clone()),
+            CounterDelta::new(day("b"), "count", 1),
+            CounterDelta::new(day("a"), "count", 2),
+            CounterDelta::new(day("b"), "count", -1),
+        ]);
+        assert_eq!(
+            merged,
+            [
+                CounterDelta::new(day("a"), "count", 3),
+                CounterDelta::new(day("a"), "amount", 500).indexed(entry),
+            ]
+        );
     }
 }
