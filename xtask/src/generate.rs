@@ -222,15 +222,24 @@ pub fn statements(slice: &Slice, sealed_streams: &[&str]) -> Vec<Statement> {
     const EVENTS: &str = "!GetAtt EventStore.Arn";
     const KEYS: &str = "!GetAtt KeyStore.Arn";
     const VIEWS: &str = "[!GetAtt ProjectionStore.Arn, !Sub \"${ProjectionStore.Arn}/index/*\"]";
+    let keys = |streams: &[&str]| streams.iter().map(|s| format!("{s}#*")).collect::<Vec<_>>();
     if slice.access == Access::ReadModels {
         // GetItem: the generation pointer (see `DynamoProjectionStore`).
-        return vec![Statement {
+        let mut statements = vec![Statement {
             actions: vec!["dynamodb:Query", "dynamodb:GetItem"],
             resource: VIEWS,
             leading_keys: Vec::new(),
         }];
+        // A query that also reads streams (a pipeline's stages for its figures).
+        if !slice.reads.is_empty() {
+            statements.push(Statement {
+                actions: vec!["dynamodb:Query"],
+                resource: EVENTS,
+                leading_keys: keys(&slice.reads),
+            });
+        }
+        return statements;
     }
-    let keys = |streams: &[&str]| streams.iter().map(|s| format!("{s}#*")).collect::<Vec<_>>();
     let records = format!("{}*", dynamodb_adapters::item::IDEMPOTENCY_PREFIX);
     let mut statements = Vec::new();
     if !slice.reads.is_empty() {

@@ -333,6 +333,7 @@ fn bench_cold_starts(args: &[String]) -> Result<(), String> {
         return Ok(());
     }
     long_streams(&project, &moto)?;
+    pipeline_figures(&project, &moto)?;
     consumer_batches(&project, &moto)?;
     in_process(&project)
 }
@@ -443,6 +444,19 @@ fn long_streams(project: &Project, moto: &stack::Moto) -> Result<(), String> {
         &[("LONG_STREAM_LENGTHS", "1,1000,10000")],
         "| mode | events | whole stream (every read, before snapshots) | GET case | history page (20) | 8 add-interaction |\n|---|---|---|---|---|---|",
         "cargo xtask bench (or LONG_STREAM_LENGTHS=1,1000,10000 cargo test -p case --test long_streams -- --nocapture, on moto)",
+    )
+}
+
+/// DynamoDB requests of a pipeline's summary (as of a past instant, and now), forecast and
+/// velocity at 10 and 2,000 opportunities (CI runs it with 10 and 40).
+fn pipeline_figures(project: &Project, moto: &stack::Moto) -> Result<(), String> {
+    test_table(
+        project,
+        moto,
+        &["opportunity", "figures", "figures_cost_the_same"],
+        &[("FIGURES_SIZES", "10,2000")],
+        "| opportunities | summary asOf (requests) | summary now | forecast (a year) | velocity |\n|---|---|---|---|---|",
+        "cargo xtask bench (or FIGURES_SIZES=10,2000 cargo test -p opportunity --test figures figures_cost -- --nocapture, on moto)",
     )
 }
 

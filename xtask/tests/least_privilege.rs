@@ -336,6 +336,9 @@ async fn every_event_store_call_is_allowed_by_the_functions_policy_and_no_more_i
         "/api/opportunities/o1",
         "/api/opportunities?clientId=k1",
         "/api/opportunities/o1/history",
+        "/api/pipelines/p1/summary?asOf=2099-01-01T00:00:00Z",
+        "/api/pipelines/p1/forecast?from=2027-01-01&to=2027-12-31&ownerId=u1",
+        "/api/pipelines/p1/velocity",
     ] {
         call("GET", path.into(), None).await;
     }

@@ -14,6 +14,13 @@ pub mod get_opportunity;
 pub mod list_opportunities;
 pub mod money;
 pub mod opportunity;
+pub mod pipeline_figures;
+#[cfg(feature = "lambda")]
+pub mod pipeline_forecast;
+#[cfg(feature = "lambda")]
+pub mod pipeline_summary;
+#[cfg(feature = "lambda")]
+pub mod pipeline_velocity;
 pub mod reopen_opportunity;
 #[cfg(feature = "lambda")]
 pub mod representation;
@@ -46,6 +53,9 @@ pub fn registry() -> Registry {
             close_opportunity::slice(),
             reopen_opportunity::slice(),
             list_opportunities::slice(),
+            pipeline_summary::slice(),
+            pipeline_forecast::slice(),
+            pipeline_velocity::slice(),
         ],
     )
 }

@@ -211,9 +211,13 @@ impl Slice {
     }
 
     /// The read model its queries read, built by the stream consumer.
-    pub fn view<V: View>(mut self) -> Self {
-        self.projections
-            .push(Arc::new(ViewProjection::<V>::default()));
+    pub fn view<V: View>(self) -> Self {
+        self.projection(Arc::new(ViewProjection::<V>::default()))
+    }
+
+    /// A read model written as a [`Projection`] (one that needs each event's envelope).
+    pub fn projection(mut self, projection: Arc<dyn Projection>) -> Self {
+        self.projections.push(projection);
         self
     }
 }
@@ -329,10 +333,17 @@ impl Registry {
         streams
     }
 
+    /// Every read model, once, though several slices read it.
     pub fn projections(&self) -> Vec<Arc<dyn Projection>> {
-        self.slices
-            .iter()
-            .flat_map(|slice| slice.projections.iter().cloned())
-            .collect()
+        let mut projections: Vec<Arc<dyn Projection>> = Vec::new();
+        for projection in self.slices.iter().flat_map(|slice| &slice.projections) {
+            let known = projections
+                .iter()
+                .any(|p| (p.source(), p.name()) == (projection.source(), projection.name()));
+            if !known {
+                projections.push(projection.clone());
+            }
+        }
+        projections
     }
 }

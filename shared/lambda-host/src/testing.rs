@@ -90,6 +90,15 @@ impl<S: Storage + ?Sized> TestApi<S> {
         self.with_key_store(keys)
     }
 
+    /// The same slices reading read models from this store (DynamoDB on moto, say).
+    pub fn with_views(
+        mut self,
+        views: Arc<dyn event_sourcing::projection::ProjectionStore>,
+    ) -> Self {
+        self.app = self.app.with_views(views);
+        self
+    }
+
     /// The same slices with this key store.
     pub fn with_key_store(mut self, keys: Arc<dyn KeyStore>) -> Self {
         self.app.store = Arc::new(SealedStore::new(self.port.clone(), keys.clone()));

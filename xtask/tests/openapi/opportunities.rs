@@ -143,4 +143,44 @@ fn every_opportunity_operation_answers_as_documented() {
     );
     crate::the_past_reads_as_documented(&spec, &path, &none);
     spec.assert_covered("/api/opportunities");
+
+    // The pipeline's figures, once the consumer has the won deal.
+    let figures = format!("/pipelines/{pipeline}");
+    spec.eventually(&format!("{figures}/summary"), "\"count\":1");
+    expect(
+        spec.get(&format!("{figures}/summary?asOf=2099-01-01T00:00:00Z")),
+        200,
+    );
+    expect(
+        spec.get(&format!("{figures}/summary?asOf=2001-01-01T00:00:00Z")),
+        404,
+    );
+    expect(spec.get(&format!("{figures}/summary?asOf=later")), 400);
+    expect(
+        spec.get(&format!("/pipelines/{}/summary", unique("none"))),
+        404,
+    );
+    expect(
+        spec.get(&format!(
+            "{figures}/forecast?from=2027-01-01&to=2027-12-31&ownerId={owner}"
+        )),
+        200,
+    );
+    expect(
+        spec.get(&format!("{figures}/forecast?from=2027-01-01")),
+        400,
+    );
+    expect(
+        spec.get(&format!(
+            "/pipelines/{}/forecast?from=2027-01-01&to=2027-01-02",
+            unique("none")
+        )),
+        404,
+    );
+    expect(spec.get(&format!("{figures}/velocity")), 200);
+    expect(
+        spec.get(&format!("/pipelines/{}/velocity", unique("none"))),
+        404,
+    );
+    expect(spec.get("/pipelines/bad~id/velocity"), 400);
 }
