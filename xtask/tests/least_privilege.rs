@@ -295,7 +295,8 @@ async fn every_event_store_call_is_allowed_by_the_functions_policy_and_no_more_i
         "/api/opportunities".into(),
         Some(
             json!({ "opportunityId": "o1", "name": "Renewal", "clientId": "k1", "pipelineId": "p1",
-            "amount": "100.00", "currency": "EUR", "closeDate": "2027-03-31", "ownerId": "u1" }),
+            "amount": "100.00", "currency": "EUR", "closeDate": "2027-03-31", "ownerId": "u1",
+            "contacts": [{ "contactId": "c1", "role": "Sponsor" }] }),
         ),
     )
     .await;
@@ -312,6 +313,13 @@ async fn every_event_store_call_is_allowed_by_the_functions_policy_and_no_more_i
     )
     .await;
     call("POST", "/api/opportunities/o1/reopen".into(), None).await;
+    call("DELETE", "/api/opportunities/o1/contacts/c1".into(), None).await;
+    call(
+        "POST",
+        "/api/opportunities/o1/contacts".into(),
+        Some(json!({ "contactId": "c1", "role": "Sponsor" })),
+    )
+    .await;
     call(
         "POST",
         "/api/opportunities/o1/stage".into(),

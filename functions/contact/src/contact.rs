@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use contracts::links::{ClientContactLink, ClientContactUnlink};
+use contracts::opportunity_stream::OpportunityMention;
 use event_sourcing::{Aggregate, DomainError, DomainEvent, ErrorKind};
 use serde::{Deserialize, Serialize};
 
@@ -70,6 +71,8 @@ pub enum ContactEvent {
     LinkedToClient(ClientContactLink),
     UnlinkedFromClient(ClientContactUnlink),
     MentionedInCase(CaseMention),
+    NamedOnOpportunity(OpportunityMention),
+    UnnamedFromOpportunity(OpportunityMention),
     ContactErased(ContactErased),
 }
 
@@ -123,7 +126,10 @@ impl Aggregate for Contact {
                 details
             }),
             // Read by export from the stream itself: the record does not grow with mentions.
-            ContactEvent::MentionedInCase(_) => self,
+            // Where the person is named is found from the stream (the export), not the state.
+            ContactEvent::MentionedInCase(_)
+            | ContactEvent::NamedOnOpportunity(_)
+            | ContactEvent::UnnamedFromOpportunity(_) => self,
             // Whatever it was, nothing of the person remains.
             ContactEvent::ContactErased(_) => Contact::Erased,
         }

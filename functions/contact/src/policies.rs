@@ -13,6 +13,10 @@ use contracts::contact_stream::CaseMention;
 use contracts::links::{
     ClientContactLink, ClientContactUnlink, UnlinkCause, CONTACT_LINKED, CONTACT_UNLINKED,
 };
+use contracts::opportunity_stream::{
+    OpportunityContact, OpportunityContactRemoval, OpportunityMention, OPPORTUNITY_CONTACT_ADDED,
+    OPPORTUNITY_CONTACT_REMOVED,
+};
 use event_sourcing::policy::{Policy, Refusal};
 use event_sourcing::ErrorKind;
 
@@ -106,6 +110,64 @@ impl Policy for RecordMentionOnContact {
     }
 }
 
+/// A person named on an opportunity must be live; the naming is recorded on their stream (the
+/// role stays on the opportunity, sealed under their key).
+pub struct RecordOpportunityNaming;
+
+impl Policy for RecordOpportunityNaming {
+    const NAME: &'static str = "opportunity.record-naming-on-contact";
+    const TRIGGER: &'static str = OPPORTUNITY_CONTACT_ADDED;
+    type Trigger = OpportunityContact;
+    type Target = Contact;
+
+    fn targets(&self, named: &OpportunityContact) -> Result<Vec<String>, Refusal> {
+        Ok(vec![named.contact_id.clone()])
+    }
+
+    fn decide(
+        &self,
+        named: &OpportunityContact,
+        contact: &Contact,
+        contact_id: &str,
+    ) -> Result<Vec<ContactEvent>, Refusal> {
+        contact.active(contact_id).map_err(|error| {
+            Refusal::new(ErrorKind::Unprocessable, format!("cannot name it: {error}"))
+        })?;
+        Ok(vec![ContactEvent::NamedOnOpportunity(OpportunityMention {
+            opportunity_id: named.opportunity_id.clone(),
+        })])
+    }
+}
+
+/// A person no longer named on an opportunity: recorded on their stream while it is live (a
+/// deleted or erased contact's stream takes nothing more).
+pub struct RecordOpportunityUnnaming;
+
+impl Policy for RecordOpportunityUnnaming {
+    const NAME: &'static str = "opportunity.record-unnaming-on-contact";
+    const TRIGGER: &'static str = OPPORTUNITY_CONTACT_REMOVED;
+    type Trigger = OpportunityContactRemoval;
+    type Target = Contact;
+
+    fn targets(&self, removal: &OpportunityContactRemoval) -> Result<Vec<String>, Refusal> {
+        Ok(vec![removal.contact_id.clone()])
+    }
+
+    fn decide(
+        &self,
+        removal: &OpportunityContactRemoval,
+        contact: &Contact,
+        contact_id: &str,
+    ) -> Result<Vec<ContactEvent>, Refusal> {
+        Ok(match contact.active(contact_id) {
+            Ok(_) => vec![ContactEvent::UnnamedFromOpportunity(OpportunityMention {
+                opportunity_id: removal.opportunity_id.clone(),
+            })],
+            Err(_) => Vec::new(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -171,6 +233,45 @@ mod tests {
             .targets(&unlink(UnlinkCause::ContactDeleted))
             .unwrap()
             .is_empty());
+    }
+
+    #[test]
+    fn a_person_named_on_an_opportunity_must_be_live_and_an_unnaming_follows_only_the_live() {
+        let named = OpportunityContact {
+            opportunity_id: "o1".into(),
+            contact_id: ADA.into(),
+            role: Some("Champion".into()),
+        };
+        let ada = Contact::from_events(&[created()]);
+        let mention = OpportunityMention {
+            opportunity_id: "o1".into(),
+        };
+        assert_eq!(
+            RecordOpportunityNaming.decide(&named, &ada, ADA).unwrap(),
+            [ContactEvent::NamedOnOpportunity(mention.clone())]
+        );
+        let removal = OpportunityContactRemoval {
+            opportunity_id: "o1".into(),
+            contact_id: ADA.into(),
+        };
+        assert_eq!(
+            RecordOpportunityUnnaming
+                .decide(&removal, &ada, ADA)
+                .unwrap(),
+            [ContactEvent::UnnamedFromOpportunity(mention)]
+        );
+        for contact in gone() {
+            let refusal = RecordOpportunityNaming
+                .decide(&named, &contact, ADA)
+                .unwrap_err();
+            assert_eq!(refusal.kind, ErrorKind::Unprocessable);
+            assert_eq!(
+                RecordOpportunityUnnaming
+                    .decide(&removal, &contact, ADA)
+                    .unwrap(),
+                []
+            );
+        }
     }
 
     #[test]

@@ -11,5 +11,6 @@ pub mod client_stream;
 pub mod client_summary;
 pub mod contact_stream;
 pub mod links;
+pub mod opportunity_stream;
 pub mod pipeline_stream;
 pub mod streams;

@@ -52,6 +52,7 @@ pub fn create_command(stage_id: Option<&str>) -> CreateOpportunity {
         owner_id: "u1".into(),
         next_step: None,
         created_at: CREATED_AT,
+        contacts: Vec::new(),
     }
 }
 

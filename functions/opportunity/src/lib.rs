@@ -4,6 +4,7 @@
 //! command, event, `decide`, HTTP adapter and Lambda `main`. It reads clients and pipelines
 //! through `contracts` (`ClientName`, `PipelineStages`), never their crates.
 
+pub mod add_opportunity_contact;
 pub mod change_stage;
 pub mod close_opportunity;
 pub mod create_opportunity;
@@ -21,6 +22,7 @@ pub mod pipeline_forecast;
 pub mod pipeline_summary;
 #[cfg(feature = "lambda")]
 pub mod pipeline_velocity;
+pub mod remove_opportunity_contact;
 pub mod reopen_opportunity;
 #[cfg(feature = "lambda")]
 pub mod representation;
@@ -52,10 +54,13 @@ pub fn registry() -> Registry {
             change_stage::slice(),
             close_opportunity::slice(),
             reopen_opportunity::slice(),
+            add_opportunity_contact::slice(),
+            remove_opportunity_contact::slice(),
             list_opportunities::slice(),
             pipeline_summary::slice(),
             pipeline_forecast::slice(),
             pipeline_velocity::slice(),
         ],
     )
+    .holding_personal_data::<Opportunity>()
 }

@@ -1,7 +1,13 @@
 //! Opportunity state and `evolve`: what a sales team hopes to sell a client, where it stands in
 //! its pipeline, and how it closed.
 
-use event_sourcing::{Aggregate, DomainError, DomainEvent, ErrorKind};
+use std::collections::BTreeMap;
+
+use contracts::opportunity_stream::{
+    OpportunityContact, OpportunityContactRemoval, OPPORTUNITY_CONTACT_PERSONAL_FIELDS,
+};
+use event_sourcing::personal::PersonalData;
+use event_sourcing::{Aggregate, DomainError, DomainEvent, ErrorKind, StreamId};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
@@ -59,6 +65,23 @@ pub struct OpportunityDetails {
     pub stage_entered_at: OffsetDateTime,
     /// The open stage it was in when it closed: where reopening takes it back.
     pub stage_before_close: Option<String>,
+    /// The people named on it, each with their role there (their data, sealed in the event).
+    #[serde(default)]
+    pub contacts: BTreeMap<String, Option<String>>,
+}
+
+/// At most this many people named on one opportunity.
+pub const MAX_CONTACTS: usize = 20;
+
+impl OpportunityDetails {
+    /// The opportunity without its people's roles: what read models keep (the roles are
+    /// personal data, and read models are not erased key by key).
+    pub fn without_roles(mut self) -> Self {
+        for role in self.contacts.values_mut() {
+            *role = None;
+        }
+        self
+    }
 }
 
 // One state is held per command or view: boxing the details would buy nothing.
@@ -99,9 +122,22 @@ pub enum OpportunityEvent {
     OpportunityWon(OpportunityWon),
     OpportunityLost(OpportunityLost),
     OpportunityReopened(OpportunityReopened),
+    OpportunityContactAdded(OpportunityContact),
+    OpportunityContactRemoved(OpportunityContactRemoval),
 }
 
-impl DomainEvent for OpportunityEvent {}
+impl DomainEvent for OpportunityEvent {
+    /// A person's role on an opportunity is their data: erasing them erases it.
+    fn personal_data(&self) -> Option<PersonalData> {
+        match self {
+            OpportunityEvent::OpportunityContactAdded(named) => Some(PersonalData::of(
+                StreamId::new(contracts::streams::CONTACT, &named.contact_id),
+                OPPORTUNITY_CONTACT_PERSONAL_FIELDS,
+            )),
+            _ => None,
+        }
+    }
+}
 
 impl Aggregate for Opportunity {
     const TYPE: &'static str = contracts::streams::OPPORTUNITY;
@@ -127,6 +163,7 @@ impl Aggregate for Opportunity {
                 created_at: created.created_at,
                 stage_entered_at: created.created_at,
                 stage_before_close: None,
+                contacts: BTreeMap::new(),
             });
         }
         let Opportunity::Active(mut details) = self else {
@@ -168,6 +205,14 @@ impl Aggregate for Opportunity {
                 details.lost_reason = None;
                 details.stage_before_close = None;
             }
+            OpportunityEvent::OpportunityContactAdded(named) => {
+                details
+                    .contacts
+                    .insert(named.contact_id.clone(), named.role.clone());
+            }
+            OpportunityEvent::OpportunityContactRemoved(removal) => {
+                details.contacts.remove(&removal.contact_id);
+            }
         }
         Opportunity::Active(details)
     }
@@ -197,6 +242,12 @@ pub enum OpportunityError {
     SameStage(String),
     #[error("the pipeline has no open stage to start in")]
     NoOpenStage,
+    #[error("contact {0} is already named on this opportunity")]
+    ContactAlreadyNamed(String),
+    #[error("contact {0} is not named on this opportunity")]
+    ContactNotNamed(String),
+    #[error("an opportunity names at most {MAX_CONTACTS} people")]
+    TooManyContacts,
     #[error("{what} ({at}) is before the opportunity was created ({created_at})")]
     BeforeCreation {
         what: &'static str,
@@ -208,8 +259,11 @@ pub enum OpportunityError {
 impl DomainError for OpportunityError {
     fn kind(&self) -> ErrorKind {
         match self {
-            OpportunityError::NotFound(_) => ErrorKind::NotFound,
-            OpportunityError::AlreadyExists(_)
+            OpportunityError::NotFound(_) | OpportunityError::ContactNotNamed(_) => {
+                ErrorKind::NotFound
+            }
+            OpportunityError::ContactAlreadyNamed(_)
+            | OpportunityError::AlreadyExists(_)
             | OpportunityError::Closed(..)
             | OpportunityError::NotClosed(_)
             | OpportunityError::SameStage(_) => ErrorKind::Conflict,
@@ -219,6 +273,7 @@ impl DomainError for OpportunityError {
             | OpportunityError::ArchivedStage(_)
             | OpportunityError::ClosingStage(_)
             | OpportunityError::NoOpenStage
+            | OpportunityError::TooManyContacts
             | OpportunityError::BeforeCreation { .. } => ErrorKind::Unprocessable,
         }
     }
@@ -318,7 +373,7 @@ mod tests {
                     "currency": "EUR", "closeDate": "2027-03-31", "ownerId": "u1",
                     "nextStep": null, "status": "open", "lostReason": null, "closedAt": null,
                     "createdAt": "2026-01-05T09:00:00Z", "stageEnteredAt": "2026-01-05T09:00:00Z",
-                    "stageBeforeClose": null
+                    "stageBeforeClose": null, "contacts": {}
                 } })
             ),
             "the opportunity's state changed: raise Opportunity::SNAPSHOT_SHAPE and update this sample"

@@ -35,6 +35,15 @@ pub struct OpportunityAnswer<'a> {
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub stage_entered_at: OffsetDateTime,
+    pub contacts: Vec<NamedContact<'a>>,
+}
+
+/// A person named on an opportunity, and their role there.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NamedContact<'a> {
+    pub contact_id: &'a str,
+    pub role: Option<&'a str>,
 }
 
 impl<'a> OpportunityAnswer<'a> {
@@ -57,6 +66,14 @@ impl<'a> OpportunityAnswer<'a> {
             closed_at: details.closed_at,
             created_at: details.created_at,
             stage_entered_at: details.stage_entered_at,
+            contacts: details
+                .contacts
+                .iter()
+                .map(|(contact_id, role)| NamedContact {
+                    contact_id,
+                    role: role.as_deref(),
+                })
+                .collect(),
         }
     }
 }
@@ -104,6 +121,13 @@ pub fn money(fields: &mut Fields<'_>, required: bool) -> Option<Money> {
             None
         }
     }
+}
+
+/// One person named: `{contactId, role?}` (the role up to 100 characters).
+pub fn named_contact(fields: &mut Fields<'_>) -> (String, Option<String>) {
+    let contact_id = fields.required_string("contactId", validate::id);
+    let role = fields.optional_string("role", validate::text(100));
+    (contact_id.unwrap_or_default(), role)
 }
 
 /// `ownerId`, or the caller when it is left out; one of them is needed.

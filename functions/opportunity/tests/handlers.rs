@@ -50,7 +50,7 @@ async fn an_opportunity_is_created_in_the_first_open_stage_for_the_caller_with_e
             "stageId": "qualify", "probability": 20, "amount": "12500.00", "currency": "EUR",
             "closeDate": "2027-03-31", "ownerId": "u7", "nextStep": null, "status": "open",
             "lostReason": null, "closedAt": null, "createdAt": created_at,
-            "stageEnteredAt": created_at, "version": 1
+            "stageEnteredAt": created_at, "contacts": [], "version": 1
         })
     );
 }
@@ -329,4 +329,118 @@ async fn an_opportunity_read_as_of_a_past_instant_has_its_pipelines_probability_
         .await;
     assert_eq!(body_json(&past)["probability"], 20);
     assert_eq!(past.headers()["etag"], "\"1\"");
+}
+
+#[tokio::test]
+async fn people_are_named_with_their_roles_and_their_streams_record_it() {
+    let api = api();
+    given_acme_and_sales(&api).await;
+    api.call_expecting(
+        201,
+        "POST",
+        "/api/contacts",
+        Some(contact::fixtures::ada_body()),
+    )
+    .await;
+    let mut body = renewal();
+    body["contacts"] = json!([{ "contactId": "c1", "role": "Champion" }, { "contactId": "c1" }]);
+    let twice = api
+        .call("POST", "/api/opportunities", Some(body.clone()))
+        .await;
+    assert_eq!(
+        pointers(&assert_problem(&twice, 400)),
+        ["/contacts/1/contactId"]
+    );
+    body["contacts"] = json!([{ "contactId": "c1", "role": "Champion" }, { "contactId": "c9" }]);
+    let ghost = api
+        .call("POST", "/api/opportunities", Some(body.clone()))
+        .await;
+    assert_problem(&ghost, 422);
+    assert!(
+        api.events("opportunity", "o1").await.is_empty(),
+        "nothing of a refused command"
+    );
+
+    body["contacts"] = json!([{ "contactId": "c1", "role": "Champion" }]);
+    let created = api
+        .call_expecting(201, "POST", "/api/opportunities", Some(body))
+        .await;
+    assert_eq!(
+        body_json(&created)["contacts"],
+        json!([{ "contactId": "c1", "role": "Champion" }])
+    );
+    let named = |events: Vec<event_sourcing::EventEnvelope>| -> Vec<String> {
+        events.into_iter().map(|e| e.event_type).collect()
+    };
+    assert_eq!(
+        named(api.events("contact", "c1").await),
+        ["ContactCreated", "NamedOnOpportunity"]
+    );
+    api.call_expecting(
+        201,
+        "POST",
+        "/api/contacts",
+        Some(json!({ "contactId": "c2", "name": "Grace", "email": "grace@example.com" })),
+    )
+    .await;
+    let added = api
+        .call_expecting(
+            201,
+            "POST",
+            "/api/opportunities/o1/contacts",
+            Some(json!({ "contactId": "c2" })),
+        )
+        .await;
+    assert_eq!(
+        body_json(&added)["contacts"][1],
+        json!({ "contactId": "c2", "role": null })
+    );
+    for (method, path, body, status) in [
+        (
+            "POST",
+            "/api/opportunities/o1/contacts",
+            Some(json!({ "contactId": "c2" })),
+            409,
+        ),
+        (
+            "POST",
+            "/api/opportunities/o1/contacts",
+            Some(json!({ "contactId": "c9" })),
+            422,
+        ),
+        (
+            "POST",
+            "/api/opportunities/o1/contacts",
+            Some(json!({ "role": "x" })),
+            400,
+        ),
+        (
+            "POST",
+            "/api/opportunities/o9/contacts",
+            Some(json!({ "contactId": "c2" })),
+            404,
+        ),
+        ("DELETE", "/api/opportunities/o1/contacts/c9", None, 404),
+    ] {
+        assert_problem(&api.call(method, path, body).await, status);
+    }
+    let removed = api
+        .call("DELETE", "/api/opportunities/o1/contacts/c1", None)
+        .await;
+    assert_eq!(removed.status(), 204);
+    assert_eq!(
+        named(api.events("contact", "c1").await),
+        [
+            "ContactCreated",
+            "NamedOnOpportunity",
+            "UnnamedFromOpportunity"
+        ]
+    );
+    let now = api
+        .call_expecting(200, "GET", "/api/opportunities/o1", None)
+        .await;
+    assert_eq!(
+        body_json(&now)["contacts"],
+        json!([{ "contactId": "c2", "role": null }])
+    );
 }

@@ -32,11 +32,13 @@ use support::{insert_record, stream_event};
 const NOTES: usize = 6;
 
 /// Everything the system knows about Ada that is hers: no table may hold any of it after.
-const ADA: [&str; 5] = [
+const ADA: [&str; 6] = [
     "Lovelace",
     "ada.lovelace@example.org",
     "7946 0123",
     "analytical engine",
+    // Her role on an opportunity.
+    "mathematician in residence",
     // Her email as the lookup index keys it.
     "email#ada.lovelace",
 ];
@@ -141,6 +143,15 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
             ("POST", "/api/clients/k1/contacts", link),
             ("POST", "/api/cases", case),
             ("POST", "/api/cases/s1/interactions", note),
+            ("POST", "/api/pipelines", pipeline::fixtures::sales_body()),
+            (
+                "POST",
+                "/api/opportunities",
+                json!({ "opportunityId": "o1", "name": "Engine order",
+                "clientId": "k1", "pipelineId": "p1", "amount": "100.00", "currency": "GBP",
+                "closeDate": "2027-01-31", "ownerId": "u1",
+                "contacts": [{ "contactId": "c1", "role": "The mathematician in residence" }] }),
+            ),
         ] {
             call(&api, method, path, Some(body)).await;
         }
@@ -192,11 +203,15 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
             export["clients"],
             json!([{ "clientId": "k1", "name": "Acme" }])
         );
+        assert_eq!(
+            export["opportunities"],
+            json!([{ "opportunityId": "o1", "name": "Engine order", "role": "The mathematician in residence", "named": true }])
+        );
 
         let erased = call(&api, "POST", "/api/contacts/c1/erase", None).await;
         assert_eq!(
             erased,
-            json!({ "contactId": "c1", "erased": true, "version": 5 }),
+            json!({ "contactId": "c1", "erased": true, "version": 6 }),
             "{mode:?}"
         );
         project(&events, &api, live.clone()).await;
@@ -222,6 +237,19 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
         assert_eq!(
             call(&api, "GET", "/api/contacts/c2", None).await["name"],
             "Charles Babbage"
+        );
+        // The opportunity stays valid and listed, without her role.
+        let order = call(&api, "GET", "/api/opportunities/o1", None).await;
+        assert_eq!(
+            order["contacts"],
+            json!([{ "contactId": "c1", "role": ERASED }]),
+            "{mode:?}"
+        );
+        assert!(
+            scan(views.table())
+                .await
+                .contains("opportunities#clientId#k1#open"),
+            "{mode:?}: still listed"
         );
         assert_eq!(
             call(&api, "GET", "/api/clients/k1", None).await["contacts"],

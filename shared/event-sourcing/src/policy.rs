@@ -80,13 +80,16 @@ impl Subscribers {
         self.on(P::TRIGGER, Typed(policy))
     }
 
-    /// Both sets, for a process that serves several slices (tests, a local router).
+    /// Both sets, for a process that serves several slices (tests, a local router). A
+    /// subscriber several slices name (one rule for each command that triggers it) runs once.
     pub fn merge(mut self, other: Subscribers) -> Self {
         for (event_type, subscribers) in other.by_type {
-            self.by_type
-                .entry(event_type)
-                .or_default()
-                .extend(subscribers);
+            let known = self.by_type.entry(event_type).or_default();
+            for subscriber in subscribers {
+                if !known.iter().any(|k| k.name() == subscriber.name()) {
+                    known.push(subscriber);
+                }
+            }
         }
         self
     }

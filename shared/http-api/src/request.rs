@@ -191,6 +191,21 @@ impl<'a> Fields<'a> {
         Some(values)
     }
 
+    /// [`Self::required_objects`] where the array may be left out (or null): none then.
+    pub fn optional_objects<T>(
+        &mut self,
+        field: &'static str,
+        count: std::ops::RangeInclusive<usize>,
+        read: impl FnMut(&mut Fields<'_>) -> T,
+    ) -> Option<Vec<Option<T>>> {
+        if self.present(field) {
+            self.required_objects(field, count, read)
+        } else {
+            self.read.push(field);
+            None
+        }
+    }
+
     /// Every error found, including fields the command does not know.
     fn into_errors(mut self) -> Vec<FieldError> {
         let unknown: Vec<String> = self

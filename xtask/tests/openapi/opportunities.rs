@@ -6,7 +6,7 @@ use crate::spec::{expect, Spec};
 #[test]
 fn every_opportunity_operation_answers_as_documented() {
     let spec = Spec::load();
-    let (client, _) = crate::client_and_contact(&spec);
+    let (client, contact) = crate::client_and_contact(&spec);
     let pipeline = unique("p");
     expect(
         spec.json(
@@ -56,6 +56,50 @@ fn every_opportunity_operation_answers_as_documented() {
         412,
     );
     expect(spec.json("PATCH", &none, json!({ "name": "X" })), 404);
+
+    let people = format!("{path}/contacts");
+    expect(
+        spec.json(
+            "POST",
+            &people,
+            json!({ "contactId": contact, "role": "Sponsor" }),
+        ),
+        201,
+    );
+    expect(
+        spec.json("POST", &people, json!({ "contactId": contact })),
+        409,
+    );
+    expect(
+        spec.json("POST", &people, json!({ "contactId": unique("ghost") })),
+        422,
+    );
+    expect(spec.json("POST", &people, json!({ "role": 3 })), 400);
+    expect(
+        spec.json(
+            "POST",
+            &format!("{none}/contacts"),
+            json!({ "contactId": contact }),
+        ),
+        404,
+    );
+    expect(
+        spec.call("DELETE", &format!("{people}/{contact}"), None, &[]),
+        204,
+    );
+    expect(
+        spec.call("DELETE", &format!("{people}/{contact}"), None, &[]),
+        404,
+    );
+    expect(
+        spec.call(
+            "DELETE",
+            &format!("{people}/{contact}"),
+            None,
+            &[("if-match", "\"1\"")],
+        ),
+        412,
+    );
 
     let stage = format!("{path}/stage");
     expect(

@@ -69,7 +69,9 @@ impl View for ContactSummary {
                 view.clients.retain(|c| *c != unlink.client_id);
                 view
             }),
-            ContactEvent::MentionedInCase(_) => view,
+            ContactEvent::MentionedInCase(_)
+            | ContactEvent::NamedOnOpportunity(_)
+            | ContactEvent::UnnamedFromOpportunity(_) => view,
             // Nothing of the person stays: out of every index, fields blanked.
             ContactEvent::ContactErased(erased) => Some(Self {
                 contact_id: erased.contact_id.clone(),

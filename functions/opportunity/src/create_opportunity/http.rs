@@ -1,3 +1,4 @@
+use contact::policies::RecordOpportunityNaming;
 use contracts::client_stream::ClientName;
 use contracts::pipeline_stream::PipelineStages;
 use event_sourcing::Expected;
@@ -10,13 +11,17 @@ use time::OffsetDateTime;
 
 use super::{decide, Context, CreateOpportunity};
 use crate::opportunity::Opportunity;
-use crate::representation::{money, opportunity_response, owner};
+use crate::opportunity::MAX_CONTACTS;
+use crate::representation::{money, named_contact, opportunity_response, owner};
 
 pub fn slice() -> Slice {
     Slice::new("create-opportunity", Access::Append, handle)
         .route("POST", "/api/opportunities")
         .reads::<ClientName>()
         .reads::<PipelineStages>()
+        // The people it names must exist, and record the naming.
+        .policy(RecordOpportunityNaming)
+        .seals_personal_data()
 }
 
 pub fn parse(
@@ -38,6 +43,24 @@ pub fn parse(
     let close_date = fields.optional_date("closeDate");
     let owner_id = owner(&mut fields, caller);
     let next_step = fields.optional_string("nextStep", validate::text(500));
+    let contacts: Vec<(String, Option<String>)> = fields
+        .optional_objects("contacts", 0..=MAX_CONTACTS, named_contact)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .collect();
+    for (index, (contact_id, _)) in contacts.iter().enumerate() {
+        if contacts
+            .iter()
+            .take(index)
+            .any(|(earlier, _)| earlier == contact_id)
+        {
+            fields.error(
+                &format!("contacts/{index}/contactId"),
+                "names a contact already named",
+            );
+        }
+    }
     fields.finish()?;
     let (Some(money), Some(close_date), Some(owner_id)) = (money, close_date, owner_id) else {
         return Err(Problem::new(
@@ -56,6 +79,7 @@ pub fn parse(
         owner_id,
         next_step,
         created_at: now,
+        contacts,
     })
 }
 

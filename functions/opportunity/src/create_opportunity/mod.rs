@@ -10,6 +10,8 @@ pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
+use contracts::opportunity_stream::OpportunityContact;
+
 use crate::money::Money;
 use crate::opportunity::{open_stage, Opportunity, OpportunityError, OpportunityEvent};
 
@@ -26,6 +28,8 @@ pub struct CreateOpportunity {
     pub owner_id: String,
     pub next_step: Option<String>,
     pub created_at: OffsetDateTime,
+    /// The people it names from the start: (contact id, role).
+    pub contacts: Vec<(String, Option<String>)>,
 }
 
 /// What the adapter read of the other aggregates just before.
@@ -77,20 +81,30 @@ pub fn decide(
             .stage_id
             .clone(),
     };
-    Ok(vec![OpportunityEvent::OpportunityCreated(
-        OpportunityCreated {
-            opportunity_id: command.opportunity_id,
-            name: command.name,
-            client_id: command.client_id,
-            pipeline_id: command.pipeline_id,
-            stage_id,
-            money: command.money,
-            close_date: command.close_date,
-            owner_id: command.owner_id,
-            next_step: command.next_step,
-            created_at: command.created_at,
-        },
-    )])
+    // Each person named is checked, and the naming recorded on their stream, by the
+    // contact's policy in the same transaction.
+    let named = command.contacts.iter().map(|(contact_id, role)| {
+        OpportunityEvent::OpportunityContactAdded(OpportunityContact {
+            opportunity_id: command.opportunity_id.clone(),
+            contact_id: contact_id.clone(),
+            role: role.clone(),
+        })
+    });
+    let named: Vec<OpportunityEvent> = named.collect();
+    let mut events = vec![OpportunityEvent::OpportunityCreated(OpportunityCreated {
+        opportunity_id: command.opportunity_id,
+        name: command.name,
+        client_id: command.client_id,
+        pipeline_id: command.pipeline_id,
+        stage_id,
+        money: command.money,
+        close_date: command.close_date,
+        owner_id: command.owner_id,
+        next_step: command.next_step,
+        created_at: command.created_at,
+    })];
+    events.extend(named);
+    Ok(events)
 }
 
 #[cfg(test)]

@@ -122,7 +122,7 @@ impl<F: Filter> View for Listed<F> {
         let state = view.map_or(Opportunity::NotCreated, |v| Opportunity::Active(v.details));
         match state.evolve(event) {
             Opportunity::Active(details) => Some(Listed {
-                details,
+                details: details.without_roles(),
                 filter: PhantomData,
             }),
             Opportunity::NotCreated => None,

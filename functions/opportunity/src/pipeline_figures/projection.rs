@@ -57,6 +57,7 @@ impl Projection for PipelineFigures {
         let Opportunity::Active(details) = state.evolve(&decoded) else {
             return Ok(view);
         };
+        let details = details.without_roles();
         let next = match before {
             None => Tracked {
                 stays: BTreeMap::from([(details.stage_id.clone(), Stay::default())]),

@@ -15,6 +15,7 @@ pub type Api = TestApi<dyn Storage>;
 pub fn api(store: Arc<dyn Storage>) -> Api {
     TestApi::on_dyn(
         [
+            contact::registry(),
             client::registry(),
             pipeline::registry(),
             opportunity::registry(),

@@ -1,6 +1,7 @@
 //! export-contact: `GET /api/contacts/{id}/export`: everything held about a person (GDPR
 //! Art. 15 and 20), as one JSON document: the record, its whole history, the clients it is
-//! linked to and the case interactions that name it.
+//! linked to, the case interactions that name it and the opportunities that name it (with
+//! its role on each).
 //!
 //! It reads all three aggregates, so it lives in the privacy crate, which owns no aggregate.
 
@@ -13,6 +14,7 @@ use http_api::Invocation;
 use http_api::{json_response, path_id, Problem};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
+use opportunity::{Opportunity, OpportunityEvent};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -22,6 +24,7 @@ pub fn slice() -> Slice {
         .reads::<Case>()
         .reads::<Contact>()
         .reads::<ClientName>()
+        .reads::<Opportunity>()
 }
 
 #[derive(Debug, PartialEq, Serialize)]
@@ -35,6 +38,62 @@ pub struct Export {
     pub history: Vec<Value>,
     pub clients: Vec<LinkedClient>,
     pub interactions: Vec<NamingInteraction>,
+    pub opportunities: Vec<NamingOpportunity>,
+}
+
+/// An opportunity that names (or named) the person, with their role there.
+#[derive(Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NamingOpportunity {
+    pub opportunity_id: String,
+    pub name: Option<String>,
+    pub role: Option<String>,
+    /// Whether it names them still.
+    pub named: bool,
+}
+
+/// The opportunities whose streams name the contact, from the namings on its stream.
+fn naming_opportunities(contact: &[EventEnvelope]) -> Vec<String> {
+    let mut opportunities: Vec<String> = contact
+        .iter()
+        .filter_map(|event| match event.decode::<ContactEvent>() {
+            Ok(ContactEvent::NamedOnOpportunity(named)) => Some(named.opportunity_id),
+            _ => None,
+        })
+        .collect();
+    opportunities.sort();
+    opportunities.dedup();
+    opportunities
+}
+
+/// What an opportunity's stream holds of the person: their last role there, and whether it
+/// names them still.
+fn on_opportunity(id: &str, events: &[EventEnvelope], contact_id: &str) -> NamingOpportunity {
+    let mut naming = NamingOpportunity {
+        opportunity_id: id.to_owned(),
+        name: None,
+        role: None,
+        named: false,
+    };
+    for event in events {
+        match event.decode::<OpportunityEvent>() {
+            Ok(OpportunityEvent::OpportunityCreated(created)) => naming.name = Some(created.name),
+            Ok(OpportunityEvent::OpportunityEdited(edited)) => naming.name = Some(edited.name),
+            Ok(OpportunityEvent::OpportunityContactAdded(added))
+                if added.contact_id == contact_id =>
+            {
+                naming.role = added.role;
+                naming.named = true;
+            }
+            Ok(OpportunityEvent::OpportunityContactRemoved(removed))
+                if removed.contact_id == contact_id =>
+            {
+                naming.named = false;
+            }
+            _ => {}
+        }
+    }
+    naming
 }
 
 #[derive(Debug, PartialEq, Serialize)]
@@ -116,9 +175,18 @@ pub async fn handle(invocation: Invocation, request: Request) -> Result<Response
         let case = invocation.store.load(&Case::stream(&case_id)).await?;
         interactions.extend(naming(&case_id, &case, &id));
     }
+    let mut opportunities = Vec::new();
+    for opportunity_id in naming_opportunities(&events) {
+        let stream = invocation
+            .store
+            .load(&Opportunity::stream(&opportunity_id))
+            .await?;
+        opportunities.push(on_opportunity(&opportunity_id, &stream, &id));
+    }
     json_response(
         StatusCode::OK,
         &Export {
+            opportunities,
             contact_id: id,
             exported_at: event_sourcing::envelope::rfc3339(invocation.now),
             deleted: matches!(contact.state, Contact::Deleted(_)),
