@@ -22,6 +22,15 @@ use event_sourcing::ErrorKind;
 
 use crate::{Contact, ContactEvent};
 
+/// Another aggregate's command may name only a live contact: a deleted or erased one (or none)
+/// refuses it as unprocessable, saying `doing`.
+fn live(contact: &Contact, contact_id: &str, doing: &str) -> Result<(), Refusal> {
+    contact
+        .active(contact_id)
+        .map(|_| ())
+        .map_err(|error| Refusal::new(ErrorKind::Unprocessable, format!("{doing}: {error}")))
+}
+
 /// A link needs a live contact, and is recorded on its stream as `LinkedToClient`.
 pub struct RecordLinkOnContact;
 
@@ -41,9 +50,7 @@ impl Policy for RecordLinkOnContact {
         contact: &Contact,
         contact_id: &str,
     ) -> Result<Vec<ContactEvent>, Refusal> {
-        contact.active(contact_id).map_err(|error| {
-            Refusal::new(ErrorKind::Unprocessable, format!("cannot link: {error}"))
-        })?;
+        live(contact, contact_id, "cannot link")?;
         Ok(vec![ContactEvent::LinkedToClient(link.clone())])
     }
 }
@@ -100,9 +107,7 @@ impl Policy for RecordMentionOnContact {
         contact: &Contact,
         contact_id: &str,
     ) -> Result<Vec<ContactEvent>, Refusal> {
-        contact.active(contact_id).map_err(|error| {
-            Refusal::new(ErrorKind::Unprocessable, format!("cannot name it: {error}"))
-        })?;
+        live(contact, contact_id, "cannot name it")?;
         Ok(vec![ContactEvent::MentionedInCase(CaseMention {
             case_id: added.case_id.clone(),
             interaction_id: added.interaction_id.clone(),
@@ -130,9 +135,7 @@ impl Policy for RecordOpportunityNaming {
         contact: &Contact,
         contact_id: &str,
     ) -> Result<Vec<ContactEvent>, Refusal> {
-        contact.active(contact_id).map_err(|error| {
-            Refusal::new(ErrorKind::Unprocessable, format!("cannot name it: {error}"))
-        })?;
+        live(contact, contact_id, "cannot name it")?;
         Ok(vec![ContactEvent::NamedOnOpportunity(OpportunityMention {
             opportunity_id: named.opportunity_id.clone(),
         })])

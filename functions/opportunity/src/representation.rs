@@ -100,6 +100,36 @@ pub async fn answer(
     opportunity_response(status, details, pipeline.state.0.as_ref(), version)
 }
 
+/// A command that needs the opportunity's pipeline: the opportunity is read for its pipeline,
+/// the pipeline's stages as they stand, then `decide` runs at the version read; 200 with the
+/// opportunity after it.
+pub async fn execute_in_pipeline(
+    invocation: &http_api::Invocation,
+    id: &str,
+    expected: event_sourcing::Expected,
+    decide: impl FnOnce(
+        &crate::Opportunity,
+        Option<&PipelineDetails>,
+    ) -> Result<Vec<crate::OpportunityEvent>, OpportunityError>,
+) -> Result<Response<Body>, Problem> {
+    let current = invocation.load::<crate::Opportunity>(id).await?;
+    let pipeline_id = current.state.existing(id)?.pipeline_id.clone();
+    let pipeline = invocation
+        .load::<contracts::pipeline_stream::PipelineStages>(&pipeline_id)
+        .await?
+        .state
+        .0;
+    let outcome = invocation
+        .execute::<crate::Opportunity, _>(id, expected, |state| decide(state, pipeline.as_ref()))
+        .await?;
+    opportunity_response(
+        StatusCode::OK,
+        outcome.state.existing(id)?,
+        pipeline.as_ref(),
+        outcome.version,
+    )
+}
+
 /// `amount` and `currency`, read together: each error points at its own field.
 pub fn money(fields: &mut Fields<'_>, required: bool) -> Option<Money> {
     if required {

@@ -2,12 +2,10 @@ use contracts::pipeline_stream::PipelineStages;
 use http_api::registry::{Access, Slice};
 use http_api::Invocation;
 use http_api::{expected_version, json_object_or_empty, path_id, validate, Fields, Problem};
-use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 
 use super::{decide, CloseOpportunity, Closing};
-use crate::opportunity::Opportunity;
-use crate::representation::opportunity_response;
+use crate::representation::execute_in_pipeline;
 
 pub fn slice() -> Slice {
     Slice::new("close-opportunity", Access::ReadAndAppend, handle)
@@ -42,22 +40,8 @@ pub async fn handle(invocation: Invocation, request: Request) -> Result<Response
     let command = parse(&request, invocation.now)?;
     let expected = expected_version(&request)?;
     let id = command.opportunity_id.clone();
-    let current = invocation.load::<Opportunity>(&id).await?;
-    let pipeline_id = current.state.existing(&id)?.pipeline_id.clone();
-    let pipeline = invocation
-        .load::<PipelineStages>(&pipeline_id)
-        .await?
-        .state
-        .0;
-    let outcome = invocation
-        .execute::<Opportunity, _>(&id, expected, |state| {
-            decide(state, command, pipeline.as_ref())
-        })
-        .await?;
-    opportunity_response(
-        StatusCode::OK,
-        outcome.state.existing(&id)?,
-        pipeline.as_ref(),
-        outcome.version,
-    )
+    execute_in_pipeline(&invocation, &id, expected, |state, pipeline| {
+        decide(state, command, pipeline)
+    })
+    .await
 }
