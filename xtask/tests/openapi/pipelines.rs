@@ -125,5 +125,22 @@ fn every_pipeline_operation_answers_as_documented() {
     expect(spec.get("/pipelines?limit=2"), 200);
     expect(spec.get("/pipelines?limit=1000"), 400);
     crate::the_past_reads_as_documented(&spec, &path, &none);
+
+    // Its figures, with no opportunity yet: every stage, counted 0.
+    let summary = expect(spec.get(&format!("{path}/summary")), 200);
+    assert_eq!(summary.body["stages"].as_array().map(Vec::len), Some(5));
+    expect(spec.get(&format!("{path}/summary?asOf=soon")), 400);
+    expect(spec.get(&format!("{none}/summary")), 404);
+    expect(
+        spec.get(&format!("{path}/forecast?from=2027-01-01&to=2027-01-31")),
+        200,
+    );
+    expect(spec.get(&format!("{path}/forecast?to=2027-01-31")), 400);
+    expect(
+        spec.get(&format!("{none}/forecast?from=2027-01-01&to=2027-01-31")),
+        404,
+    );
+    expect(spec.get(&format!("{path}/velocity")), 200);
+    expect(spec.get(&format!("{none}/velocity")), 404);
     spec.assert_covered("/api/pipelines");
 }
