@@ -230,12 +230,20 @@ pub fn statements(slice: &Slice, sealed_streams: &[&str]) -> Vec<Statement> {
             resource: VIEWS,
             leading_keys: Vec::new(),
         }];
-        // A query that also reads streams (a pipeline's stages for its figures).
+        // A query that also reads streams (a pipeline's stages for its figures), and the keys
+        // of those that hold sealed data.
         if !slice.reads.is_empty() {
             statements.push(Statement {
                 actions: vec!["dynamodb:Query"],
                 resource: EVENTS,
                 leading_keys: keys(&slice.reads),
+            });
+        }
+        if slice.reads.iter().any(|s| sealed_streams.contains(s)) {
+            statements.push(Statement {
+                actions: vec!["dynamodb:BatchGetItem"],
+                resource: KEYS,
+                leading_keys: Vec::new(),
             });
         }
         return statements;

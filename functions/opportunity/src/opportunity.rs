@@ -242,6 +242,8 @@ pub enum OpportunityError {
     SameStage(String),
     #[error("the pipeline has no open stage to start in")]
     NoOpenStage,
+    #[error("amount: {0}")]
+    InvalidAmount(String),
     #[error("contact {0} is already named on this opportunity")]
     ContactAlreadyNamed(String),
     #[error("contact {0} is not named on this opportunity")]
@@ -262,6 +264,7 @@ impl DomainError for OpportunityError {
             OpportunityError::NotFound(_) | OpportunityError::ContactNotNamed(_) => {
                 ErrorKind::NotFound
             }
+            OpportunityError::InvalidAmount(_) => ErrorKind::Invalid,
             OpportunityError::ContactAlreadyNamed(_)
             | OpportunityError::AlreadyExists(_)
             | OpportunityError::Closed(..)

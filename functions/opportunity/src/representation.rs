@@ -130,6 +130,17 @@ pub async fn execute_in_pipeline(
     )
 }
 
+/// An amount's text, before its currency is known: digits with an optional fraction.
+pub fn decimal_text(text: &str) -> Result<(), String> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    if digits(whole) && (!text.contains('.') || digits(fraction)) {
+        Ok(())
+    } else {
+        Err(crate::money::MoneyError::NotADecimal.to_string())
+    }
+}
+
 /// `amount` and `currency`, read together: each error points at its own field.
 pub fn money(fields: &mut Fields<'_>, required: bool) -> Option<Money> {
     if required {
@@ -160,15 +171,21 @@ pub fn named_contact(fields: &mut Fields<'_>) -> (String, Option<String>) {
     (contact_id.unwrap_or_default(), role)
 }
 
-/// `ownerId`, or the caller when it is left out; one of them is needed.
+/// `ownerId`, or the caller when it is left out and their id is one the lists and figures can
+/// filter by; one of them is needed.
 pub fn owner(fields: &mut Fields<'_>, caller: Option<&str>) -> Option<String> {
-    match fields.optional_string("ownerId", validate::id) {
-        Some(owner) => Some(owner),
+    if fields.present("ownerId") {
+        return fields.optional_string("ownerId", validate::id);
+    }
+    fields.optional_string("ownerId", validate::id);
+    match caller.filter(|id| validate::id(id).is_ok()) {
+        Some(caller) => Some(caller.to_owned()),
         None => {
-            if caller.is_none() {
-                fields.error("ownerId", "is required when the caller is not signed in");
-            }
-            caller.map(str::to_owned)
+            fields.error(
+                "ownerId",
+                "is required when the caller has no id of letters, digits, '-' and '_'",
+            );
+            None
         }
     }
 }

@@ -198,7 +198,7 @@ async fn an_opportunity_moves_closes_and_reopens_and_its_history_keeps_every_sli
     );
     for body in [
         json!({ "currency": "USD" }),
-        json!({ "amount": "1" }),
+        json!({ "amount": "1.234" }),
         json!({}),
         json!({ "name": null }),
     ] {

@@ -93,8 +93,13 @@ pub fn rfc3339(value: &str) -> Result<(), String> {
 /// A calendar date, `2027-03-31`.
 pub fn parse_date(value: &str) -> Result<time::Date, String> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(value.trim(), &format)
-        .map_err(|_| "must be a date like 2027-03-31".to_owned())
+    let value = value.trim();
+    // Four-digit years only (no sign): dates sort as their text.
+    let plain = value.len() == 10 && value.starts_with(|c: char| c.is_ascii_digit());
+    plain
+        .then(|| time::Date::parse(value, &format).ok())
+        .flatten()
+        .ok_or_else(|| "must be a date like 2027-03-31".to_owned())
 }
 
 pub fn date(value: &str) -> Result<(), String> {
@@ -176,6 +181,8 @@ mod tests {
             "2027-02-30",
             "31/03/2027",
             "2027-3-31",
+            "+2027-03-31",
+            "-0001-01-01",
             "2027-03-31T00:00:00Z",
             "",
         ] {

@@ -5,9 +5,10 @@ use http_api::{expected_version, json_object, path_id, validate, Fields, Problem
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 
-use super::{decide, EditOpportunity};
+use super::{decide, EditOpportunity, NewAmount};
+use crate::money::Currency;
 use crate::opportunity::Opportunity;
-use crate::representation::{answer, money};
+use crate::representation::{answer, decimal_text};
 
 pub fn slice() -> Slice {
     Slice::new("edit-opportunity", Access::ReadAndAppend, handle)
@@ -21,20 +22,18 @@ pub fn parse(request: &Request) -> Result<EditOpportunity, Problem> {
     let body = json_object(request)?;
     let mut fields = Fields::new(&body);
     let name = fields.optional_string("name", validate::text(200));
-    let has = |field: &str| body.get(field).is_some_and(|v| !v.is_null());
-    if has("currency") && !has("amount") {
+    // An amount alone is in the opportunity's currency; a currency changes only with one.
+    if fields.present("currency") && !fields.present("amount") {
         fields.error("currency", "changes only together with amount");
     }
-    let money = if has("amount") {
-        if !has("currency") {
-            fields.error("amount", "needs its currency beside it");
-        }
-        money(&mut fields, false)
-    } else {
-        fields.optional_string("amount", |_| Ok(()));
-        fields.optional_string("currency", |_| Ok(()));
-        None
-    };
+    let amount = fields.optional_string("amount", decimal_text);
+    let currency = fields.optional_string("currency", |code| {
+        Currency::parse(code).map(|_| ()).map_err(|e| e.to_string())
+    });
+    let amount = amount.map(|amount| NewAmount {
+        amount,
+        currency: currency.and_then(|code| Currency::parse(&code).ok()),
+    });
     let close_date = fields.optional_date("closeDate");
     let owner_id = fields.optional_string("ownerId", validate::id);
     let next_step = fields.string("nextStep", validate::text(500));
@@ -53,7 +52,7 @@ pub fn parse(request: &Request) -> Result<EditOpportunity, Problem> {
     Ok(EditOpportunity {
         opportunity_id,
         name,
-        money,
+        amount,
         close_date,
         owner_id,
         next_step,

@@ -9,7 +9,7 @@ pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::money::Money;
+use crate::money::{Currency, Money};
 use crate::opportunity::{Opportunity, OpportunityError, OpportunityEvent};
 use event_sourcing::Patch;
 
@@ -17,10 +17,17 @@ use event_sourcing::Patch;
 pub struct EditOpportunity {
     pub opportunity_id: String,
     pub name: Option<String>,
-    pub money: Option<Money>,
+    pub amount: Option<NewAmount>,
     pub close_date: Option<Date>,
     pub owner_id: Option<String>,
     pub next_step: Patch<String>,
+}
+
+/// A new amount as the request gives it: in the currency given, or in the opportunity's own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAmount {
+    pub amount: String,
+    pub currency: Option<Currency>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,7 +79,15 @@ pub fn decide(
             next_step,
         }));
     }
-    if let Some(money) = command.money.filter(|money| *money != details.money) {
+    let money = command
+        .amount
+        .map(|new| {
+            let currency = new.currency.unwrap_or(details.money.currency);
+            Money::parse(&new.amount, currency)
+                .map_err(|error| OpportunityError::InvalidAmount(error.to_string()))
+        })
+        .transpose()?;
+    if let Some(money) = money.filter(|money| *money != details.money) {
         events.push(OpportunityEvent::AmountChanged(AmountChanged {
             opportunity_id: command.opportunity_id.clone(),
             money,
@@ -96,7 +111,7 @@ pub fn decide(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::{created, eur, lost};
+    use crate::fixtures::{create_command, created, eur, lost};
     use event_sourcing::testing::given;
     use time::macros::{date, datetime};
 
@@ -104,7 +119,7 @@ mod tests {
         EditOpportunity {
             opportunity_id: "o1".into(),
             name: None,
-            money: None,
+            amount: None,
             close_date: None,
             owner_id: None,
             next_step: Patch::Absent,
@@ -118,7 +133,10 @@ mod tests {
                 decide(
                     state,
                     EditOpportunity {
-                        money: Some(eur("14000")),
+                        amount: Some(NewAmount {
+                            amount: "14000".into(),
+                            currency: None,
+                        }),
                         close_date: Some(date!(2027 - 04 - 30)),
                         ..edit()
                     },
@@ -148,7 +166,10 @@ mod tests {
                     EditOpportunity {
                         owner_id: Some("u2".into()),
                         next_step: Patch::Value("Send the quote".into()),
-                        money: Some(eur("12500.00")),
+                        amount: Some(NewAmount {
+                            amount: "12500.00".into(),
+                            currency: Some(eur("1").currency),
+                        }),
                         ..edit()
                     },
                 )
@@ -159,6 +180,37 @@ mod tests {
                 owner_id: "u2".into(),
                 next_step: Some("Send the quote".into()),
             })]);
+    }
+
+    #[test]
+    fn given_a_jpy_amount_when_it_gets_cents_in_its_own_currency_then_invalid() {
+        let mut yen = create_command(None);
+        yen.money = Money::parse("30000", Currency::parse("JPY").unwrap()).unwrap();
+        let created = crate::create_opportunity::decide(
+            &Opportunity::NotCreated,
+            yen,
+            &crate::create_opportunity::Context {
+                client_exists: true,
+                pipeline: Some(crate::fixtures::pipeline()),
+            },
+        )
+        .unwrap();
+        given::<Opportunity>(created)
+            .when(|state| {
+                decide(
+                    state,
+                    EditOpportunity {
+                        amount: Some(NewAmount {
+                            amount: "1.5".into(),
+                            currency: None,
+                        }),
+                        ..edit()
+                    },
+                )
+            })
+            .then_error(OpportunityError::InvalidAmount(
+                "JPY has 0 fraction digits; \"1.5\" has more".into(),
+            ));
     }
 
     #[test]

@@ -57,6 +57,11 @@ pub struct Tracked {
     /// When it entered its current stage (its event's recording time).
     #[serde(with = "time::serde::rfc3339")]
     pub entered_at: OffsetDateTime,
+    /// The time of its latest event, never earlier than the one before: an event recorded with
+    /// an earlier clock (another Lambda's) counts from the later time, as reading the
+    /// opportunity as of an instant does (it stops at the first event after the instant).
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_at: OffsetDateTime,
 }
 
 /// A number an opportunity contributes, to one counter of one item.
@@ -88,10 +93,15 @@ pub fn from_minor_units(minor: i64, currency: Currency) -> Money {
     }
 }
 
-/// The summary's counters: its stage's count and amount.
+/// The summary's counters: its stage's count (in all, and in its currency, so a stage of
+/// zero amounts still shows its currency) and amount.
 fn summary_counters(details: &OpportunityDetails) -> Vec<(String, i64)> {
     vec![
         (format!("count#{}", details.stage_id), 1),
+        (
+            format!("count#{}#{}", details.stage_id, details.money.currency),
+            1,
+        ),
         (
             format!("amount#{}#{}", details.stage_id, details.money.currency),
             minor_units(&details.money),

@@ -49,8 +49,10 @@ impl Projection for PipelineFigures {
             return Ok(view);
         }
         let decoded: OpportunityEvent = event.decode().map_err(|e| e.to_string())?;
-        let at = recorded_at(event)?;
         let before = tracked(view.as_ref())?;
+        let at = before.as_ref().map_or(recorded_at(event)?, |b| {
+            b.last_at.max(recorded_at(event).unwrap_or(b.last_at))
+        });
         let state = before.as_ref().map_or(Opportunity::NotCreated, |t| {
             Opportunity::Active(t.details.clone())
         });
@@ -63,6 +65,7 @@ impl Projection for PipelineFigures {
                 stays: BTreeMap::from([(details.stage_id.clone(), Stay::default())]),
                 details,
                 entered_at: at,
+                last_at: at,
             },
             Some(mut tracked) if tracked.details.stage_id != details.stage_id => {
                 let stay = tracked
@@ -77,9 +80,14 @@ impl Projection for PipelineFigures {
                     details,
                     stays: tracked.stays,
                     entered_at: at,
+                    last_at: at,
                 }
             }
-            Some(tracked) => Tracked { details, ..tracked },
+            Some(tracked) => Tracked {
+                details,
+                last_at: at,
+                ..tracked
+            },
         };
         serde_json::to_value(next)
             .map(Some)
@@ -92,9 +100,14 @@ impl Projection for PipelineFigures {
         after: Option<&Value>,
         event: &EventEnvelope,
     ) -> Vec<CounterDelta> {
-        let (Ok(before), Ok(after), Ok(at)) = (tracked(before), tracked(after), recorded_at(event))
-        else {
+        let (Ok(before), Ok(after)) = (tracked(before), tracked(after)) else {
             return Vec::new();
+        };
+        // At the (clamped) time the fold gave the event.
+        let at = match (&after, recorded_at(event)) {
+            (Some(after), _) => after.last_at,
+            (None, Ok(at)) => at,
+            (None, Err(_)) => return Vec::new(),
         };
         changes(before.as_ref(), after.as_ref(), at)
     }

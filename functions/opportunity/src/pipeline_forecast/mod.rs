@@ -104,11 +104,10 @@ pub async fn handle(invocation: Invocation, request: Request) -> Result<Response
     }
     let won = per_currency(&counters, "won");
     let lost = per_currency(&counters, "lost");
-    let currencies: BTreeSet<Currency> = open
-        .keys()
-        .chain(won.keys())
-        .chain(lost.keys())
-        .copied()
+    // Every currency with an opportunity in the period, zero amounts too.
+    let currencies: BTreeSet<Currency> = ["openCount", "wonCount", "lostCount"]
+        .iter()
+        .flat_map(|name| per_currency(&counters, name).into_keys())
         .collect();
     let text = |minor: i64, currency| amount_text(weigh(minor, currency, 100), currency);
     let currencies = currencies

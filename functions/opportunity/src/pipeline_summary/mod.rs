@@ -83,12 +83,19 @@ pub async fn handle(invocation: Invocation, request: Request) -> Result<Response
                 .get(&format!("count#{}", stage.stage_id))
                 .copied()
                 .unwrap_or(0),
-            amounts: per_currency(&counters, &format!("amount#{}", stage.stage_id))
-                .into_iter()
-                .map(|(currency, minor)| Amounts {
-                    currency: currency.code(),
-                    total: amount_text(weigh(minor, currency, 100), currency),
-                    weighted: amount_text(weigh(minor, currency, stage.probability), currency),
+            // The currencies of the opportunities in the stage, with their totals.
+            amounts: per_currency(&counters, &format!("count#{}", stage.stage_id))
+                .into_keys()
+                .map(|currency| {
+                    let minor = counters
+                        .get(&format!("amount#{}#{currency}", stage.stage_id))
+                        .copied()
+                        .unwrap_or(0);
+                    Amounts {
+                        currency: currency.code(),
+                        total: amount_text(weigh(minor, currency, 100), currency),
+                        weighted: amount_text(weigh(minor, currency, stage.probability), currency),
+                    }
                 })
                 .collect(),
         })

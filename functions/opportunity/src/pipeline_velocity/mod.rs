@@ -63,9 +63,10 @@ pub async fn handle(invocation: Invocation, request: Request) -> Result<Response
                 entered: count("entered", &stage.stage_id),
                 left,
                 average_days_in_stage: (left > 0).then(|| {
-                    (Decimal::from(millis) / Decimal::from(left * MILLIS_PER_DAY))
-                        .round_dp_with_strategy(1, RoundingStrategy::MidpointNearestEven)
-                        .to_string()
+                    let mut days = (Decimal::from(millis) / Decimal::from(left * MILLIS_PER_DAY))
+                        .round_dp_with_strategy(1, RoundingStrategy::MidpointNearestEven);
+                    days.rescale(1);
+                    days.to_string()
                 }),
                 win_rate: ratio(
                     count("won", &stage.stage_id),

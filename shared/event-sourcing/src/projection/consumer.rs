@@ -6,14 +6,20 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::{
-    merge_counters, ItemKey, Projection, ProjectionStore, ProjectionStoreError, StoredView,
-    ViewWrite,
+    merge_counters, CounterDelta, ItemKey, Projection, ProjectionStore, ProjectionStoreError,
+    StoredView, ViewWrite,
 };
 use crate::envelope::{EventEnvelope, StreamId};
 use crate::store::EventStore;
 
-/// Attempts per item when another consumer moves it between our read and our write.
-const MAX_ATTEMPTS: usize = 3;
+/// Attempts per item when another consumer moves it between our read and our write (or a
+/// counter item it shares with other streams, e.g. a pipeline's figures, is in another
+/// transaction at that moment).
+const MAX_ATTEMPTS: usize = 6;
+
+/// Items one write may touch (a DynamoDB transaction's limit): the view item and the counter
+/// items. A batch whose counters would move more is written in several steps.
+pub const MAX_ITEMS_PER_WRITE: usize = 100;
 
 /// One stream record: its sequence number, and the event it carries (or why it carries none).
 #[derive(Clone, Debug)]
@@ -209,6 +215,8 @@ impl Consumer {
     ) -> Result<Outcome, String> {
         let key = ItemKey::new(stream.partition_key(), projection.name());
         let mut first = Some(read);
+        // Whether a write of this call landed (and rebuilt from the store) before a lost race.
+        let mut written: Option<bool> = None;
         for _ in 0..MAX_ATTEMPTS {
             // The batch read first; after a lost race, the item as it is now.
             let stored = match first.take() {
@@ -220,60 +228,109 @@ impl Consumer {
                 .map(|(event, _)| event)
                 .filter(|event| event.version > stored.source_version)
                 .collect();
+            let done = |written: Option<bool>| match written {
+                Some(rebuilt) => Outcome::Written { rebuilt },
+                None => Outcome::UpToDate,
+            };
             if pending.is_empty() {
-                return Ok(Outcome::UpToDate);
+                return Ok(done(written));
             }
             let contiguous = pending
                 .iter()
                 .zip(stored.source_version + 1..)
                 .all(|(event, expected)| event.version == expected);
-            // Counters move event by event (a counter may depend on when each event
-            // happened), for the events after the stored version only, summed per counter.
-            let mut counters = Vec::new();
-            let mut step = |view: Option<Value>, event: &EventEnvelope, count: bool| {
-                let next = projection.apply(view.clone(), event)?;
-                if count {
-                    counters.extend(projection.counters(view.as_ref(), next.as_ref(), event));
-                }
-                Ok::<_, String>(next)
-            };
-            let (view, version, rebuilt) = if contiguous {
-                let mut view = stored.view.clone();
-                for event in &pending {
-                    view = step(view, event, true)?;
-                }
-                let version = pending.last().map_or(stored.source_version, |e| e.version);
-                (view, version, false)
+            let (start, replay, rebuilt) = if contiguous {
+                let replay: Vec<EventEnvelope> = pending.into_iter().cloned().collect();
+                (stored.view.clone(), replay, false)
             } else {
                 // A gap: the missing events exist in the store (they were committed before
                 // the ones we hold), so fold the whole stream rather than guess.
                 let history = self.events.load(stream).await.map_err(|e| e.to_string())?;
-                let mut view = None;
-                for event in &history {
-                    view = step(view, event, event.version > stored.source_version)?;
-                }
-                (view, history.last().map_or(0, |e| e.version), true)
+                (None, history, true)
             };
-            if version <= stored.source_version {
-                return Ok(Outcome::UpToDate);
+            let writes = self.fold(projection, start, &replay, stored.source_version)?;
+            if writes.is_empty() {
+                return Ok(done(written));
             }
-            let write = ViewWrite {
-                index: view
-                    .as_ref()
-                    .map(|v| projection.index(v))
-                    .unwrap_or_default(),
-                counters: merge_counters(counters),
-                key: key.clone(),
-                expected_version: stored.source_version,
-                new_version: version,
-                view,
-            };
-            match views.write(write).await {
-                Ok(()) => return Ok(Outcome::Written { rebuilt }),
-                Err(ProjectionStoreError::Conflict(_)) => continue,
-                Err(other) => return Err(other.to_string()),
+            let mut expected = stored.source_version;
+            let mut lost = false;
+            for (view, version, counters) in writes {
+                let write = ViewWrite {
+                    index: view
+                        .as_ref()
+                        .map(|v| projection.index(v))
+                        .unwrap_or_default(),
+                    counters,
+                    key: key.clone(),
+                    expected_version: expected,
+                    new_version: version,
+                    view,
+                };
+                match views.write(write).await {
+                    Ok(()) => {
+                        expected = version;
+                        written = Some(rebuilt || written.unwrap_or(false));
+                    }
+                    Err(ProjectionStoreError::Conflict(_)) => {
+                        lost = true;
+                        break;
+                    }
+                    Err(other) => return Err(other.to_string()),
+                }
+            }
+            if !lost {
+                return Ok(done(written));
             }
         }
         Err(format!("{key:?} kept changing under us"))
     }
+
+    /// Folds `replay` from `start`; the counters move event by event (a counter may depend on
+    /// when each event happened), for the events after `stored` only, summed per counter. The
+    /// folds to write, in order: one, or more where one write would move more items than a
+    /// store transaction holds (split between events).
+    fn fold(
+        &self,
+        projection: &dyn Projection,
+        start: Option<Value>,
+        replay: &[EventEnvelope],
+        stored: u64,
+    ) -> Result<Vec<Fold>, String> {
+        let mut writes = Vec::new();
+        let mut view = start;
+        let mut version = 0;
+        let mut counters: Vec<CounterDelta> = Vec::new();
+        for event in replay {
+            let next = projection.apply(view.clone(), event)?;
+            let moved = if event.version > stored {
+                projection.counters(view.as_ref(), next.as_ref(), event)
+            } else {
+                Vec::new()
+            };
+            let merged = merge_counters(counters.iter().cloned().chain(moved.iter().cloned()));
+            if items(&merged) + 1 > MAX_ITEMS_PER_WRITE && version > stored {
+                writes.push((view.clone(), version, std::mem::take(&mut counters)));
+                counters = merge_counters(moved);
+            } else {
+                counters = merged;
+            }
+            view = next;
+            version = event.version;
+        }
+        if version > stored {
+            writes.push((view, version, counters));
+        }
+        Ok(writes)
+    }
+}
+
+/// One write of a fold: the view, the source version it reflects, the counters it moves.
+type Fold = (Option<Value>, u64, Vec<CounterDelta>);
+
+/// The distinct items some counters move.
+fn items(counters: &[CounterDelta]) -> usize {
+    let mut keys: Vec<&ItemKey> = counters.iter().map(|c| &c.key).collect();
+    keys.sort();
+    keys.dedup();
+    keys.len()
 }

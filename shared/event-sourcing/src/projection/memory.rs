@@ -64,6 +64,17 @@ impl ProjectionStore for InMemoryProjectionStore {
     }
 
     async fn write(&self, write: ViewWrite) -> Result<(), ProjectionStoreError> {
+        // As a DynamoDB transaction: the view item and each counter item, at most 100.
+        let mut touched: Vec<&ItemKey> = write.counters.iter().map(|c| &c.key).collect();
+        touched.sort();
+        touched.dedup();
+        if touched.len() + 1 > super::consumer::MAX_ITEMS_PER_WRITE {
+            return Err(ProjectionStoreError::Backend(format!(
+                "a write touches {} items; a transaction holds at most {}",
+                touched.len() + 1,
+                super::consumer::MAX_ITEMS_PER_WRITE
+            )));
+        }
         let mut items = self.items.lock().unwrap_or_else(|e| e.into_inner());
         let current = items.get(&write.key).map_or(0, |i| i.stored.source_version);
         if current != write.expected_version {
