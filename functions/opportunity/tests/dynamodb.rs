@@ -1,4 +1,5 @@
-//! Opportunities against DynamoDB (moto): a move and a close racing on one opportunity.
+//! Opportunities against DynamoDB (moto): a move and a close racing on one opportunity, and
+//! the pipeline's summary counting each opportunity once after the races.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -9,6 +10,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use common::{given_acme_and_sales, renewal};
 use dynamodb_adapters::testing::fresh_dynamo_store;
+use event_sourcing::projection::{Consumer, IncomingRecord};
 use event_sourcing::store::{
     AppendLimits, EventStore, IdempotencyRecord, IdempotencyStore, ResealStore, Snapshot,
     SnapshotStore, Storage, StoreError, StreamTail,
@@ -140,4 +142,32 @@ async fn a_move_and_a_close_racing_have_one_winner_and_the_loser_writes_nothing(
             "round {round}: the creation and the one winner"
         );
     }
+
+    // The stream consumer's engine over what was stored: each opportunity counted once, in
+    // the stage its one winning command left it.
+    let projections = opportunity::registry().projections();
+    let consumer = Consumer::new(projections, api.views.clone(), api.store.clone());
+    let mut records = Vec::new();
+    for round in 0..3 {
+        let stream = StreamId::new("opportunity", &format!("o{round}"));
+        for event in api.store.load(&stream).await.unwrap() {
+            records.push(IncomingRecord {
+                sequence_number: records.len().to_string(),
+                event: Ok(event),
+            });
+        }
+    }
+    let report = consumer.process(records).await;
+    assert!(report.failed.is_empty(), "{report:?}");
+    let summary = http_api::testing::body_json(
+        &api.call_expecting(200, "GET", "/api/pipelines/p1/summary", None)
+            .await,
+    );
+    let counted: i64 = summary["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|stage| stage["count"].as_i64().unwrap())
+        .sum();
+    assert_eq!(counted, 3, "{summary}");
 }
