@@ -149,7 +149,7 @@ async fn a_move_and_a_close_racing_have_one_winner_and_the_loser_writes_nothing(
     let consumer = Consumer::new(projections, api.views.clone(), api.store.clone());
     let mut records = Vec::new();
     for round in 0..3 {
-        let stream = StreamId::new("opportunity", &format!("o{round}"));
+        let stream = StreamId::new("opportunity", format!("o{round}"));
         for event in api.store.load(&stream).await.unwrap() {
             records.push(IncomingRecord {
                 sequence_number: records.len().to_string(),
