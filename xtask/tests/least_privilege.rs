@@ -9,21 +9,19 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use crypto_shredding::{DataKey, InMemoryKeyStore, KeyState, KeyStore};
-use event_sourcing::store::{
-    AppendLimits, EventStore, IdempotencyRecord, IdempotencyStore, InMemoryEventStore, ResealStore,
-    Snapshot, SnapshotStore, StoreError, StreamTail,
-};
-use event_sourcing::{EventEnvelope, StreamId, WriteMode};
+use event_sourcing::store::{InMemoryEventStore, StoreError};
+use event_sourcing::testing::{Hooked, StoreCall, StoreHooks};
+use event_sourcing::WriteMode;
 use http_api::registry::Registry;
 use lambda_host::testing::TestApi;
 use serde_json::{json, Value};
 
 type Calls = BTreeSet<(String, &'static str, String)>;
 
-/// An event store that notes, for the function being called, each DynamoDB action and
-/// partition key its calls turn into.
+/// Notes, for the function being called, each DynamoDB action and partition key a store call
+/// turns into (the store's calls through `Hooked`, its key table's through `RecordingKeys`).
+#[derive(Default)]
 struct Recording {
-    inner: InMemoryEventStore,
     function: Mutex<String>,
     calls: Mutex<Calls>,
 }
@@ -43,71 +41,31 @@ fn record_partition(key: &str) -> String {
 }
 
 #[async_trait]
-impl EventStore for Recording {
-    async fn load(&self, stream: &StreamId) -> Result<Vec<EventEnvelope>, StoreError> {
-        self.note("dynamodb:Query", stream.partition_key());
-        self.inner.load(stream).await
-    }
-
-    async fn append(&self, events: &[EventEnvelope]) -> Result<(), StoreError> {
-        for event in events {
-            self.note("dynamodb:PutItem", event.stream().partition_key());
+impl StoreHooks for Recording {
+    async fn before(&self, call: StoreCall<'_>) {
+        match call {
+            StoreCall::Load(stream)
+            | StoreCall::LoadTail(stream)
+            | StoreCall::LoadStored(stream) => self.note("dynamodb:Query", stream.partition_key()),
+            StoreCall::Append(events) => {
+                for event in events {
+                    self.note("dynamodb:PutItem", event.stream().partition_key());
+                }
+            }
+            StoreCall::Recorded(key) => self.note("dynamodb:GetItem", record_partition(key)),
+            StoreCall::AppendRecorded(events, record) => {
+                for event in events {
+                    self.note("dynamodb:PutItem", event.stream().partition_key());
+                }
+                self.note("dynamodb:PutItem", record_partition(&record.key));
+            }
+            StoreCall::SaveSnapshot(stream) => {
+                self.note("dynamodb:PutItem", stream.partition_key())
+            }
+            StoreCall::Reseal(event) => {
+                self.note("dynamodb:PutItem", event.stream().partition_key())
+            }
         }
-        self.inner.append(events).await
-    }
-
-    fn limits(&self) -> AppendLimits {
-        self.inner.limits()
-    }
-}
-
-#[async_trait]
-impl IdempotencyStore for Recording {
-    async fn recorded(&self, key: &str, now: i64) -> Result<Option<IdempotencyRecord>, StoreError> {
-        self.note("dynamodb:GetItem", record_partition(key));
-        self.inner.recorded(key, now).await
-    }
-
-    async fn append_recorded(
-        &self,
-        events: &[EventEnvelope],
-        record: &IdempotencyRecord,
-    ) -> Result<(), StoreError> {
-        for event in events {
-            self.note("dynamodb:PutItem", event.stream().partition_key());
-        }
-        self.note("dynamodb:PutItem", record_partition(&record.key));
-        self.inner.append_recorded(events, record).await
-    }
-}
-
-#[async_trait]
-impl SnapshotStore for Recording {
-    async fn load_tail(&self, stream: &StreamId) -> Result<StreamTail, StoreError> {
-        self.note("dynamodb:Query", stream.partition_key());
-        self.inner.load_tail(stream).await
-    }
-
-    async fn save_snapshot(
-        &self,
-        stream: &StreamId,
-        snapshot: &Snapshot,
-    ) -> Result<(), StoreError> {
-        self.note("dynamodb:PutItem", stream.partition_key());
-        self.inner.save_snapshot(stream, snapshot).await
-    }
-}
-
-#[async_trait]
-impl ResealStore for Recording {
-    async fn load_stored(&self, stream: &StreamId) -> Result<Vec<EventEnvelope>, StoreError> {
-        self.note("dynamodb:Query", stream.partition_key());
-        self.inner.load_stored(stream).await
-    }
-
-    async fn reseal(&self, event: &EventEnvelope) -> Result<(), StoreError> {
-        self.note("dynamodb:PutItem", event.stream().partition_key());
-        self.inner.reseal(event).await
     }
 }
 
@@ -172,14 +130,13 @@ fn like(pattern: &str, value: &str) -> bool {
 async fn every_event_store_call_is_allowed_by_the_functions_policy_and_no_more_is_granted() {
     let registry = Registry::merge(stream_consumer::registries());
     let routes = registry.routes();
-    let store = Arc::new(Recording {
-        inner: InMemoryEventStore::new(),
-        function: Mutex::default(),
-        calls: Mutex::default(),
-    });
+    let store = Arc::new(Recording::default());
     let api = TestApi::on_dyn(
         stream_consumer::registries(),
-        store.clone(),
+        Arc::new(Hooked {
+            inner: Arc::new(InMemoryEventStore::new()),
+            hooks: store.clone(),
+        }),
         WriteMode::Direct,
     )
     .with_key_store(Arc::new(RecordingKeys {

@@ -1,5 +1,7 @@
 //! Cross-aggregate transactions against DynamoDB (moto): the cascade, and races.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,89 +10,48 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use common::Api;
 use dynamodb_adapters::testing::fresh_dynamo_store;
-use event_sourcing::store::{
-    AppendLimits, EventStore, IdempotencyRecord, IdempotencyStore, ResealStore, Snapshot,
-    SnapshotStore, Storage, StoreError, StreamTail,
-};
+use event_sourcing::store::Storage;
+use event_sourcing::testing::{Hooked, StoreCall, StoreHooks};
 use event_sourcing::trace::TraceContext;
-use event_sourcing::{EventEnvelope, NewEvent, PendingAppend, StreamId, WriteMode};
+use event_sourcing::{NewEvent, PendingAppend, StreamId, WriteMode};
 use http_api::testing::{assert_problem, body_json};
 use serde_json::json;
 
 /// Lets a rival write land on one stream right after it is read: the race a cascade meets
 /// when a client changes between the subscriber's read and the transaction.
 struct RivalWriteAfterLoad {
-    inner: Arc<dyn Storage>,
     target: StreamId,
     fired: AtomicBool,
 }
 
 #[async_trait]
-impl EventStore for RivalWriteAfterLoad {
-    async fn load(&self, stream: &StreamId) -> Result<Vec<EventEnvelope>, StoreError> {
-        let events = self.inner.load(stream).await?;
-        if *stream == self.target && !self.fired.swap(true, Ordering::SeqCst) {
-            let rival = PendingAppend {
-                stream: stream.clone(),
-                expected_version: events.last().map_or(0, |e| e.version),
-                snapshot: None,
-                events: vec![NewEvent {
-                    event_type: "ClientEdited".into(),
-                    schema_version: 1,
-                    payload: json!({ "clientId": stream.aggregate_id, "name": "Renamed meanwhile" }),
-                    personal: None,
-                }],
-            }
-            .into_envelopes(&TraceContext::from_hints(&Default::default(), time::OffsetDateTime::now_utc()), time::OffsetDateTime::now_utc(), None);
-            self.inner.append(&rival).await?;
+impl StoreHooks for RivalWriteAfterLoad {
+    async fn after(&self, call: StoreCall<'_>, store: &dyn Storage) {
+        let (StoreCall::Load(stream) | StoreCall::LoadTail(stream)) = call else {
+            return;
+        };
+        if *stream != self.target || self.fired.swap(true, Ordering::SeqCst) {
+            return;
         }
-        Ok(events)
-    }
-
-    async fn append(&self, events: &[EventEnvelope]) -> Result<(), StoreError> {
-        self.inner.append(events).await
-    }
-
-    fn limits(&self) -> AppendLimits {
-        self.inner.limits()
-    }
-}
-
-/// Reads whole streams (through `load`, where the rival writes) and stores no snapshots.
-#[async_trait]
-impl SnapshotStore for RivalWriteAfterLoad {
-    async fn load_tail(&self, stream: &StreamId) -> Result<StreamTail, StoreError> {
-        Ok(StreamTail::whole(self.load(stream).await?))
-    }
-
-    async fn save_snapshot(&self, _: &StreamId, _: &Snapshot) -> Result<(), StoreError> {
-        Ok(())
-    }
-}
-
-#[async_trait]
-impl ResealStore for RivalWriteAfterLoad {
-    async fn load_stored(&self, stream: &StreamId) -> Result<Vec<EventEnvelope>, StoreError> {
-        self.inner.load_stored(stream).await
-    }
-
-    async fn reseal(&self, event: &EventEnvelope) -> Result<(), StoreError> {
-        self.inner.reseal(event).await
-    }
-}
-
-#[async_trait]
-impl IdempotencyStore for RivalWriteAfterLoad {
-    async fn recorded(&self, key: &str, now: i64) -> Result<Option<IdempotencyRecord>, StoreError> {
-        self.inner.recorded(key, now).await
-    }
-
-    async fn append_recorded(
-        &self,
-        events: &[EventEnvelope],
-        record: &IdempotencyRecord,
-    ) -> Result<(), StoreError> {
-        self.inner.append_recorded(events, record).await
+        let events = store.load(stream).await.unwrap();
+        let now = time::OffsetDateTime::now_utc();
+        let rival = PendingAppend {
+            stream: stream.clone(),
+            expected_version: events.last().map_or(0, |e| e.version),
+            snapshot: None,
+            events: vec![NewEvent {
+                event_type: "ClientEdited".into(),
+                schema_version: 1,
+                payload: json!({ "clientId": stream.aggregate_id, "name": "Renamed meanwhile" }),
+                personal: None,
+            }],
+        }
+        .into_envelopes(
+            &TraceContext::from_hints(&Default::default(), now),
+            now,
+            None,
+        );
+        store.append(&rival).await.unwrap();
     }
 }
 
@@ -153,10 +114,12 @@ async fn a_conflict_on_one_client_rolls_back_the_whole_cascade() {
     let store: Arc<dyn Storage> = Arc::new(store);
     let setup = common::api(store.clone(), WriteMode::Direct);
     linked_to_two_clients(&setup).await;
-    let racing = Arc::new(RivalWriteAfterLoad {
+    let racing = Arc::new(Hooked {
         inner: store.clone(),
-        target: StreamId::new("client", "k2"),
-        fired: AtomicBool::new(false),
+        hooks: RivalWriteAfterLoad {
+            target: StreamId::new("client", "k2"),
+            fired: AtomicBool::new(false),
+        },
     });
     let api = common::api(racing, WriteMode::Direct).with_keys_of(&setup);
     let conflict = assert_problem(

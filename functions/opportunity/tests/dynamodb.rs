@@ -11,39 +11,23 @@ use async_trait::async_trait;
 use common::{given_acme_and_sales, renewal};
 use dynamodb_adapters::testing::fresh_dynamo_store;
 use event_sourcing::projection::{Consumer, IncomingRecord};
-use event_sourcing::store::{
-    AppendLimits, EventStore, IdempotencyRecord, IdempotencyStore, ResealStore, Snapshot,
-    SnapshotStore, Storage, StoreError, StreamTail,
-};
-use event_sourcing::{EventEnvelope, StreamId};
+use event_sourcing::testing::{Hooked, StoreCall, StoreHooks};
+use event_sourcing::StreamId;
 use serde_json::json;
 use tokio::sync::Barrier;
 
 /// Holds every append of an opportunity until two are waiting: both commands have read the
 /// same version, so their appends truly race.
 struct AppendsMeet {
-    inner: Arc<dyn Storage>,
     barrier: Barrier,
 }
 
 #[async_trait]
-impl EventStore for AppendsMeet {
-    async fn load(&self, stream: &StreamId) -> Result<Vec<EventEnvelope>, StoreError> {
-        self.inner.load(stream).await
-    }
-
-    async fn append(&self, events: &[EventEnvelope]) -> Result<(), StoreError> {
-        self.meet(events).await;
-        self.inner.append(events).await
-    }
-
-    fn limits(&self) -> AppendLimits {
-        self.inner.limits()
-    }
-}
-
-impl AppendsMeet {
-    async fn meet(&self, events: &[EventEnvelope]) {
+impl StoreHooks for AppendsMeet {
+    async fn before(&self, call: StoreCall<'_>) {
+        let (StoreCall::Append(events) | StoreCall::AppendRecorded(events, _)) = call else {
+            return;
+        };
         let racing = events.first().is_some_and(|e| {
             e.aggregate_type == "opportunity" && e.event_type != "OpportunityCreated"
         });
@@ -53,54 +37,14 @@ impl AppendsMeet {
     }
 }
 
-#[async_trait]
-impl SnapshotStore for AppendsMeet {
-    async fn load_tail(&self, stream: &StreamId) -> Result<StreamTail, StoreError> {
-        self.inner.load_tail(stream).await
-    }
-
-    async fn save_snapshot(
-        &self,
-        stream: &StreamId,
-        snapshot: &Snapshot,
-    ) -> Result<(), StoreError> {
-        self.inner.save_snapshot(stream, snapshot).await
-    }
-}
-
-#[async_trait]
-impl IdempotencyStore for AppendsMeet {
-    async fn recorded(&self, key: &str, now: i64) -> Result<Option<IdempotencyRecord>, StoreError> {
-        self.inner.recorded(key, now).await
-    }
-
-    async fn append_recorded(
-        &self,
-        events: &[EventEnvelope],
-        record: &IdempotencyRecord,
-    ) -> Result<(), StoreError> {
-        self.meet(events).await;
-        self.inner.append_recorded(events, record).await
-    }
-}
-
-#[async_trait]
-impl ResealStore for AppendsMeet {
-    async fn load_stored(&self, stream: &StreamId) -> Result<Vec<EventEnvelope>, StoreError> {
-        self.inner.load_stored(stream).await
-    }
-
-    async fn reseal(&self, event: &EventEnvelope) -> Result<(), StoreError> {
-        self.inner.reseal(event).await
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_move_and_a_close_racing_have_one_winner_and_the_loser_writes_nothing() {
     let (store, _) = fresh_dynamo_store().await;
-    let store = Arc::new(AppendsMeet {
+    let store = Arc::new(Hooked {
         inner: Arc::new(store),
-        barrier: Barrier::new(2),
+        hooks: AppendsMeet {
+            barrier: Barrier::new(2),
+        },
     });
     let api = Arc::new(common::api(store));
     given_acme_and_sales(&api).await;
