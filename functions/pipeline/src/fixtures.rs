@@ -46,13 +46,7 @@ pub fn created() -> PipelineEvent {
         name: "Sales".into(),
         stages: standard_stages()
             .into_iter()
-            .map(|stage| Stage {
-                stage_id: stage.stage_id,
-                label: stage.label,
-                probability: stage.probability,
-                outcome: stage.outcome,
-                archived: false,
-            })
+            .map(NewStage::into_stage)
             .collect(),
     })
 }

@@ -71,6 +71,19 @@ pub struct NewStage {
     pub outcome: Outcome,
 }
 
+impl NewStage {
+    /// The stage it becomes: in use (not archived).
+    pub fn into_stage(self) -> Stage {
+        Stage {
+            stage_id: self.stage_id,
+            label: self.label,
+            probability: self.probability,
+            outcome: self.outcome,
+            archived: false,
+        }
+    }
+}
+
 /// A broken rule of a pipeline's stages, with the JSON pointer of what breaks it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StageRule {

@@ -15,6 +15,22 @@ pub fn pipeline_response(
     versioned_response(status, details, version)
 }
 
+/// A stage command on pipeline `id`, decided at the version asked (`If-Match`) or read; the
+/// whole pipeline after it (its stage order may be what changed).
+pub async fn execute_on_stages(
+    invocation: &http_api::Invocation,
+    request: &lambda_http::Request,
+    id: &str,
+    status: StatusCode,
+    decide: impl FnOnce(&crate::Pipeline) -> Result<Vec<crate::PipelineEvent>, PipelineError>,
+) -> Result<Response<Body>, Problem> {
+    let expected = http_api::expected_version(request)?;
+    let outcome = invocation
+        .execute::<crate::Pipeline, _>(id, expected, decide)
+        .await?;
+    pipeline_response(status, outcome.state.active(id)?, outcome.version)
+}
+
 /// `probability`: a whole percent.
 pub fn probability(fields: &mut Fields<'_>, required: bool) -> Option<u8> {
     let value = if required {

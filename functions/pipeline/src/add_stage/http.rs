@@ -1,12 +1,11 @@
 use http_api::registry::{Access, Slice};
 use http_api::Invocation;
-use http_api::{expected_version, json_object, path_id, validate, Fields, Problem};
+use http_api::{json_object, path_id, validate, Fields, Problem};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 
 use super::{decide, AddStage};
-use crate::pipeline::Pipeline;
-use crate::representation::{pipeline_response, position, probability};
+use crate::representation::{execute_on_stages, position, probability};
 
 pub fn slice() -> Slice {
     Slice::new("add-stage", Access::ReadAndAppend, handle)
@@ -34,14 +33,9 @@ pub fn parse(request: &Request) -> Result<AddStage, Problem> {
 /// 201 with the whole pipeline: its stage order is what changed.
 pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
     let command = parse(&request)?;
-    let expected = expected_version(&request)?;
     let id = command.pipeline_id.clone();
-    let outcome = invocation
-        .execute::<Pipeline, _>(&id, expected, |state| decide(state, command))
-        .await?;
-    pipeline_response(
-        StatusCode::CREATED,
-        outcome.state.active(&id)?,
-        outcome.version,
-    )
+    execute_on_stages(&invocation, &request, &id, StatusCode::CREATED, |state| {
+        decide(state, command)
+    })
+    .await
 }

@@ -8,7 +8,7 @@ pub use http::{handle, slice};
 
 pub use contracts::pipeline_stream::PipelineCreated;
 
-use crate::pipeline::{stage_rules, NewStage, Pipeline, PipelineError, PipelineEvent, Stage};
+use crate::pipeline::{stage_rules, NewStage, Pipeline, PipelineError, PipelineEvent};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CreatePipeline {
@@ -34,13 +34,7 @@ pub fn decide(
         stages: command
             .stages
             .into_iter()
-            .map(|stage| Stage {
-                stage_id: stage.stage_id,
-                label: stage.label,
-                probability: stage.probability,
-                outcome: stage.outcome,
-                archived: false,
-            })
+            .map(NewStage::into_stage)
             .collect(),
     })])
 }

@@ -1,12 +1,11 @@
 use http_api::registry::{Access, Slice};
 use http_api::Invocation;
-use http_api::{expected_version, json_object, path_id, validate, Fields, Problem};
+use http_api::{json_object, path_id, validate, Fields, Problem};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 
 use super::{decide, EditStage};
-use crate::pipeline::Pipeline;
-use crate::representation::{pipeline_response, position, probability};
+use crate::representation::{execute_on_stages, position, probability};
 
 pub fn slice() -> Slice {
     Slice::new("edit-stage", Access::ReadAndAppend, handle)
@@ -44,10 +43,9 @@ pub fn parse(request: &Request) -> Result<EditStage, Problem> {
 
 pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
     let command = parse(&request)?;
-    let expected = expected_version(&request)?;
     let id = command.pipeline_id.clone();
-    let outcome = invocation
-        .execute::<Pipeline, _>(&id, expected, |state| decide(state, command))
-        .await?;
-    pipeline_response(StatusCode::OK, outcome.state.active(&id)?, outcome.version)
+    execute_on_stages(&invocation, &request, &id, StatusCode::OK, |state| {
+        decide(state, command)
+    })
+    .await
 }
