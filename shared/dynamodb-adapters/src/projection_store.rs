@@ -170,6 +170,9 @@ fn stored_view(item: &HashMap<String, AttributeValue>) -> Result<StoredView, Pro
     })
 }
 
+/// Attempts of a transaction whose items another transaction holds (see `write`).
+const COUNTER_CONTENTION_ATTEMPTS: u64 = 5;
+
 #[async_trait]
 impl ProjectionStore for DynamoProjectionStore {
     async fn get(&self, key: &ItemKey) -> Result<StoredView, ProjectionStoreError> {
@@ -362,27 +365,46 @@ impl ProjectionStore for DynamoProjectionStore {
                     .build(),
             );
         }
-        let result = self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(SdkError::ServiceError(e)) => match e.into_err() {
-                TransactWriteItemsError::TransactionCanceledException(cancelled)
-                    if cancelled
-                        .cancellation_reasons()
-                        .iter()
-                        .any(crate::item::lost_race) =>
-                {
-                    Err(ProjectionStoreError::Conflict(write.key))
-                }
-                other => Err(backend(other)),
-            },
-            Err(e) => Err(backend(e)),
+        // Counter items shared by many streams (a pipeline's figures) are often in another
+        // transaction for a moment: that is waited out here, briefly and with jitter. A failed
+        // condition (the view moved on) is the consumer's to handle: it reads again.
+        for attempt in 1..=COUNTER_CONTENTION_ATTEMPTS {
+            let result = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.clone()))
+                .send()
+                .await;
+            let cancelled = match result {
+                Ok(_) => return Ok(()),
+                Err(SdkError::ServiceError(e)) => match e.into_err() {
+                    TransactWriteItemsError::TransactionCanceledException(cancelled) => cancelled,
+                    other => return Err(backend(other)),
+                },
+                Err(e) => return Err(backend(e)),
+            };
+            let reasons = cancelled.cancellation_reasons();
+            let condition_failed = reasons
+                .iter()
+                .any(|r| r.code() == Some("ConditionalCheckFailed"));
+            let contended = reasons
+                .iter()
+                .any(|r| r.code() == Some("TransactionConflict"));
+            if condition_failed || (contended && attempt == COUNTER_CONTENTION_ATTEMPTS) {
+                return Err(ProjectionStoreError::Conflict(write.key));
+            }
+            if !contended {
+                return Err(backend(cancelled));
+            }
+            let jitter = u64::from(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.subsec_nanos())
+                    % 20,
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10 * attempt + jitter)).await;
         }
+        Err(ProjectionStoreError::Conflict(write.key))
     }
 
     async fn query(&self, query: IndexQuery<'_>) -> Result<IndexPage, ProjectionStoreError> {
