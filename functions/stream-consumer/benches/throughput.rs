@@ -185,6 +185,136 @@ fn every_route(runtime: &tokio::runtime::Runtime) {
             },
         },
         Workload {
+            method: "POST",
+            route: "/api/pipelines",
+            request: |i| {
+                (
+                    "/api/pipelines".into(),
+                    Some(
+                        json!({ "pipelineId": format!("p{i}"), "name": "Sales", "stages": [
+                        { "stageId": "qualify", "label": "Qualify", "probability": 20 },
+                        { "stageId": "propose", "label": "Propose", "probability": 60 },
+                        { "stageId": "won", "label": "Won", "probability": 100, "outcome": "won" },
+                        { "stageId": "lost", "label": "Lost", "probability": 0, "outcome": "lost" },
+                    ] }),
+                    ),
+                )
+            },
+        },
+        Workload {
+            method: "GET",
+            route: "/api/pipelines/{id}",
+            request: |i| (format!("/api/pipelines/p{i}"), None),
+        },
+        Workload {
+            method: "POST",
+            route: "/api/pipelines/{id}/stages",
+            request: |i| {
+                (
+                    format!("/api/pipelines/p{i}/stages"),
+                    Some(json!({ "stageId": "demo", "label": "Demo", "probability": 40 })),
+                )
+            },
+        },
+        Workload {
+            method: "PATCH",
+            route: "/api/pipelines/{id}/stages/{stageId}",
+            request: |i| {
+                (
+                    format!("/api/pipelines/p{i}/stages/demo"),
+                    Some(json!({ "probability": 45 })),
+                )
+            },
+        },
+        Workload {
+            method: "POST",
+            route: "/api/pipelines/{id}/stages/{stageId}/archive",
+            request: |i| (format!("/api/pipelines/p{i}/stages/demo/archive"), None),
+        },
+        Workload {
+            method: "GET",
+            route: "/api/pipelines/{id}/history",
+            request: |i| (format!("/api/pipelines/p{i}/history"), None),
+        },
+        Workload {
+            method: "POST",
+            route: "/api/opportunities",
+            request: |i| {
+                (
+                    "/api/opportunities".into(),
+                    Some(json!({ "opportunityId": format!("o{i}"), "name": "Renewal",
+                        "clientId": format!("k{i}"), "pipelineId": format!("p{i}"),
+                        "amount": "12500.00", "currency": "EUR", "closeDate": "2027-03-31",
+                        "ownerId": "u1", "contacts": [{ "contactId": format!("c{i}"), "role": "Sponsor" }] })),
+                )
+            },
+        },
+        Workload {
+            method: "GET",
+            route: "/api/opportunities/{id}",
+            request: |i| (format!("/api/opportunities/o{i}"), None),
+        },
+        Workload {
+            method: "PATCH",
+            route: "/api/opportunities/{id}",
+            request: |i| {
+                (
+                    format!("/api/opportunities/o{i}"),
+                    Some(json!({ "amount": "14000.50", "closeDate": "2027-04-30" })),
+                )
+            },
+        },
+        Workload {
+            method: "POST",
+            route: "/api/opportunities/{id}/stage",
+            request: |i| {
+                (
+                    format!("/api/opportunities/o{i}/stage"),
+                    Some(json!({ "stageId": "propose" })),
+                )
+            },
+        },
+        Workload {
+            method: "DELETE",
+            route: "/api/opportunities/{id}/contacts/{contactId}",
+            request: |i| (format!("/api/opportunities/o{i}/contacts/c{i}"), None),
+        },
+        Workload {
+            method: "POST",
+            route: "/api/opportunities/{id}/contacts",
+            request: |i| {
+                (
+                    format!("/api/opportunities/o{i}/contacts"),
+                    Some(json!({ "contactId": format!("c{i}"), "role": "Buyer" })),
+                )
+            },
+        },
+        Workload {
+            method: "POST",
+            route: "/api/opportunities/{id}/lost",
+            request: |i| {
+                (
+                    format!("/api/opportunities/o{i}/lost"),
+                    Some(json!({ "reason": "No budget" })),
+                )
+            },
+        },
+        Workload {
+            method: "POST",
+            route: "/api/opportunities/{id}/reopen",
+            request: |i| (format!("/api/opportunities/o{i}/reopen"), None),
+        },
+        Workload {
+            method: "POST",
+            route: "/api/opportunities/{id}/won",
+            request: |i| (format!("/api/opportunities/o{i}/won"), None),
+        },
+        Workload {
+            method: "GET",
+            route: "/api/opportunities/{id}/history",
+            request: |i| (format!("/api/opportunities/o{i}/history"), None),
+        },
+        Workload {
             method: "GET",
             route: "/api/contacts/{id}/history",
             request: |i| (format!("/api/contacts/c{i}/history"), None),
@@ -218,6 +348,41 @@ fn every_route(runtime: &tokio::runtime::Runtime) {
             method: "GET",
             route: "/api/cases/open",
             request: |_| ("/api/cases/open?limit=20".into(), None),
+        },
+        Workload {
+            method: "GET",
+            route: "/api/pipelines",
+            request: |_| ("/api/pipelines?limit=20".into(), None),
+        },
+        Workload {
+            method: "GET",
+            route: "/api/opportunities",
+            request: |i| (format!("/api/opportunities?clientId=k{i}&status=all"), None),
+        },
+        Workload {
+            method: "GET",
+            route: "/api/pipelines/{id}/summary",
+            request: |i| {
+                (
+                    format!("/api/pipelines/p{i}/summary?asOf=2099-06-15T12:30:30.500Z"),
+                    None,
+                )
+            },
+        },
+        Workload {
+            method: "GET",
+            route: "/api/pipelines/{id}/forecast",
+            request: |i| {
+                (
+                    format!("/api/pipelines/p{i}/forecast?from=2027-01-01&to=2027-12-31"),
+                    None,
+                )
+            },
+        },
+        Workload {
+            method: "GET",
+            route: "/api/pipelines/{id}/velocity",
+            request: |i| (format!("/api/pipelines/p{i}/velocity"), None),
         },
         Workload {
             method: "POST",
