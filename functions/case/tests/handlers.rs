@@ -1,6 +1,6 @@
 //! Case routes through the test router, on the in-memory store.
 
-use http_api::testing::{assert_problem, body_json};
+use http_api::testing::{assert_problem, body_json, pointers};
 use lambda_host::testing::TestApi;
 use serde_json::{json, Value};
 
@@ -137,12 +137,7 @@ async fn a_case_needs_an_existing_client_and_valid_fields() {
         &api.call("POST", "/api/cases", Some(json!({ "clientId": 1, "description": "", "openedAt": "yesterday", "status": "open" }))).await,
         400,
     );
-    let pointers: Vec<&str> = invalid["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["pointer"].as_str().unwrap())
-        .collect();
+    let pointers = pointers(&invalid);
     assert_eq!(
         pointers,
         ["/clientId", "/description", "/openedAt", "/status"]

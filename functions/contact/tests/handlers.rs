@@ -155,12 +155,7 @@ async fn bad_create_bodies_are_400_problems_and_write_nothing() {
             .send(request("POST", "/api/contacts", Some(body), &[]))
             .await;
         let problem = assert_problem(&response, 400);
-        let reported: Vec<&str> = problem["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["pointer"].as_str().unwrap())
-            .collect();
+        let reported = http_api::testing::pointers(&problem);
         assert_eq!(reported, pointers, "for {body}");
     }
     for body in ["{not json", "[1,2]", "\"text\"", ""] {

@@ -111,6 +111,18 @@ impl Opportunity {
     }
 }
 
+/// The payload of a move between stages (a change of stage, a reopening): to `stageId` from
+/// `previousStageId`, at `at`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StageMove {
+    pub opportunity_id: String,
+    pub stage_id: String,
+    pub previous_stage_id: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "eventType", content = "payload")]
 pub enum OpportunityEvent {

@@ -8,20 +8,11 @@ mod common;
 use std::sync::Arc;
 
 use common::{given_acme_and_sales, renewal, Api};
-use http_api::testing::{assert_problem, body_json};
+use http_api::testing::{assert_problem, body_json, pointers};
 use serde_json::{json, Value};
 
 fn api() -> Api {
     common::api(Arc::new(event_sourcing::store::InMemoryEventStore::new()))
-}
-
-fn pointers(problem: &Value) -> Vec<&str> {
-    problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["pointer"].as_str().unwrap())
-        .collect()
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use http_api::testing::{assert_problem, body_json};
+use http_api::testing::{assert_problem, body_json, pointers};
 use lambda_host::testing::TestApi;
 use pipeline::fixtures::sales_body;
 use serde_json::{json, Value};
@@ -112,12 +112,7 @@ async fn a_pipeline_with_broken_stages_is_refused_with_every_error_at_once() {
         )
         .await;
     let problem = assert_problem(&response, 400);
-    let pointers: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["pointer"].as_str().unwrap())
-        .collect();
+    let pointers = pointers(&problem);
     assert_eq!(
         pointers,
         [

@@ -67,3 +67,16 @@ pub fn assert_problem(
     assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()));
     body
 }
+
+/// The JSON pointers of a problem's field errors, in order.
+pub fn pointers(problem: &serde_json::Value) -> Vec<&str> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| e["pointer"].as_str())
+                .collect()
+        })
+        .unwrap_or_default()
+}

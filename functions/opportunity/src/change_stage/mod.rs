@@ -7,10 +7,9 @@ mod http;
 use contracts::pipeline_stream::PipelineDetails;
 #[cfg(feature = "lambda")]
 pub use http::{handle, slice};
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::opportunity::{open_stage, Opportunity, OpportunityError, OpportunityEvent};
+use crate::opportunity::{open_stage, Opportunity, OpportunityError, OpportunityEvent, StageMove};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChangeStage {
@@ -19,15 +18,8 @@ pub struct ChangeStage {
     pub at: OffsetDateTime,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StageChanged {
-    pub opportunity_id: String,
-    pub stage_id: String,
-    pub previous_stage_id: String,
-    #[serde(with = "time::serde::rfc3339")]
-    pub at: OffsetDateTime,
-}
+/// Moved to another open stage.
+pub type StageChanged = StageMove;
 
 /// `pipeline`: the opportunity's pipeline as read just before (None: it cannot be read).
 pub fn decide(

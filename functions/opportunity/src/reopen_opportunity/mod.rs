@@ -7,10 +7,11 @@ mod http;
 use contracts::pipeline_stream::PipelineDetails;
 #[cfg(feature = "lambda")]
 pub use http::{handle, slice};
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::opportunity::{open_stage, Opportunity, OpportunityError, OpportunityEvent, Status};
+use crate::opportunity::{
+    open_stage, Opportunity, OpportunityError, OpportunityEvent, StageMove, Status,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReopenOpportunity {
@@ -19,16 +20,8 @@ pub struct ReopenOpportunity {
     pub at: OffsetDateTime,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OpportunityReopened {
-    pub opportunity_id: String,
-    pub stage_id: String,
-    /// The won or lost stage it leaves.
-    pub previous_stage_id: String,
-    #[serde(with = "time::serde::rfc3339")]
-    pub at: OffsetDateTime,
-}
+/// Back from its won or lost stage (`previousStageId`) to an open one.
+pub type OpportunityReopened = StageMove;
 
 /// The stage it goes back to must still take opportunities (open, not archived).
 pub fn decide(
