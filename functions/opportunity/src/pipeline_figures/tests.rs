@@ -145,6 +145,17 @@ fn summary_from_events(lives: &[Vec<EventEnvelope>], at: OffsetDateTime) -> BTre
     counters
 }
 
+/// The stream consumer's engine with the figures alone, on in-memory read models.
+fn figures_consumer() -> (Arc<InMemoryProjectionStore>, Consumer) {
+    let views = Arc::new(InMemoryProjectionStore::new());
+    let consumer = Consumer::new(
+        vec![Arc::new(PipelineFigures)],
+        views.clone(),
+        Arc::new(InMemoryEventStore::new()),
+    );
+    (views, consumer)
+}
+
 /// The summary at `at`, as the slice reads it: the prefix of the time buckets.
 async fn summary_from_buckets(
     views: &InMemoryProjectionStore,
@@ -219,12 +230,7 @@ proptest! {
         }
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
         runtime.block_on(async {
-            let views = Arc::new(InMemoryProjectionStore::new());
-            let consumer = Consumer::new(
-                vec![Arc::new(PipelineFigures)],
-                views.clone(),
-                Arc::new(InMemoryEventStore::new()),
-            );
+            let (views, consumer) = figures_consumer();
             for (n, batch) in records.chunks(3).enumerate() {
                 let report = consumer.process(batch.to_vec()).await;
                 prop_assert!(report.failed.is_empty(), "batch {n}: {report:?}");
@@ -293,12 +299,7 @@ fn a_batch_moving_more_items_than_a_transaction_holds_is_written_in_steps() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let views = Arc::new(InMemoryProjectionStore::new());
-        let consumer = Consumer::new(
-            vec![Arc::new(PipelineFigures)],
-            views.clone(),
-            Arc::new(InMemoryEventStore::new()),
-        );
+        let (views, consumer) = figures_consumer();
         let report = consumer.process(records).await;
         assert!(report.failed.is_empty(), "{report:?}");
         assert!(report.writes >= 1);
