@@ -161,30 +161,27 @@ mod tests {
 
     #[test]
     fn given_no_client_or_pipeline_when_created_then_unprocessable() {
-        given::<Opportunity>([])
-            .when(|state| {
-                decide(
-                    state,
-                    create_command(None),
-                    &Context {
-                        client_exists: false,
-                        ..context()
-                    },
-                )
-            })
-            .then_error(OpportunityError::UnknownClient("k1".into()));
-        given::<Opportunity>([])
-            .when(|state| {
-                decide(
-                    state,
-                    create_command(None),
-                    &Context {
-                        pipeline: None,
-                        ..context()
-                    },
-                )
-            })
-            .then_error(OpportunityError::UnknownPipeline("p1".into()));
+        let cases = [
+            (
+                Context {
+                    client_exists: false,
+                    ..context()
+                },
+                OpportunityError::UnknownClient("k1".into()),
+            ),
+            (
+                Context {
+                    pipeline: None,
+                    ..context()
+                },
+                OpportunityError::UnknownPipeline("p1".into()),
+            ),
+        ];
+        for (context, error) in cases {
+            given::<Opportunity>([])
+                .when(|state| decide(state, create_command(None), &context))
+                .then_error(error);
+        }
     }
 
     #[test]
