@@ -2,7 +2,6 @@
 //! fraction digits (`"12500.00"` EUR, `"12500"` JPY). Never a float: sums and weighted values
 //! are computed on decimals and rounded half-even to the currency's fraction digits.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -118,66 +117,21 @@ impl Money {
         amount.rescale(self.currency.fraction_digits());
         amount.to_string()
     }
-
-    /// `amount × percent / 100`, rounded half-even to the currency's fraction digits.
-    pub fn weighted(&self, percent: u8) -> Money {
-        Money {
-            amount: weigh(self.amount, percent, self.currency),
-            currency: self.currency,
-        }
-    }
 }
 
-fn weigh(amount: Decimal, percent: u8, currency: Currency) -> Decimal {
-    let mut weighted = (amount * Decimal::from(percent) / Decimal::ONE_HUNDRED)
-        .round_dp_with_strategy(
-            currency.fraction_digits(),
-            RoundingStrategy::MidpointNearestEven,
-        );
-    weighted.rescale(currency.fraction_digits());
-    weighted
+/// `amount × percent / 100`, exact (rounded only when written, once per total).
+pub fn percent_of(amount: Decimal, percent: u8) -> Decimal {
+    amount * Decimal::from(percent) / Decimal::ONE_HUNDRED
 }
 
-/// Totals per currency, never converted: each sum exact.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Totals(pub BTreeMap<Currency, Decimal>);
-
-impl Totals {
-    pub fn add(&mut self, money: &Money) {
-        *self.0.entry(money.currency).or_default() += money.amount;
-    }
-
-    pub fn subtract(&mut self, money: &Money) {
-        *self.0.entry(money.currency).or_default() -= money.amount;
-    }
-
-    pub fn get(&self, currency: Currency) -> Decimal {
-        self.0.get(&currency).copied().unwrap_or_default()
-    }
-
-    /// Each total weighted by `percent`, rounded once per currency (never per opportunity).
-    pub fn weighted(&self, percent: u8) -> Totals {
-        Totals(
-            self.0
-                .iter()
-                .map(|(currency, total)| (*currency, weigh(*total, percent, *currency)))
-                .collect(),
-        )
-    }
-
-    /// `currency → amount text`, in currency order, for answers.
-    pub fn texts(&self) -> BTreeMap<String, String> {
-        self.0
-            .iter()
-            .map(|(currency, amount)| {
-                let money = Money {
-                    amount: *amount,
-                    currency: *currency,
-                };
-                (currency.code(), money.amount_text())
-            })
-            .collect()
-    }
+/// An exact amount written half-even with exactly the currency's fraction digits.
+pub fn rounded_text(amount: Decimal, currency: Currency) -> String {
+    let mut rounded = amount.round_dp_with_strategy(
+        currency.fraction_digits(),
+        RoundingStrategy::MidpointNearestEven,
+    );
+    rounded.rescale(currency.fraction_digits());
+    rounded.to_string()
 }
 
 /// Stored and answered as `{"amount": "12500.00", "currency": "EUR"}` fields of the owner.
@@ -283,10 +237,8 @@ mod tests {
     #[test]
     fn weighting_rounds_half_to_even() {
         let weigh = |amount: &str, percent| {
-            Money::parse(amount, eur())
-                .unwrap()
-                .weighted(percent)
-                .amount_text()
+            let money = Money::parse(amount, eur()).unwrap();
+            rounded_text(percent_of(money.amount, percent), eur())
         };
         assert_eq!(weigh("0.05", 50), "0.02");
         assert_eq!(weigh("0.15", 50), "0.08");
@@ -302,17 +254,20 @@ mod tests {
     }
 
     proptest! {
+        /// As the figures do it: each amount as minor units, summed as counters are, read
+        /// back and weighted once; exact against integer arithmetic in cents.
         #[test]
         fn totals_are_exact_for_any_accepted_amounts(amounts in proptest::collection::vec(accepted_eur(), 0..50), percent in 0u8..=100) {
-            let mut totals = Totals::default();
+            use crate::pipeline_figures::{from_minor_units, minor_units};
+            let mut counter: i64 = 0;
             let mut cents: i128 = 0;
             for (amount_cents, text) in &amounts {
                 let money = Money::parse(text, eur()).unwrap();
                 prop_assert_eq!(&money.amount_text(), text);
-                totals.add(&money);
+                counter += minor_units(&money);
                 cents += i128::from(*amount_cents);
             }
-            let total = totals.get(eur());
+            let total = from_minor_units(counter, eur()).amount;
             prop_assert_eq!(total * Decimal::ONE_HUNDRED, Decimal::from_i128_with_scale(cents, 0));
             // Weighted in integers: cents × percent / 100, half to even.
             let numerator = cents * i128::from(percent);
@@ -322,13 +277,8 @@ mod tests {
                 std::cmp::Ordering::Greater => quotient + 1,
                 std::cmp::Ordering::Equal => quotient + (quotient % 2),
             };
-            let weighted = totals.weighted(percent).get(eur());
-            prop_assert_eq!(weighted, Decimal::from_i128_with_scale(rounded, 2));
-            // Removing each amount again brings every total back to zero.
-            for (_, text) in &amounts {
-                totals.subtract(&Money::parse(text, eur()).unwrap());
-            }
-            prop_assert!(totals.get(eur()).is_zero());
+            let expected = Money { amount: Decimal::from_i128_with_scale(rounded, 2), currency: eur() };
+            prop_assert_eq!(rounded_text(percent_of(total, percent), eur()), expected.amount_text());
         }
     }
 }

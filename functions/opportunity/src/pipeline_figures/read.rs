@@ -12,7 +12,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::{from_minor_units, sum};
-use crate::money::Currency;
+use crate::money::{percent_of, Currency};
 
 /// The items of one partition within `from..=to`, every page of them summed.
 pub async fn summed(
@@ -86,20 +86,12 @@ pub fn per_currency(counters: &BTreeMap<String, i64>, prefix: &str) -> BTreeMap<
         .collect()
 }
 
-/// `total × percent / 100`, unrounded.
+/// A total in minor units × percent / 100, unrounded.
 pub fn weigh(minor: i64, currency: Currency, percent: u8) -> Decimal {
-    from_minor_units(minor, currency).amount * Decimal::from(percent) / Decimal::ONE_HUNDRED
+    percent_of(from_minor_units(minor, currency).amount, percent)
 }
 
-/// An exact amount rounded half-even to the currency's fraction digits, as text.
-pub fn amount_text(amount: Decimal, currency: Currency) -> String {
-    let mut rounded = amount.round_dp_with_strategy(
-        currency.fraction_digits(),
-        RoundingStrategy::MidpointNearestEven,
-    );
-    rounded.rescale(currency.fraction_digits());
-    rounded.to_string()
-}
+pub use crate::money::rounded_text as amount_text;
 
 /// `part / whole` to 4 places, half-even, as a JSON number; `None` when `whole` is 0.
 pub fn ratio(part: i64, whole: i64, places: u32) -> Option<serde_json::Number> {
