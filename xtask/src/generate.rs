@@ -341,13 +341,21 @@ fn template(registries: &[Registry]) -> String {
             text.push_str("    Properties:\n      CodeUri: .\n      Events:\n");
             for (method, path) in &slice.routes {
                 // An event is named for its method, and for its path's last word too where the
-                // function has two routes of one method (`PostWon`, `PostLost`).
-                let shared = slice.routes.iter().filter(|(m, _)| m == method).count() > 1;
-                let last = path.rsplit('/').next().unwrap_or_default();
-                let name = if shared {
-                    format!("{}{}", pascal(method), pascal(last))
-                } else {
+                // function has two routes of one method (`PostWon`, `PostLost`), or for all its
+                // literal words where those last words are alike (`GetContactsTasks`).
+                let same_method = || slice.routes.iter().filter(|(m, _)| m == method);
+                let last = |path: &str| path.rsplit('/').next().unwrap_or_default().to_owned();
+                let literal = path
+                    .split('/')
+                    .filter(|word| !word.is_empty() && *word != "api" && !word.starts_with('{'))
+                    .map(pascal)
+                    .collect::<String>();
+                let name = if same_method().count() == 1 {
                     pascal(method)
+                } else if same_method().filter(|(_, p)| last(p) == last(path)).count() > 1 {
+                    format!("{}{literal}", pascal(method))
+                } else {
+                    format!("{}{}", pascal(method), pascal(&last(path)))
                 };
                 text.push_str(&format!(
                     "        {name}:\n          Type: HttpApi\n          Properties:\n            ApiId: !Ref HttpApi\n            Method: {method}\n            Path: \"{path}\"\n            Auth: {{ AuthorizationScopes: [{}] }}\n",

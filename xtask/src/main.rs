@@ -151,6 +151,8 @@ fn test() -> Result<(), String> {
             "pipeline",
             "-p",
             "opportunity",
+            "-p",
+            "task",
             "--",
             "-D",
             "warnings",

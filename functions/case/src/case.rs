@@ -107,6 +107,7 @@ pub enum CaseEvent {
     CaseCreated(CaseCreated),
     InteractionAdded(InteractionAdded),
     CaseClosed(CaseClosed),
+    TaskAttached(contracts::task_stream::TaskMention),
 }
 
 impl DomainEvent for CaseEvent {
@@ -165,6 +166,8 @@ impl Aggregate for Case {
                 }),
                 other => other,
             },
+            // Read from the stream by the history; the record does not grow with its tasks.
+            CaseEvent::TaskAttached(_) => self,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod create_case;
 #[cfg(feature = "lambda")]
 pub mod get_case;
 pub mod list_open_cases;
+pub mod policies;
 #[cfg(feature = "lambda")]
 pub mod representation;
 

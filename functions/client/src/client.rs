@@ -42,6 +42,7 @@ pub enum ClientEvent {
     ClientEdited(ClientEdited),
     ContactLinked(ClientContactLink),
     ContactUnlinked(ClientContactUnlink),
+    TaskAttached(contracts::task_stream::TaskMention),
 }
 
 impl DomainEvent for ClientEvent {}
@@ -78,6 +79,8 @@ impl Aggregate for Client {
             ClientEvent::ContactUnlinked(unlink) => {
                 details.contacts.remove(&unlink.contact_id);
             }
+            // Read from the stream by the history; the record does not grow with its tasks.
+            ClientEvent::TaskAttached(_) => {}
         }
         Client::Active(details)
     }

@@ -8,6 +8,7 @@ pub mod edit_client;
 pub mod get_client;
 pub mod link_contact;
 pub mod list_clients;
+pub mod policies;
 #[cfg(feature = "lambda")]
 pub mod representation;
 pub mod unlink_contact;

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use contracts::links::{ClientContactLink, ClientContactUnlink};
 use contracts::opportunity_stream::OpportunityMention;
+use contracts::task_stream::TaskMention;
 use event_sourcing::{Aggregate, DomainError, DomainEvent, ErrorKind};
 use serde::{Deserialize, Serialize};
 
@@ -73,6 +74,7 @@ pub enum ContactEvent {
     MentionedInCase(CaseMention),
     NamedOnOpportunity(OpportunityMention),
     UnnamedFromOpportunity(OpportunityMention),
+    TaskAttached(TaskMention),
     ContactErased(ContactErased),
 }
 
@@ -129,7 +131,8 @@ impl Aggregate for Contact {
             // Where the person is named is found from the stream (the export), not the state.
             ContactEvent::MentionedInCase(_)
             | ContactEvent::NamedOnOpportunity(_)
-            | ContactEvent::UnnamedFromOpportunity(_) => self,
+            | ContactEvent::UnnamedFromOpportunity(_)
+            | ContactEvent::TaskAttached(_) => self,
             // Whatever it was, nothing of the person remains.
             ContactEvent::ContactErased(_) => Contact::Erased,
         }

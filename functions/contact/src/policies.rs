@@ -17,6 +17,7 @@ use contracts::opportunity_stream::{
     OpportunityContact, OpportunityContactRemoval, OpportunityMention, OPPORTUNITY_CONTACT_ADDED,
     OPPORTUNITY_CONTACT_REMOVED,
 };
+use contracts::task_stream::{unattachable, RecordTaskOn, TaskMention, TaskTarget};
 use event_sourcing::policy::{Policy, Refusal};
 use event_sourcing::ErrorKind;
 
@@ -170,6 +171,21 @@ impl Policy for RecordOpportunityUnnaming {
         })
     }
 }
+
+/// A task may target a live contact; the contact's stream records it (its export finds the
+/// task there; the task's text stays on the task, sealed under the person's key).
+impl TaskTarget for Contact {
+    const POLICY_NAME: &'static str = "task.record-task-on-contact";
+
+    fn attach(&self, id: &str, task: TaskMention) -> Result<Vec<ContactEvent>, Refusal> {
+        self.active(id)
+            .map_err(|error| unattachable(contracts::streams::CONTACT, id, error))?;
+        Ok(vec![ContactEvent::TaskAttached(task)])
+    }
+}
+
+/// Composed by the task's Lambdas.
+pub type RecordTaskOnContact = RecordTaskOn<Contact>;
 
 #[cfg(test)]
 mod tests {

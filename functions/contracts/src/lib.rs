@@ -14,3 +14,4 @@ pub mod links;
 pub mod opportunity_stream;
 pub mod pipeline_stream;
 pub mod streams;
+pub mod task_stream;

@@ -6,3 +6,4 @@ pub const CLIENT: &str = "client";
 pub const CASE: &str = "case";
 pub const PIPELINE: &str = "pipeline";
 pub const OPPORTUNITY: &str = "opportunity";
+pub const TASK: &str = "task";

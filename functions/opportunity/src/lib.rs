@@ -22,6 +22,7 @@ pub mod pipeline_forecast;
 pub mod pipeline_summary;
 #[cfg(feature = "lambda")]
 pub mod pipeline_velocity;
+pub mod policies;
 pub mod remove_opportunity_contact;
 pub mod reopen_opportunity;
 #[cfg(feature = "lambda")]

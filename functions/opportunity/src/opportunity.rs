@@ -136,6 +136,7 @@ pub enum OpportunityEvent {
     OpportunityReopened(OpportunityReopened),
     OpportunityContactAdded(OpportunityContact),
     OpportunityContactRemoved(OpportunityContactRemoval),
+    TaskAttached(contracts::task_stream::TaskMention),
 }
 
 impl DomainEvent for OpportunityEvent {
@@ -225,6 +226,8 @@ impl Aggregate for Opportunity {
             OpportunityEvent::OpportunityContactRemoved(removal) => {
                 details.contacts.remove(&removal.contact_id);
             }
+            // Read from the stream by the history; the record does not grow with its tasks.
+            OpportunityEvent::TaskAttached(_) => {}
         }
         Opportunity::Active(details)
     }

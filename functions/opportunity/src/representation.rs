@@ -171,25 +171,6 @@ pub fn named_contact(fields: &mut Fields<'_>) -> (String, Option<String>) {
     (contact_id.unwrap_or_default(), role)
 }
 
-/// `ownerId`, or the caller when it is left out and their id is one the lists and figures can
-/// filter by; one of them is needed.
-pub fn owner(fields: &mut Fields<'_>, caller: Option<&str>) -> Option<String> {
-    if fields.present("ownerId") {
-        return fields.optional_string("ownerId", validate::id);
-    }
-    fields.optional_string("ownerId", validate::id);
-    match caller.filter(|id| validate::id(id).is_ok()) {
-        Some(caller) => Some(caller.to_owned()),
-        None => {
-            fields.error(
-                "ownerId",
-                "is required when the caller has no id of letters, digits, '-' and '_'",
-            );
-            None
-        }
-    }
-}
-
 impl From<OpportunityError> for Problem {
     fn from(error: OpportunityError) -> Self {
         Problem::domain(error)

@@ -20,6 +20,7 @@ pub fn registries() -> Vec<Registry> {
         case::registry(),
         pipeline::registry(),
         opportunity::registry(),
+        task::registry(),
         privacy::registry(),
     ]
 }

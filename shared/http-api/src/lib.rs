@@ -21,7 +21,7 @@ pub mod testing;
 pub use event_sourcing::Patch;
 pub use invocation::Invocation;
 
-pub use list::{list_response, view_as_stored};
+pub use list::{list_page, list_response, view_as_stored};
 pub use problem::{FieldError, Problem};
 pub use request::{
     as_of, check_trace_hints, expected_version, json_object, json_object_or_empty, page_params,

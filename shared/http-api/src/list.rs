@@ -16,22 +16,35 @@ pub async fn list_response(
     partitions: &[String],
     present: impl Fn(StoredView) -> Option<Value>,
 ) -> Result<Response<Body>, Problem> {
-    let (limit, cursor) = page_params(request)?;
-    let page = query::page(
-        invocation.views.as_ref(),
-        index,
-        partitions,
-        limit,
-        cursor.as_deref(),
-        &invocation.cursors,
-    )
-    .await?;
+    let page = list_page(invocation, request, index, partitions, None).await?;
     let items = page
         .items
         .into_iter()
         .filter_map(|(_, stored)| present(stored))
         .collect();
     page_response(items, page.next_cursor)
+}
+
+/// One page of `partitions` of `index` as the request's `limit` and `cursor` ask, each sort
+/// key at most `to` (see [`query::page`]).
+pub async fn list_page(
+    invocation: &Invocation,
+    request: &Request,
+    index: Index,
+    partitions: &[String],
+    to: Option<String>,
+) -> Result<query::Page, Problem> {
+    let (limit, cursor) = page_params(request)?;
+    Ok(query::page(
+        invocation.views.as_ref(),
+        index,
+        partitions,
+        to,
+        limit,
+        cursor.as_deref(),
+        &invocation.cursors,
+    )
+    .await?)
 }
 
 /// The view as stored, for lists that show it unchanged.

@@ -42,6 +42,28 @@ enum Position {
     Done,
 }
 
+/// A walk through a list: each partition's position, and the upper bound of its sort keys
+/// chosen by its first page (an "overdue" list keeps the instant it began at, so the walk is
+/// one consistent list however long it takes). Cursors written before bounds existed hold the
+/// positions alone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+enum Walk {
+    Bounded {
+        positions: Vec<Position>,
+        to: Option<String>,
+    },
+    Unbounded(Vec<Position>),
+}
+
+impl Walk {
+    fn positions(&self) -> &[Position] {
+        match self {
+            Walk::Bounded { positions, .. } | Walk::Unbounded(positions) => positions,
+        }
+    }
+}
+
 /// The key cursors are sealed with.
 #[derive(Clone)]
 pub struct CursorKey(ChaCha20Poly1305);
@@ -115,36 +137,41 @@ impl CursorKey {
 
     /// Each partition's position, sealed for the list (index and partitions) they walk, so
     /// a cursor is never replayed against another list.
-    fn seal_positions(&self, positions: &[Position], list: &str) -> String {
-        self.seal_value(&serde_json::to_value(positions).unwrap_or_default(), list)
+    fn seal_walk(&self, walk: &Walk, list: &str) -> String {
+        self.seal_value(&serde_json::to_value(walk).unwrap_or_default(), list)
     }
 
-    fn open_positions(
+    fn open_walk(
         &self,
         text: &str,
         list: &str,
         partitions: usize,
-    ) -> Result<Vec<Position>, ProjectionStoreError> {
+    ) -> Result<Walk, ProjectionStoreError> {
         self.open_value(text, list)
-            .and_then(|value| serde_json::from_value::<Vec<Position>>(value).ok())
-            .filter(|positions| positions.len() == partitions)
+            .and_then(|value| serde_json::from_value::<Walk>(value).ok())
+            .filter(|walk| walk.positions().len() == partitions)
             .ok_or_else(|| ProjectionStoreError::BadCursor("not a cursor of this query".into()))
     }
 }
 
-/// One page of `partitions` merged in (index sort key, PK) order.
+/// One page of `partitions` merged in (index sort key, PK) order, each sort key at most `to`
+/// (the bound of the walk's first page: a cursor keeps it).
 pub async fn page(
     store: &dyn ProjectionStore,
     index: Index,
     partitions: &[String],
+    to: Option<String>,
     limit: usize,
     cursor: Option<&str>,
     key: &CursorKey,
 ) -> Result<Page, ProjectionStoreError> {
     let list = format!("{}:{}", index.name(), partitions.join(","));
-    let positions = match cursor {
-        Some(text) => key.open_positions(text, &list, partitions.len())?,
-        None => vec![Position::Start; partitions.len()],
+    let (positions, to) = match cursor {
+        Some(text) => match key.open_walk(text, &list, partitions.len())? {
+            Walk::Bounded { positions, to } => (positions, to),
+            Walk::Unbounded(positions) => (positions, None),
+        },
+        None => (vec![Position::Start; partitions.len()], to),
     };
     let limit = limit.clamp(1, MAX_LIMIT);
     let mut states: Vec<PartitionRead> = positions.into_iter().map(PartitionRead::at).collect();
@@ -162,7 +189,7 @@ pub async fn page(
                 after,
                 limit,
                 from: None,
-                to: None,
+                to: to.clone(),
             })
             .await?;
         state.more = page.more;
@@ -189,7 +216,7 @@ pub async fn page(
     let next_cursor = positions
         .iter()
         .any(|p| *p != Position::Done)
-        .then(|| key.seal_positions(&positions, &list));
+        .then(|| key.seal_walk(&Walk::Bounded { positions, to }, &list));
     Ok(Page { items, next_cursor })
 }
 

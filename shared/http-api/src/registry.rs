@@ -320,13 +320,16 @@ impl Registry {
     }
 
     /// The stream types whose events may hold sealed personal data: those its sealing slices
-    /// append to. Whoever loads them reads keys.
+    /// append to whose aggregate says its events hold some (a task's policies append to a
+    /// client's stream too, without sealing anything there). Whoever loads them reads keys.
     pub fn sealed_streams(&self) -> Vec<&'static str> {
         let mut streams = Vec::new();
         for slice in &self.slices {
             if slice.key_writes == Some(KeyWrites::Seal) {
                 for stream in &slice.writes {
-                    add(&mut streams, stream);
+                    if self.personal.iter().any(|(holding, _)| holding == stream) {
+                        add(&mut streams, stream);
+                    }
                 }
             }
         }

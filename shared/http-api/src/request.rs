@@ -271,6 +271,24 @@ impl<'a> Fields<'a> {
             .and_then(|value| validate::parse_rfc3339(&value).ok())
     }
 
+    /// An id field that defaults to the caller's user id when left out (an owner, an
+    /// assignee): the caller's id must then be one lists can filter by, or the field is needed.
+    pub fn id_or_caller(&mut self, field: &'static str, caller: Option<&str>) -> Option<String> {
+        if self.present(field) {
+            return self.optional_string(field, validate::id);
+        }
+        match caller.filter(|id| validate::id(id).is_ok()) {
+            Some(caller) => Some(caller.to_owned()),
+            None => {
+                self.error(
+                    field,
+                    "is required when the caller has no id of letters, digits, '-' and '_'",
+                );
+                None
+            }
+        }
+    }
+
     /// An optional calendar date (`2027-03-31`).
     pub fn optional_date(&mut self, field: &'static str) -> Option<time::Date> {
         self.optional_string(field, validate::date)

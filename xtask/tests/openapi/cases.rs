@@ -97,5 +97,6 @@ fn every_case_operation_answers_as_documented() {
         &format!("/cases/{case}"),
         &format!("/cases/{}", unique("none")),
     );
+    crate::record_tasks_read_as_documented(&spec, &format!("/cases/{case}"));
     spec.assert_covered("/api/cases");
 }

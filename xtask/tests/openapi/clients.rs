@@ -84,5 +84,6 @@ fn every_client_operation_answers_as_documented() {
     expect(spec.call("DELETE", &link, None, &[]), 204);
     expect(spec.call("DELETE", &link, None, &[]), 404);
     crate::the_past_reads_as_documented(&spec, &path, &format!("/clients/{}", unique("none")));
+    crate::record_tasks_read_as_documented(&spec, &path);
     spec.assert_covered("/api/clients");
 }

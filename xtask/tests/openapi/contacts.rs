@@ -86,5 +86,6 @@ fn every_contact_operation_answers_as_documented() {
     let none = format!("/contacts/{}", unique("none"));
     expect(spec.get(&format!("{none}/export")), 404);
     expect(spec.call("POST", &format!("{none}/erase"), None, &[]), 404);
+    crate::record_tasks_read_as_documented(&spec, &path);
     spec.assert_covered("/api/contacts");
 }

@@ -10,6 +10,7 @@ mod clients;
 mod contacts;
 mod opportunities;
 mod pipelines;
+mod tasks;
 
 use serde_json::json;
 use spec::{expect, Spec};
@@ -70,4 +71,11 @@ fn the_past_reads_as_documented(spec: &Spec, record: &str, none: &str) {
         spec.get(&format!("{record}?asOf=2001-01-01T00:00:00Z")),
         404,
     );
+}
+
+/// A record's tasks, as documented: `record` is its path below the base URL.
+fn record_tasks_read_as_documented(spec: &Spec, record: &str) {
+    expect(spec.get(&format!("{record}/tasks")), 200);
+    expect(spec.get(&format!("{record}/tasks?status=all&limit=5")), 200);
+    expect(spec.get(&format!("{record}/tasks?status=maybe")), 400);
 }

@@ -186,6 +186,7 @@ fn every_opportunity_operation_answers_as_documented() {
         400,
     );
     crate::the_past_reads_as_documented(&spec, &path, &none);
+    crate::record_tasks_read_as_documented(&spec, &path);
     spec.assert_covered("/api/opportunities");
 
     // The pipeline's figures, once the consumer has the won deal.

@@ -78,6 +78,7 @@ impl View for CaseSummary {
                 status: CaseStatus::Closed,
                 ..view
             }),
+            CaseEvent::TaskAttached(_) => view,
         }
     }
 

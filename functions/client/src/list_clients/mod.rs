@@ -50,6 +50,7 @@ impl View for ClientSummary {
                 contact_count: view.contact_count.saturating_sub(1),
                 ..view
             }),
+            ClientEvent::TaskAttached(_) => view,
         }
     }
 

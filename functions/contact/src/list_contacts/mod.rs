@@ -71,7 +71,8 @@ impl View for ContactSummary {
             }),
             ContactEvent::MentionedInCase(_)
             | ContactEvent::NamedOnOpportunity(_)
-            | ContactEvent::UnnamedFromOpportunity(_) => view,
+            | ContactEvent::UnnamedFromOpportunity(_)
+            | ContactEvent::TaskAttached(_) => view,
             // Nothing of the person stays: out of every index, fields blanked.
             ContactEvent::ContactErased(erased) => Some(Self {
                 contact_id: erased.contact_id.clone(),

@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 use super::{decide, Context, CreateOpportunity};
 use crate::opportunity::Opportunity;
 use crate::opportunity::MAX_CONTACTS;
-use crate::representation::{money, named_contact, opportunity_response, owner};
+use crate::representation::{money, named_contact, opportunity_response};
 
 pub fn slice() -> Slice {
     Slice::new("create-opportunity", Access::Append, handle)
@@ -41,7 +41,7 @@ pub fn parse(
         fields.error("closeDate", "is required");
     }
     let close_date = fields.optional_date("closeDate");
-    let owner_id = owner(&mut fields, caller);
+    let owner_id = fields.id_or_caller("ownerId", caller);
     let next_step = fields.optional_string("nextStep", validate::text(500));
     let contacts: Vec<(String, Option<String>)> = fields
         .optional_objects("contacts", 0..=MAX_CONTACTS, named_contact)

@@ -1,0 +1,6 @@
+//! get-task-history: `GET /api/tasks/{id}/history`, the generic history of `http_api::history`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    lambda_host::serve(task::registry(), env!("CARGO_BIN_NAME")).await
+}
