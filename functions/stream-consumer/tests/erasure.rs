@@ -32,13 +32,16 @@ use support::{insert_record, stream_event};
 const NOTES: usize = 6;
 
 /// Everything the system knows about Ada that is hers: no table may hold any of it after.
-const ADA: [&str; 6] = [
+const ADA: [&str; 8] = [
     "Lovelace",
     "ada.lovelace@example.org",
     "7946 0123",
     "analytical engine",
     // Her role on an opportunity.
     "mathematician in residence",
+    // A task about her: its title and notes.
+    "Bernoulli",
+    "her program for the engine",
     // Her email as the lookup index keys it.
     "email#ada.lovelace",
 ];
@@ -112,7 +115,8 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
         let views = fresh_dynamo_projection_store(&counter).await;
         let keys = Arc::new(fresh_dynamo_key_store(&counter).await);
         let api = TestApi::on(stream_consumer::registries(), events.clone(), mode)
-            .with_key_store(keys.clone());
+            .with_key_store(keys.clone())
+            .with_views(Arc::new(views.clone()));
 
         // With an Idempotency-Key: its recorded answer holds her data too.
         let ada = json!({ "contactId": "c1", "name": "Ada Lovelace", "email": "ada.lovelace@example.org", "phone": "+44 20 7946 0123" });
@@ -151,6 +155,14 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
                 "clientId": "k1", "pipelineId": "p1", "amount": "100.00", "currency": "GBP",
                 "closeDate": "2027-01-31", "ownerId": "u1",
                 "contacts": [{ "contactId": "c1", "role": "The mathematician in residence" }] }),
+            ),
+            (
+                "POST",
+                "/api/tasks",
+                json!({ "taskId": "t1", "title": "Send Ada the Bernoulli notes",
+                "notes": "About her program for the engine", "dueAt": "2001-01-01T09:00:00Z",
+                "assigneeId": "u1",
+                "targets": [{ "type": "client", "id": "k1" }, { "type": "contact", "id": "c1" }] }),
             ),
         ] {
             call(&api, method, path, Some(body)).await;
@@ -207,11 +219,21 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
             export["opportunities"],
             json!([{ "opportunityId": "o1", "name": "Engine order", "role": "The mathematician in residence", "named": true }])
         );
+        assert_eq!(
+            (&export["tasks"][0]["taskId"], &export["tasks"][0]["title"]),
+            (&json!("t1"), &json!("Send Ada the Bernoulli notes")),
+            "{mode:?}"
+        );
+        let listed = call(&api, "GET", "/api/clients/k1/tasks", None).await;
+        assert_eq!(
+            listed["items"][0]["title"], "Send Ada the Bernoulli notes",
+            "{mode:?}: a list reads her task's text from its sealed stream"
+        );
 
         let erased = call(&api, "POST", "/api/contacts/c1/erase", None).await;
         assert_eq!(
             erased,
-            json!({ "contactId": "c1", "erased": true, "version": 6 }),
+            json!({ "contactId": "c1", "erased": true, "version": 7 }),
             "{mode:?}"
         );
         project(&events, &api, live.clone()).await;
@@ -255,6 +277,45 @@ async fn after_an_erasure_no_table_holds_the_persons_data_and_a_rebuild_brings_n
             call(&api, "GET", "/api/clients/k1", None).await["contacts"],
             json!(["c1"])
         );
+        // Her task stays valid and listed, its text erased; it can still be done.
+        let task = call(&api, "GET", "/api/tasks/t1", None).await;
+        assert_eq!(
+            (&task["title"], &task["notes"], &task["overdue"]),
+            (&json!(ERASED), &json!(ERASED), &json!(true)),
+            "{mode:?}"
+        );
+        for list in [
+            "/api/clients/k1/tasks",
+            "/api/contacts/c1/tasks",
+            "/api/tasks/overdue?assigneeId=u1",
+        ] {
+            let listed = call(&api, "GET", list, None).await;
+            assert_eq!(
+                (&listed["items"][0]["taskId"], &listed["items"][0]["title"]),
+                (&json!("t1"), &json!(ERASED)),
+                "{mode:?}: {list}"
+            );
+        }
+        let retitled = api
+            .call(
+                "PATCH",
+                "/api/tasks/t1",
+                Some(json!({ "title": "About Ada again" })),
+            )
+            .await;
+        assert_eq!(
+            retitled.status(),
+            410,
+            "{mode:?}: her task takes no new text"
+        );
+        call(
+            &api,
+            "PATCH",
+            "/api/tasks/t1",
+            Some(json!({ "priority": "high" })),
+        )
+        .await;
+        call(&api, "POST", "/api/tasks/t1/complete", None).await;
         let history = call(&api, "GET", "/api/contacts/c1/history", None).await;
         let first = &history["items"][0];
         assert_eq!(

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use crate::cancel_task::TaskCancelled;
 use crate::complete_task::TaskCompleted;
 use crate::create_task::TaskCreated;
-use crate::edit_task::{TaskEdited, TaskReassigned, TaskRescheduled};
+use crate::edit_task::{TaskDescribed, TaskEdited, TaskReassigned, TaskRescheduled};
 use crate::reopen_task::TaskReopened;
 
 /// Names a closed set of values as the API spells them.
@@ -160,6 +160,7 @@ impl Task {
 #[serde(tag = "eventType", content = "payload")]
 pub enum TaskEvent {
     TaskCreated(TaskCreated),
+    TaskDescribed(TaskDescribed),
     TaskEdited(TaskEdited),
     TaskRescheduled(TaskRescheduled),
     TaskReassigned(TaskReassigned),
@@ -173,8 +174,12 @@ impl DomainEvent for TaskEvent {
     fn personal_data(&self) -> Option<PersonalData> {
         let (person, fields) = match self {
             TaskEvent::TaskCreated(created) => (person_of(&created.targets), PERSONAL_FIELDS),
-            TaskEvent::TaskEdited(edited) => (edited.contact_id.as_deref(), PERSONAL_FIELDS),
-            TaskEvent::TaskCancelled(cancelled) => (
+            TaskEvent::TaskDescribed(described) => {
+                (described.contact_id.as_deref(), PERSONAL_FIELDS)
+            }
+            // Without a reason there is nothing of anyone's to seal (and an erased person's
+            // task can still be cancelled).
+            TaskEvent::TaskCancelled(cancelled) if cancelled.reason.is_some() => (
                 cancelled.contact_id.as_deref(),
                 CANCELLATION_PERSONAL_FIELDS,
             ),
@@ -214,9 +219,11 @@ impl Aggregate for Task {
         };
         match event {
             TaskEvent::TaskCreated(_) => {}
+            TaskEvent::TaskDescribed(described) => {
+                details.title.clone_from(&described.title);
+                details.notes.clone_from(&described.notes);
+            }
             TaskEvent::TaskEdited(edited) => {
-                details.title.clone_from(&edited.title);
-                details.notes.clone_from(&edited.notes);
                 details.kind = edited.kind;
                 details.priority = edited.priority;
             }
@@ -333,6 +340,32 @@ mod tests {
             .existing("t1")
             .unwrap()
             .overdue(DUE_AT + time::Duration::days(9)));
+    }
+
+    #[test]
+    fn a_tasks_text_is_the_data_of_the_person_it_targets_and_nothing_else_is() {
+        let subject = |event: &TaskEvent| event.personal_data().map(|p| (p.subject, p.fields));
+        assert_eq!(
+            subject(&created(&[("client", "k1"), ("contact", "c1")])),
+            Some(("contact#c1".to_owned(), PERSONAL_FIELDS))
+        );
+        assert_eq!(subject(&created(&[("client", "k1")])), None);
+        let at = datetime!(2026-03-02 10:00 UTC);
+        let cancelling = |reason: Option<&str>| {
+            TaskEvent::TaskCancelled(crate::cancel_task::TaskCancelled {
+                contact_id: Some("c1".into()),
+                ..match cancelled(at, reason) {
+                    TaskEvent::TaskCancelled(c) => c,
+                    other => unreachable!("{other:?}"),
+                }
+            })
+        };
+        assert_eq!(
+            subject(&cancelling(Some("Moved away"))),
+            Some(("contact#c1".to_owned(), CANCELLATION_PERSONAL_FIELDS))
+        );
+        assert_eq!(subject(&cancelling(None)), None, "nothing to seal");
+        assert_eq!(subject(&completed(at)), None);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! export-contact: `GET /api/contacts/{id}/export`: everything held about a person (GDPR
 //! Art. 15 and 20), as one JSON document: the record, its whole history, the clients it is
-//! linked to, the case interactions that name it and the opportunities that name it (with
-//! its role on each).
+//! linked to, the case interactions that name it, the opportunities that name it (with
+//! its role on each) and the tasks that target it (their text is the person's data).
 //!
 //! It reads all three aggregates, so it lives in the privacy crate, which owns no aggregate.
 
@@ -17,6 +17,7 @@ use lambda_http::{Body, Request, Response};
 use opportunity::{Opportunity, OpportunityEvent};
 use serde::Serialize;
 use serde_json::Value;
+use task::{Task, TaskDetails};
 
 pub fn slice() -> Slice {
     Slice::new("export-contact", Access::ReadStreams, handle)
@@ -25,6 +26,7 @@ pub fn slice() -> Slice {
         .reads::<Contact>()
         .reads::<ClientName>()
         .reads::<Opportunity>()
+        .reads::<Task>()
 }
 
 #[derive(Debug, PartialEq, Serialize)]
@@ -39,6 +41,22 @@ pub struct Export {
     pub clients: Vec<LinkedClient>,
     pub interactions: Vec<NamingInteraction>,
     pub opportunities: Vec<NamingOpportunity>,
+    /// The tasks that target the person, as they stand.
+    pub tasks: Vec<TaskDetails>,
+}
+
+/// The tasks that target the contact, from the attachments on its stream.
+fn targeting_tasks(contact: &[EventEnvelope]) -> Vec<String> {
+    let mut tasks: Vec<String> = contact
+        .iter()
+        .filter_map(|event| match event.decode::<ContactEvent>() {
+            Ok(ContactEvent::TaskAttached(task)) => Some(task.task_id),
+            _ => None,
+        })
+        .collect();
+    tasks.sort();
+    tasks.dedup();
+    tasks
 }
 
 /// An opportunity that names (or named) the person, with their role there.
@@ -183,10 +201,17 @@ pub async fn handle(invocation: Invocation, request: Request) -> Result<Response
             .await?;
         opportunities.push(on_opportunity(&opportunity_id, &stream, &id));
     }
+    let mut tasks = Vec::new();
+    for task_id in targeting_tasks(&events) {
+        if let Task::Active(task) = invocation.load::<Task>(&task_id).await?.state {
+            tasks.push(task);
+        }
+    }
     json_response(
         StatusCode::OK,
         &Export {
             opportunities,
+            tasks,
             contact_id: id,
             exported_at: event_sourcing::envelope::rfc3339(invocation.now),
             deleted: matches!(contact.state, Contact::Deleted(_)),

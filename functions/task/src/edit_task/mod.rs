@@ -24,20 +24,28 @@ pub struct EditTask {
     pub assignee_id: Option<String>,
 }
 
-/// The task's text and kind after the edit; title and notes are sealed under the targeted
-/// person's key (`contactId`) when it targets one.
+/// The task's text after the edit: sealed under the targeted person's key (`contactId`) when
+/// it targets one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TaskEdited {
+pub struct TaskDescribed {
     pub task_id: String,
     pub title: String,
     #[serde(default)]
     pub notes: Option<String>,
+    #[serde(default)]
+    pub contact_id: Option<String>,
+}
+
+/// The task's kind and priority after the edit: never anyone's data, so an erased person's
+/// task can still be re-prioritised.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskEdited {
+    pub task_id: String,
     #[serde(rename = "type")]
     pub kind: TaskKind,
     pub priority: Priority,
-    #[serde(default)]
-    pub contact_id: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,21 +75,19 @@ pub fn decide(state: &Task, command: EditTask) -> Result<Vec<TaskEvent>, TaskErr
     let notes = command.notes.apply_to(details.notes.clone());
     let kind = command.kind.unwrap_or(details.kind);
     let priority = command.priority.unwrap_or(details.priority);
-    if (&title, &notes, kind, priority)
-        != (
-            &details.title,
-            &details.notes,
-            details.kind,
-            details.priority,
-        )
-    {
-        events.push(TaskEvent::TaskEdited(TaskEdited {
+    if (&title, &notes) != (&details.title, &details.notes) {
+        events.push(TaskEvent::TaskDescribed(TaskDescribed {
             task_id: command.task_id.clone(),
             title,
             notes,
+            contact_id: details.person().map(str::to_owned),
+        }));
+    }
+    if (kind, priority) != (details.kind, details.priority) {
+        events.push(TaskEvent::TaskEdited(TaskEdited {
+            task_id: command.task_id.clone(),
             kind,
             priority,
-            contact_id: details.person().map(str::to_owned),
         }));
     }
     if let Some(due_at) = command.due_at.filter(|due| *due != details.due_at) {
@@ -144,7 +150,8 @@ mod tests {
     }
 
     #[test]
-    fn given_a_task_for_a_person_when_its_text_and_assignee_change_then_both_are_recorded() {
+    fn given_a_task_for_a_person_when_its_text_priority_and_assignee_change_then_each_is_recorded()
+    {
         given::<Task>([created(&[("contact", "c1")])])
             .when(|state| {
                 decide(
@@ -159,13 +166,16 @@ mod tests {
                 )
             })
             .then([
-                TaskEvent::TaskEdited(TaskEdited {
+                TaskEvent::TaskDescribed(TaskDescribed {
                     task_id: "t1".into(),
                     title: "Call Ada".into(),
                     notes: None,
+                    contact_id: Some("c1".into()),
+                }),
+                TaskEvent::TaskEdited(TaskEdited {
+                    task_id: "t1".into(),
                     kind: TaskKind::Call,
                     priority: Priority::High,
-                    contact_id: Some("c1".into()),
                 }),
                 TaskEvent::TaskReassigned(TaskReassigned {
                     task_id: "t1".into(),
