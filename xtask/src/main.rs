@@ -25,7 +25,8 @@ const USAGE: &str = "usage:
                                          hello-world baselines; then DynamoDB requests and capacity on 1, 1,000 and
                                          10,000-event streams (moto). --only a,b: those binaries' cold starts only
   cargo xtask test                       run every test: unit, moto integration, local-stack end to end, template lint
-  cargo xtask seed N [--seed S]          create N clients with contacts, links, cases, interactions, closures
+  cargo xtask seed N [--seed S]          create N clients with contacts, links, cases, interactions, closures,
+                                         deals and tasks (some overdue, some done)
                                          through the API at $BASE_URL (default http://127.0.0.1:9000/api)
   cargo xtask rebuild-projections [--grace-seconds S]
                                          replay every event of EventStore into a new ProjectionStore generation
@@ -336,6 +337,7 @@ fn bench_cold_starts(args: &[String]) -> Result<(), String> {
     }
     long_streams(&project, &moto)?;
     pipeline_figures(&project, &moto)?;
+    overdue_tasks(&project, &moto)?;
     consumer_batches(&project, &moto)?;
     in_process(&project)
 }
@@ -459,6 +461,19 @@ fn pipeline_figures(project: &Project, moto: &stack::Moto) -> Result<(), String>
         &[("FIGURES_SIZES", "10,2000")],
         "| opportunities | summary asOf (requests) | summary now | forecast (a year) | velocity |\n|---|---|---|---|---|",
         "cargo xtask bench (or FIGURES_SIZES=10,2000 cargo test -p opportunity --test figures figures_cost -- --nocapture, on moto)",
+    )
+}
+
+/// DynamoDB requests and read capacity of an overdue page (an assignee's, everyone's) at 10
+/// and 5,000 tasks (CI runs it with 10 and 40).
+fn overdue_tasks(project: &Project, moto: &stack::Moto) -> Result<(), String> {
+    test_table(
+        project,
+        moto,
+        &["task", "dynamodb", "an_overdue_page_costs_the_same"],
+        &[("TASK_SIZES", "10,5000")],
+        "| tasks | an assignee's overdue page (3): read-model requests | stream reads | read units | everyone's overdue page (3) | stream reads | read units |\n|---|---|---|---|---|---|---|",
+        "cargo xtask bench (or TASK_SIZES=10,5000 cargo test -p task --test dynamodb an_overdue_page -- --nocapture, on moto)",
     )
 }
 
@@ -593,9 +608,9 @@ fn seed(args: &[String]) -> Result<(), String> {
     let base_url = std::env::var("BASE_URL").unwrap_or_else(|_| "http://127.0.0.1:9000/api".into());
     let seeded = seed::seed(count, &base_url, random_seed)?;
     println!(
-        "seeded {base_url}: {} clients, {} contacts, {} links, {} cases ({} closed), {} interactions, 1 pipeline, {} opportunities ({} won, {} lost)",
+        "seeded {base_url}: {} clients, {} contacts, {} links, {} cases ({} closed), {} interactions, 1 pipeline, {} opportunities ({} won, {} lost), {} tasks ({} overdue, {} done)",
         seeded.clients, seeded.contacts, seeded.links, seeded.cases, seeded.closed, seeded.interactions,
-        seeded.opportunities, seeded.won, seeded.lost
+        seeded.opportunities, seeded.won, seeded.lost, seeded.tasks, seeded.overdue, seeded.done
     );
     Ok(())
 }

@@ -72,6 +72,15 @@ const MONEY: &[(&str, &str)] = &[
 ];
 const OPEN_STAGES: &[&str] = &["qualify", "discover", "propose", "negotiate"];
 const LOSS: &[&str] = &["Chose a competitor", "No budget this year", "Went quiet"];
+const TODO: &[&str] = &[
+    "Call back about the invoice",
+    "Send the revised quote",
+    "Check the case is fixed",
+    "Book the quarterly review",
+    "Email the onboarding guide",
+];
+const TASK_KINDS: &[&str] = &["todo", "call", "email", "meeting"];
+const PRIORITIES: &[&str] = &["low", "normal", "normal", "high", "urgent"];
 
 /// A small deterministic generator (xorshift64*), so `--seed` reproduces a data set.
 struct Random(u64);
@@ -117,6 +126,9 @@ pub struct Seeded {
     pub opportunities: usize,
     pub won: usize,
     pub lost: usize,
+    pub tasks: usize,
+    pub overdue: usize,
+    pub done: usize,
 }
 
 struct Api {
@@ -219,8 +231,13 @@ pub fn seed(count: usize, base_url: &str, seed: u64) -> Result<Seeded, String> {
             contacts.push(contact_id);
         }
 
+        let mut targets = vec![json!({ "type": "client", "id": client_id })];
+        for contact_id in &contacts {
+            targets.push(json!({ "type": "contact", "id": contact_id }));
+        }
         for _ in 0..random.between(1, 3) {
             let case_id = random.id();
+            targets.push(json!({ "type": "case", "id": case_id }));
             let opened_at = now - Duration::from_secs(86_400 * random.between(3, 60) as u64);
             api.post(
                 "/cases",
@@ -260,6 +277,7 @@ pub fn seed(count: usize, base_url: &str, seed: u64) -> Result<Seeded, String> {
                 }),
             )?;
             seeded.opportunities += 1;
+            targets.push(json!({ "type": "opportunity", "id": opportunity_id }));
             let path = format!("/opportunities/{opportunity_id}");
             let reached = random.below(OPEN_STAGES.len());
             for stage_id in OPEN_STAGES.iter().take(reached + 1).skip(1) {
@@ -278,6 +296,31 @@ pub fn seed(count: usize, base_url: &str, seed: u64) -> Result<Seeded, String> {
                     seeded.lost += 1;
                 }
                 _ => {}
+            }
+        }
+
+        // Tasks on the client's records: due from ten days ago to a fortnight ahead (some
+        // overdue), a few done.
+        for _ in 0..random.between(2, 4) {
+            let task_id = random.id();
+            let hours = random.between(0, 24 * 24) as i64 - 24 * 10;
+            let due = now + time::Duration::hours(hours);
+            let target = targets[random.below(targets.len())].clone();
+            api.post(
+                "/tasks",
+                json!({
+                    "taskId": task_id, "title": random.pick(TODO),
+                    "type": random.pick(TASK_KINDS), "priority": random.pick(PRIORITIES),
+                    "dueAt": rfc3339(due), "assigneeId": format!("rep-{}", random.between(1, 3)),
+                    "targets": [target],
+                }),
+            )?;
+            seeded.tasks += 1;
+            if random.below(4) == 0 {
+                api.post(&format!("/tasks/{task_id}/complete"), json!({}))?;
+                seeded.done += 1;
+            } else if due < now {
+                seeded.overdue += 1;
             }
         }
     }

@@ -446,6 +446,7 @@ fn seed_fills_the_stack_through_the_api_and_fails_loudly() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(stdout.contains("3 clients"), "{stdout}");
+    assert!(stdout.contains(" tasks ("), "{stdout}");
 
     // Seeding the same data set again collides on its ids: a 409 must stop it, loudly.
     let again = std::process::Command::new(xtask)

@@ -22,14 +22,18 @@ struct Lists {
     api: TestApi<dyn Storage>,
     consumer: Consumer,
     tasks: Vec<String>,
+    /// The read models' requests, and the event store's.
+    views: RequestCounter,
+    events: RequestCounter,
 }
 
 impl Lists {
     async fn new(mode: WriteMode) -> Self {
-        let (store, _) = fresh_dynamo_store().await;
+        let (store, events) = fresh_dynamo_store().await;
         let store: Arc<dyn Storage> = Arc::new(store);
+        let counter = RequestCounter::default();
         let views: Arc<dyn ProjectionStore> =
-            Arc::new(fresh_dynamo_projection_store(&RequestCounter::default()).await);
+            Arc::new(fresh_dynamo_projection_store(&counter).await);
         let registries = || [contact::registry(), client::registry(), task::registry()];
         let projections = Registry::merge(registries()).projections();
         let api = TestApi::on_dyn(registries(), store, mode).with_views(views.clone());
@@ -53,13 +57,19 @@ impl Lists {
             api,
             consumer,
             tasks: Vec::new(),
+            views: counter,
+            events,
         }
     }
 
     async fn create(&mut self, id: &str, assignee: &str, due: &str) {
+        let targets = json!([{ "type": "client", "id": "k1" }, { "type": "contact", "id": "c1" }]);
+        self.create_for(id, assignee, due, targets).await;
+    }
+
+    async fn create_for(&mut self, id: &str, assignee: &str, due: &str, targets: Value) {
         let body = json!({ "taskId": id, "title": format!("Call Ada about {id}"),
-            "dueAt": due, "assigneeId": assignee,
-            "targets": [{ "type": "client", "id": "k1" }, { "type": "contact", "id": "c1" }] });
+            "dueAt": due, "assigneeId": assignee, "targets": targets });
         self.api
             .call_expecting(201, "POST", "/api/tasks", Some(body))
             .await;
@@ -244,5 +254,102 @@ async fn an_overdue_walk_pages_through_what_was_due_when_it_began_by_due_time() 
     assert_eq!(
         lists.ids("/api/tasks?assigneeId=u1", 3).await,
         ["t1", "t2", "t3", "t9"]
+    );
+}
+
+fn sizes() -> Vec<usize> {
+    std::env::var("TASK_SIZES")
+        .unwrap_or_else(|_| "10,40".into())
+        .split(',')
+        .map(|n| {
+            n.trim()
+                .parse()
+                .expect("TASK_SIZES: numbers, comma-separated")
+        })
+        .collect()
+}
+
+/// The requests (read models', then event store's) and read capacity of one page, asked
+/// twice: the first reads the generation pointer too (cached 5 s per instance).
+async fn cost(lists: &Lists, path: &str) -> (Vec<String>, Vec<String>, usize) {
+    lists.ids(path, 3).await;
+    lists.views.reset();
+    lists.events.reset();
+    let page = lists.api.call_expecting(200, "GET", path, None).await;
+    assert_eq!(
+        body_json(&page)["items"].as_array().unwrap().len(),
+        3,
+        "{path}: a full page"
+    );
+    (
+        lists.views.operations(),
+        lists.events.operations(),
+        lists.views.capacity().read_units,
+    )
+}
+
+/// An overdue page costs the same DynamoDB requests and read capacity however many tasks
+/// exist: one index query, never a scan or a filter that reads and drops items. `cargo xtask
+/// bench` runs this with 10 and 5,000 tasks (`TASK_SIZES`) and prints each row.
+#[tokio::test]
+async fn an_overdue_page_costs_the_same_however_many_tasks_there_are() {
+    let mut lists = Lists::new(WriteMode::Direct).await;
+    let mut rows = Vec::new();
+    let mut created = 0;
+    for size in sizes() {
+        while created < size {
+            // Two in three assigned to u1, two in three overdue, one in five done: pages of
+            // items alike in size (same id and title lengths, whole-second times).
+            let id = format!("t{created:05}");
+            let assignee = if created % 3 == 0 { "u2" } else { "u1" };
+            let due = if created % 3 == 2 {
+                "2099-01-01T09:00:00Z".to_owned()
+            } else {
+                format!(
+                    "2001-01-01T{:02}:{:02}:00Z",
+                    created / 60 % 24,
+                    created % 60
+                )
+            };
+            lists
+                .create_for(
+                    &id,
+                    assignee,
+                    &due,
+                    json!([{ "type": "client", "id": "k1" }]),
+                )
+                .await;
+            if created % 5 == 0 {
+                lists
+                    .api
+                    .call_expecting(200, "POST", &format!("/api/tasks/{id}/complete"), None)
+                    .await;
+            }
+            created += 1;
+        }
+        lists.project().await;
+        let mine = cost(&lists, "/api/tasks/overdue?assigneeId=u1&limit=3").await;
+        let everyone = cost(&lists, "/api/tasks/overdue?limit=3").await;
+        println!(
+            "| {size} | {} | {} | {} | {} | {} | {} |",
+            mine.0.join(" "),
+            mine.1.len(),
+            mine.2,
+            everyone.0.join(" "),
+            everyone.1.len(),
+            everyone.2
+        );
+        rows.push((mine, everyone));
+    }
+    for row in &rows {
+        assert_eq!(
+            row, &rows[0],
+            "the same requests and capacity at every size"
+        );
+    }
+    assert_eq!(rows[0].0 .0, ["Query"], "one index query a page");
+    assert!(
+        rows[0].0 .1.is_empty(),
+        "nothing of anyone's to read from the streams"
     );
 }
