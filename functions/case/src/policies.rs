@@ -19,26 +19,3 @@ impl TaskTarget for Case {
 
 /// Composed by the task's Lambdas.
 pub type RecordTaskOnCase = RecordTaskOn<Case>;
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-
-    use super::*;
-    use event_sourcing::{Aggregate, ErrorKind};
-
-    #[test]
-    fn a_task_attaches_to_an_existing_case_only() {
-        let task = || TaskMention {
-            task_id: "t1".into(),
-        };
-        let existing = Case::from_events(&[crate::fixtures::opened()]);
-        assert_eq!(
-            existing.attach("x1", task()).unwrap(),
-            [CaseEvent::TaskAttached(task())]
-        );
-        let refusal = Case::NotCreated.attach("x1", task()).unwrap_err();
-        assert_eq!(refusal.kind, ErrorKind::Unprocessable);
-        assert!(refusal.reason.contains("case x1"), "{}", refusal.reason);
-    }
-}

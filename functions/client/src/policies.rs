@@ -19,26 +19,3 @@ impl TaskTarget for Client {
 
 /// Composed by the task's Lambdas.
 pub type RecordTaskOnClient = RecordTaskOn<Client>;
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-
-    use super::*;
-    use event_sourcing::{Aggregate, ErrorKind};
-
-    #[test]
-    fn a_task_attaches_to_an_existing_client_only() {
-        let task = || TaskMention {
-            task_id: "t1".into(),
-        };
-        let existing = Client::from_events(&[crate::fixtures::created()]);
-        assert_eq!(
-            existing.attach("x1", task()).unwrap(),
-            [ClientEvent::TaskAttached(task())]
-        );
-        let refusal = Client::NotCreated.attach("x1", task()).unwrap_err();
-        assert_eq!(refusal.kind, ErrorKind::Unprocessable);
-        assert!(refusal.reason.contains("client x1"), "{}", refusal.reason);
-    }
-}

@@ -19,30 +19,3 @@ impl TaskTarget for Opportunity {
 
 /// Composed by the task's Lambdas.
 pub type RecordTaskOnOpportunity = RecordTaskOn<Opportunity>;
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-
-    use super::*;
-    use event_sourcing::{Aggregate, ErrorKind};
-
-    #[test]
-    fn a_task_attaches_to_an_existing_opportunity_only() {
-        let task = || TaskMention {
-            task_id: "t1".into(),
-        };
-        let existing = Opportunity::from_events(&[crate::fixtures::created()]);
-        assert_eq!(
-            existing.attach("x1", task()).unwrap(),
-            [OpportunityEvent::TaskAttached(task())]
-        );
-        let refusal = Opportunity::NotCreated.attach("x1", task()).unwrap_err();
-        assert_eq!(refusal.kind, ErrorKind::Unprocessable);
-        assert!(
-            refusal.reason.contains("opportunity x1"),
-            "{}",
-            refusal.reason
-        );
-    }
-}

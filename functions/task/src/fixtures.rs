@@ -41,19 +41,7 @@ pub fn create_command(targeting: &[(&str, &str)]) -> CreateTask {
 }
 
 pub fn created(targeting: &[(&str, &str)]) -> TaskEvent {
-    let command = create_command(targeting);
-    TaskEvent::TaskCreated(TaskCreated {
-        task_id: command.task_id,
-        title: command.title,
-        notes: command.notes,
-        kind: command.kind,
-        priority: command.priority,
-        due_at: command.due_at,
-        assignee_id: command.assignee_id,
-        targets: command.targets,
-        created_by: command.created_by,
-        created_at: command.created_at,
-    })
+    TaskEvent::TaskCreated(TaskCreated::from(create_command(targeting)))
 }
 
 pub fn completed(at: OffsetDateTime) -> TaskEvent {

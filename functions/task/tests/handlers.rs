@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use event_sourcing::store::{EventStore, InMemoryEventStore};
+use event_sourcing::store::EventStore;
 use event_sourcing::StreamId;
 use http_api::testing::{assert_problem, body_json, pointers};
 use lambda_host::testing::TestApi;

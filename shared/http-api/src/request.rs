@@ -289,6 +289,25 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Flags each item of a list whose `key` repeats an earlier item's, at `pointer(index)`.
+    pub fn no_repeats<T, K: PartialEq>(
+        &mut self,
+        items: &[T],
+        key: impl Fn(&T) -> K,
+        pointer: impl Fn(usize) -> String,
+        detail: &str,
+    ) {
+        for (index, item) in items.iter().enumerate() {
+            if items
+                .iter()
+                .take(index)
+                .any(|earlier| key(earlier) == key(item))
+            {
+                self.error(&pointer(index), detail);
+            }
+        }
+    }
+
     /// An optional calendar date (`2027-03-31`).
     pub fn optional_date(&mut self, field: &'static str) -> Option<time::Date> {
         self.optional_string(field, validate::date)

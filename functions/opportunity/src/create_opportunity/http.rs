@@ -49,18 +49,12 @@ pub fn parse(
         .flatten()
         .flatten()
         .collect();
-    for (index, (contact_id, _)) in contacts.iter().enumerate() {
-        if contacts
-            .iter()
-            .take(index)
-            .any(|(earlier, _)| earlier == contact_id)
-        {
-            fields.error(
-                &format!("contacts/{index}/contactId"),
-                "names a contact already named",
-            );
-        }
-    }
+    fields.no_repeats(
+        &contacts,
+        |(contact_id, _)| contact_id.clone(),
+        |index| format!("contacts/{index}/contactId"),
+        "names a contact already named",
+    );
     fields.finish()?;
     let (Some(money), Some(close_date), Some(owner_id)) = (money, close_date, owner_id) else {
         return Err(Problem::new(

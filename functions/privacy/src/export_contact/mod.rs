@@ -45,21 +45,6 @@ pub struct Export {
     pub tasks: Vec<TaskDetails>,
 }
 
-/// The tasks that target the contact, from the attachments on its stream.
-fn targeting_tasks(contact: &[EventEnvelope]) -> Vec<String> {
-    let mut tasks: Vec<String> = contact
-        .iter()
-        .filter_map(|event| match event.decode::<ContactEvent>() {
-            Ok(ContactEvent::TaskAttached(task)) => Some(task.task_id),
-            _ => None,
-        })
-        .collect();
-    tasks.sort();
-    tasks.dedup();
-    tasks
-}
-
-/// An opportunity that names (or named) the person, with their role there.
 #[derive(Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NamingOpportunity {
@@ -68,20 +53,6 @@ pub struct NamingOpportunity {
     pub role: Option<String>,
     /// Whether it names them still.
     pub named: bool,
-}
-
-/// The opportunities whose streams name the contact, from the namings on its stream.
-fn naming_opportunities(contact: &[EventEnvelope]) -> Vec<String> {
-    let mut opportunities: Vec<String> = contact
-        .iter()
-        .filter_map(|event| match event.decode::<ContactEvent>() {
-            Ok(ContactEvent::NamedOnOpportunity(named)) => Some(named.opportunity_id),
-            _ => None,
-        })
-        .collect();
-    opportunities.sort();
-    opportunities.dedup();
-    opportunities
 }
 
 /// What an opportunity's stream holds of the person: their last role there, and whether it
@@ -147,18 +118,19 @@ pub fn naming(case_id: &str, case: &[EventEnvelope], contact_id: &str) -> Vec<Na
         .collect()
 }
 
-/// The cases whose interactions name the contact, from the mentions on its stream.
-fn mentioning_cases(contact: &[EventEnvelope]) -> Vec<String> {
-    let mut cases: Vec<String> = contact
+/// The records another stream names the contact on, from what its own stream recorded of
+/// them (`record` picks the id from one event), each once, sorted.
+fn recorded_on_contact(
+    contact: &[EventEnvelope],
+    record: impl Fn(ContactEvent) -> Option<String>,
+) -> Vec<String> {
+    let mut ids: Vec<String> = contact
         .iter()
-        .filter_map(|event| match event.decode::<ContactEvent>() {
-            Ok(ContactEvent::MentionedInCase(mention)) => Some(mention.case_id),
-            _ => None,
-        })
+        .filter_map(|event| event.decode::<ContactEvent>().ok().and_then(&record))
         .collect();
-    cases.sort();
-    cases.dedup();
-    cases
+    ids.sort();
+    ids.dedup();
+    ids
 }
 
 /// 200 with the export; 404 for no contact, 410 once erased (nothing of the person is held).
@@ -189,12 +161,20 @@ pub async fn handle(invocation: Invocation, request: Request) -> Result<Response
         });
     }
     let mut interactions = Vec::new();
-    for case_id in mentioning_cases(&events) {
+    let cases = recorded_on_contact(&events, |event| match event {
+        ContactEvent::MentionedInCase(mention) => Some(mention.case_id),
+        _ => None,
+    });
+    for case_id in cases {
         let case = invocation.store.load(&Case::stream(&case_id)).await?;
         interactions.extend(naming(&case_id, &case, &id));
     }
     let mut opportunities = Vec::new();
-    for opportunity_id in naming_opportunities(&events) {
+    let naming = recorded_on_contact(&events, |event| match event {
+        ContactEvent::NamedOnOpportunity(named) => Some(named.opportunity_id),
+        _ => None,
+    });
+    for opportunity_id in naming {
         let stream = invocation
             .store
             .load(&Opportunity::stream(&opportunity_id))
@@ -202,7 +182,11 @@ pub async fn handle(invocation: Invocation, request: Request) -> Result<Response
         opportunities.push(on_opportunity(&opportunity_id, &stream, &id));
     }
     let mut tasks = Vec::new();
-    for task_id in targeting_tasks(&events) {
+    let targeting = recorded_on_contact(&events, |event| match event {
+        ContactEvent::TaskAttached(task) => Some(task.task_id),
+        _ => None,
+    });
+    for task_id in targeting {
         if let Task::Active(task) = invocation.load::<Task>(&task_id).await?.state {
             tasks.push(task);
         }

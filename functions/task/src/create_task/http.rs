@@ -58,24 +58,22 @@ pub fn parse(
         .flatten()
         .flatten()
         .collect();
-    let mut people = 0;
-    for (index, target) in targets.iter().enumerate() {
-        if targets.iter().take(index).any(|earlier| earlier == target) {
-            fields.error(
-                &format!("targets/{index}"),
-                "targets a record already targeted",
-            );
-        }
-        if target.kind == contracts::streams::CONTACT {
-            people += 1;
-            if people > 1 {
-                // Its text is one person's data, sealed under their key: erasing them erases it.
-                fields.error(
-                    &format!("targets/{index}"),
-                    "a task targets at most one contact: its title and notes are that person's data",
-                );
-            }
-        }
+    fields.no_repeats(
+        &targets,
+        Target::clone,
+        |index| format!("targets/{index}"),
+        "targets a record already targeted",
+    );
+    // Its text is one person's data, sealed under their key: erasing them erases it.
+    let people = targets
+        .iter()
+        .enumerate()
+        .filter(|(_, target)| target.kind == contracts::streams::CONTACT);
+    for (index, _) in people.skip(1) {
+        fields.error(
+            &format!("targets/{index}"),
+            "a task targets at most one contact: its title and notes are that person's data",
+        );
     }
     fields.finish()?;
     let (Some(due_at), Some(assignee_id)) = (due_at, assignee_id) else {

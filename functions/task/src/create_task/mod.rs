@@ -54,18 +54,24 @@ pub fn decide(state: &Task, command: CreateTask) -> Result<Vec<TaskEvent>, TaskE
     if *state != Task::NotCreated {
         return Err(TaskError::AlreadyExists(command.task_id));
     }
-    Ok(vec![TaskEvent::TaskCreated(TaskCreated {
-        task_id: command.task_id,
-        title: command.title,
-        notes: command.notes,
-        kind: command.kind,
-        priority: command.priority,
-        due_at: command.due_at,
-        assignee_id: command.assignee_id,
-        targets: command.targets,
-        created_by: command.created_by,
-        created_at: command.created_at,
-    })])
+    Ok(vec![TaskEvent::TaskCreated(TaskCreated::from(command))])
+}
+
+impl From<CreateTask> for TaskCreated {
+    fn from(command: CreateTask) -> Self {
+        Self {
+            task_id: command.task_id,
+            title: command.title,
+            notes: command.notes,
+            kind: command.kind,
+            priority: command.priority,
+            due_at: command.due_at,
+            assignee_id: command.assignee_id,
+            targets: command.targets,
+            created_by: command.created_by,
+            created_at: command.created_at,
+        }
+    }
 }
 
 #[cfg(test)]
