@@ -254,3 +254,89 @@ pub fn list_partitions(list: &str) -> Vec<String> {
         .map(|shard| format!("{list}#{shard}"))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use event_sourcing::projection::{InMemoryProjectionStore, IndexEntry, ViewWrite};
+
+    /// Items `a`..`e` in one partition, sorted by their letter.
+    async fn letters() -> InMemoryProjectionStore {
+        let store = InMemoryProjectionStore::new();
+        for letter in ["a", "b", "c", "d", "e"] {
+            store
+                .write(ViewWrite {
+                    key: ItemKey::new(&format!("item#{letter}"), "view"),
+                    expected_version: 0,
+                    new_version: 1,
+                    view: Some(serde_json::json!(letter)),
+                    index: vec![IndexEntry {
+                        index: Index::List,
+                        pk: "letters".into(),
+                        sk: letter.into(),
+                    }],
+                    counters: Vec::new(),
+                })
+                .await
+                .unwrap();
+        }
+        store
+    }
+
+    async fn walk(
+        store: &InMemoryProjectionStore,
+        first: Option<&str>,
+        later: Option<&str>,
+    ) -> Vec<String> {
+        let key = CursorKey::random();
+        let partitions = ["letters".to_owned()];
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            // The first page chooses the bound; a later page's own is ignored.
+            let to = if cursor.is_none() { first } else { later };
+            let page = page(
+                store,
+                Index::List,
+                &partitions,
+                to.map(str::to_owned),
+                2,
+                cursor.as_deref(),
+                &key,
+            )
+            .await
+            .unwrap();
+            seen.extend(
+                page.items
+                    .iter()
+                    .map(|(_, v)| v.view.clone().unwrap().as_str().unwrap().to_owned()),
+            );
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => return seen,
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_walk_keeps_the_upper_bound_its_first_page_chose() {
+        let store = letters().await;
+        assert_eq!(walk(&store, None, None).await, ["a", "b", "c", "d", "e"]);
+        assert_eq!(walk(&store, Some("c"), None).await, ["a", "b", "c"]);
+        assert_eq!(walk(&store, Some("c"), Some("e")).await, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn a_cursor_written_before_bounds_still_opens() {
+        let key = CursorKey::random();
+        let positions = vec![Position::Start];
+        let legacy = key.seal_value(&serde_json::to_value(&positions).unwrap(), "L");
+        assert_eq!(
+            key.open_walk(&legacy, "L", 1).unwrap(),
+            Walk::Unbounded(positions)
+        );
+        assert!(key.open_walk(&legacy, "other list", 1).is_err());
+    }
+}
