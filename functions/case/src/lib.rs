@@ -2,6 +2,7 @@
 //! slice: one use case with its command, event, `decide`, HTTP adapter and Lambda `main`.
 
 pub mod add_interaction;
+pub mod calendar;
 pub mod case;
 pub mod close_case;
 pub mod create_case;

@@ -13,5 +13,6 @@ pub mod contact_stream;
 pub mod links;
 pub mod opportunity_stream;
 pub mod pipeline_stream;
+pub mod sla_stream;
 pub mod streams;
 pub mod task_stream;

@@ -7,3 +7,4 @@ pub const CASE: &str = "case";
 pub const PIPELINE: &str = "pipeline";
 pub const OPPORTUNITY: &str = "opportunity";
 pub const TASK: &str = "task";
+pub const SLA_POLICY: &str = "sla-policy";
