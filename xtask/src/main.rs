@@ -154,6 +154,8 @@ fn test() -> Result<(), String> {
             "opportunity",
             "-p",
             "task",
+            "-p",
+            "sla-policy",
             "--",
             "-D",
             "warnings",

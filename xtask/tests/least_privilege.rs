@@ -231,6 +231,29 @@ async fn every_event_store_call_is_allowed_by_the_functions_policy_and_no_more_i
         Some(json!({ "description": "Called", "contactId": "c1" })),
     )
     .await;
+    call(
+        "PUT",
+        "/api/sla-policy".into(),
+        Some(json!({ "targets": {
+            "urgent": { "firstResponseMinutes": 30, "resolutionMinutes": 240 },
+            "high": { "firstResponseMinutes": 60, "resolutionMinutes": 480 },
+            "normal": { "firstResponseMinutes": 240, "resolutionMinutes": 1440 },
+            "low": { "firstResponseMinutes": 480, "resolutionMinutes": 2880 } },
+            "businessHours": { "timezone": "Europe/Berlin", "days": { "mon": ["09:00", "17:00"] } } })),
+    )
+    .await;
+    call(
+        "PATCH",
+        "/api/cases/s1".into(),
+        Some(json!({ "priority": "urgent", "assigneeId": "agent-1" })),
+    )
+    .await;
+    call(
+        "POST",
+        "/api/cases/s1/status".into(),
+        Some(json!({ "status": "pending" })),
+    )
+    .await;
     call("POST", "/api/cases/s1/close".into(), Some(json!({}))).await;
     call(
         "POST",
@@ -348,6 +371,10 @@ async fn every_event_store_call_is_allowed_by_the_functions_policy_and_no_more_i
         "/api/pipelines/p1/summary?asOf=2099-01-01T00:00:00Z",
         "/api/pipelines/p1/forecast?from=2027-01-01&to=2027-12-31&ownerId=u1",
         "/api/pipelines/p1/velocity",
+        "/api/sla-policy",
+        "/api/sla-policy/history",
+        "/api/cases/due",
+        "/api/cases/open?assigneeId=agent-1",
         "/api/tasks/t1",
         "/api/tasks/t1/history",
         "/api/tasks?assigneeId=u1",

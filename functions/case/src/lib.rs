@@ -2,16 +2,19 @@
 //! slice: one use case with its command, event, `decide`, HTTP adapter and Lambda `main`.
 
 pub mod add_interaction;
-pub mod calendar;
 pub mod case;
+pub mod change_case_status;
 pub mod close_case;
 pub mod create_case;
+pub mod edit_case;
 #[cfg(feature = "lambda")]
 pub mod get_case;
+pub mod list_due_cases;
 pub mod list_open_cases;
 pub mod policies;
 #[cfg(feature = "lambda")]
 pub mod representation;
+pub mod sla;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod fixtures;
@@ -34,6 +37,9 @@ pub fn registry() -> Registry {
             add_interaction::slice(),
             close_case::slice(),
             list_open_cases::slice(),
+            edit_case::slice(),
+            change_case_status::slice(),
+            list_due_cases::slice(),
         ],
     )
     .holding_personal_data::<Case>()

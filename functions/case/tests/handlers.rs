@@ -44,7 +44,12 @@ async fn a_case_is_opened_worked_and_closed() {
     assert_eq!(
         created,
         json!({ "caseId": "s1", "clientId": "k1", "description": "Printer on fire", "openedAt": "2026-01-01T08:00:00Z",
-                "closedAt": null, "resolution": null, "interactions": [], "interactionCount": 0, "status": "open", "version": 1 })
+                "closedAt": null, "resolution": null, "interactions": [], "interactionCount": 0, "status": "open", "version": 1,
+                "priority": "normal", "assigneeId": null, "origin": null, "solvedAt": null, "reopenCount": 0,
+                "sla": {
+                    "firstResponse": { "targetMinutes": 480, "dueAt": "2026-01-01T16:00:00Z", "fulfilledAt": null, "breached": true },
+                    "resolution": { "targetMinutes": 2880, "dueAt": "2026-01-03T08:00:00Z", "fulfilledAt": null,
+                        "paused": false, "pausedMinutes": 0, "breached": true } } })
     );
 
     let call = api
@@ -70,7 +75,8 @@ async fn a_case_is_opened_worked_and_closed() {
         note,
         json!({ "caseId": "s1", "interactionCount": 2, "version": 3,
                 "interaction": { "interactionId": id, "description": "Toner ordered", "type": "note",
-                                 "contactId": null, "interactionDate": note["interaction"]["interactionDate"] } })
+                                 "direction": "internal", "contactId": null,
+                                 "interactionDate": note["interaction"]["interactionDate"] } })
     );
     let case = body_json(&api.call("GET", "/api/cases/s1", None).await);
     let interactions = case["interactions"].as_array().unwrap();

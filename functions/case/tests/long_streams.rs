@@ -77,6 +77,7 @@ async fn case_of_length(api: &TestApi<DynamoEventStore>, length: usize) -> Strin
                     description: "Called about the printer; it is still on fire".into(),
                     interaction_date: time::macros::datetime!(2026-01-02 10:00 UTC),
                     kind: InteractionType::Call,
+                    direction: case::case::Direction::Outbound,
                     contact_id: None,
                 }))
                 .unwrap()

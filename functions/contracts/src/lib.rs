@@ -6,6 +6,7 @@
 //! Changing anything here changes stored data or another aggregate's behaviour: add, never
 //! rename.
 
+pub mod business_time;
 pub mod case_stream;
 pub mod client_stream;
 pub mod client_summary;

@@ -21,6 +21,7 @@ pub fn registries() -> Vec<Registry> {
         pipeline::registry(),
         opportunity::registry(),
         task::registry(),
+        sla_policy::registry(),
         privacy::registry(),
     ]
 }

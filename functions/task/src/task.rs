@@ -119,15 +119,7 @@ pub fn person_of(targets: &[Target]) -> Option<&str> {
         .map(|target| target.id.as_str())
 }
 
-/// An instant as index sort keys hold it: fixed width, so text order is time order.
-pub fn sortable(at: OffsetDateTime) -> String {
-    let format = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:9]Z"
-    );
-    at.to_offset(time::UtcOffset::UTC)
-        .format(&format)
-        .unwrap_or_default()
-}
+pub use event_sourcing::projection::sortable;
 
 // One state is held per command or view: boxing the details would buy nothing.
 #[allow(clippy::large_enum_variant)]

@@ -53,9 +53,19 @@ async fn handle<A: Aggregate>(
     request: Request,
 ) -> Result<Response<Body>, Problem> {
     let id = path_id(&request, "id")?;
-    let order = order(&request)?;
-    let (limit, cursor) = page_params(&request)?;
-    let stream = A::stream(&id);
+    history_of::<A>(&invocation, &request, &id).await
+}
+
+/// A page of the history of `A`'s stream `id` (a record with one well-known id, like the SLA
+/// policy, serves it from a route without `{id}`).
+pub async fn history_of<A: Aggregate>(
+    invocation: &Invocation,
+    request: &Request,
+    id: &str,
+) -> Result<Response<Body>, Problem> {
+    let order = order(request)?;
+    let (limit, cursor) = page_params(request)?;
+    let stream = A::stream(id);
     // The cursor names the stream and order it belongs to, and the last version given.
     let bound_to = format!("history:{stream}:{order:?}");
     let after = match cursor {

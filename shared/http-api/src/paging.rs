@@ -268,7 +268,7 @@ mod tests {
         for letter in ["a", "b", "c", "d", "e"] {
             store
                 .write(ViewWrite {
-                    key: ItemKey::new(&format!("item#{letter}"), "view"),
+                    key: ItemKey::new(format!("item#{letter}"), "view"),
                     expected_version: 0,
                     new_version: 1,
                     view: Some(serde_json::json!(letter)),

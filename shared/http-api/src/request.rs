@@ -191,6 +191,45 @@ impl<'a> Fields<'a> {
         Some(values)
     }
 
+    /// A required object, read by `read` with its own `Fields` (errors point into it:
+    /// `/targets/urgent/resolutionMinutes`); `None` when missing, malformed or in error.
+    pub fn required_object<T>(
+        &mut self,
+        field: &'static str,
+        read: impl FnOnce(&mut Fields<'_>) -> T,
+    ) -> Option<T> {
+        self.read.push(field);
+        let object = match self.object.get(field) {
+            None | Some(Value::Null) => {
+                self.error(field, "is required");
+                return None;
+            }
+            Some(Value::Object(object)) => object,
+            Some(other) => {
+                self.error(
+                    field,
+                    format!("must be an object, not {}", json_type(other)),
+                );
+                return None;
+            }
+        };
+        let mut inner = Fields {
+            at: format!("{}/{field}", self.at),
+            ..Fields::new(object)
+        };
+        let value = read(&mut inner);
+        let errors = inner.into_errors();
+        let ok = errors.is_empty();
+        self.errors.extend(errors);
+        ok.then_some(value)
+    }
+
+    /// The field's JSON as sent, for a shape read elsewhere (`None`: absent).
+    pub fn raw(&mut self, field: &'static str) -> Option<&'a Value> {
+        self.read.push(field);
+        self.object.get(field)
+    }
+
     /// [`Self::required_objects`] where the array may be left out (or null): none then.
     pub fn optional_objects<T>(
         &mut self,

@@ -10,6 +10,7 @@ mod clients;
 mod contacts;
 mod opportunities;
 mod pipelines;
+mod sla;
 mod tasks;
 
 use serde_json::json;

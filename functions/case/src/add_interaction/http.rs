@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use contact::policies::RecordMentionOnContact;
 
 use super::{decide, AddInteraction};
-use crate::case::{Case, Interaction, InteractionType};
+use crate::case::{Case, Direction, Interaction, InteractionType};
 
 pub fn slice() -> Slice {
     Slice::new("add-interaction", Access::ReadAndAppend, handle)
@@ -29,15 +29,20 @@ pub fn parse(request: &Request, now: OffsetDateTime) -> Result<AddInteraction, P
     let interaction_date = fields.optional_timestamp("interactionDate");
     let kind = fields.optional_choice("type", InteractionType::NAMES);
     let contact_id = fields.optional_string("contactId", validate::id);
+    let direction = fields
+        .optional_choice("direction", Direction::NAMES)
+        .and_then(|name| Direction::parse(name.trim()));
     fields.finish()?;
+    let kind = kind
+        .and_then(|k| InteractionType::parse(&k))
+        .unwrap_or_default();
     Ok(AddInteraction {
         case_id,
         interaction_id: uuid::Uuid::new_v4().to_string(),
         description: description.unwrap_or_default(),
         interaction_date: interaction_date.unwrap_or(now),
-        kind: kind
-            .and_then(|k| InteractionType::parse(&k))
-            .unwrap_or_default(),
+        kind,
+        direction: direction.unwrap_or(Direction::default_for(kind)),
         contact_id,
     })
 }

@@ -8,7 +8,10 @@ pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::case::{not_before_opening, Case, CaseError, CaseEvent, InteractionType};
+use crate::case::{
+    not_before_opening, Case, CaseError, CaseEvent, CaseStatus, Direction, InteractionType,
+};
+use crate::change_case_status::CaseStatusChanged;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AddInteraction {
@@ -17,6 +20,7 @@ pub struct AddInteraction {
     pub description: String,
     pub interaction_date: OffsetDateTime,
     pub kind: InteractionType,
+    pub direction: Direction,
     /// The contact it names, which the contact crate's `RecordMentionOnContact` policy checks
     /// in the same transaction.
     pub contact_id: Option<String>,
@@ -32,21 +36,39 @@ pub struct InteractionAdded {
     pub interaction_date: OffsetDateTime,
     #[serde(rename = "type", default)]
     pub kind: InteractionType,
+    pub direction: Direction,
     #[serde(default)]
     pub contact_id: Option<String>,
 }
 
+/// An inbound interaction on a pending or solved case reopens it, in the same append, at the
+/// interaction's time (unless that is before the latest time already recorded: a message
+/// entered late does not rewrite the clocks).
 pub fn decide(state: &Case, command: AddInteraction) -> Result<Vec<CaseEvent>, CaseError> {
     let case = state.open(&command.case_id)?;
     not_before_opening(case, "interactionDate", command.interaction_date)?;
-    Ok(vec![CaseEvent::InteractionAdded(InteractionAdded {
-        case_id: command.case_id,
+    let reopens = command.direction == Direction::Inbound
+        && matches!(case.status, CaseStatus::Pending | CaseStatus::Solved)
+        && command.interaction_date >= case.latest_at;
+    let mut events = vec![CaseEvent::InteractionAdded(InteractionAdded {
+        case_id: command.case_id.clone(),
         interaction_id: command.interaction_id,
         description: command.description,
         interaction_date: command.interaction_date,
         kind: command.kind,
+        direction: command.direction,
         contact_id: command.contact_id,
-    })])
+    })];
+    if reopens {
+        events.push(CaseEvent::CaseStatusChanged(CaseStatusChanged {
+            case_id: command.case_id,
+            status: CaseStatus::Open,
+            previous_status: case.status,
+            at: command.interaction_date,
+            resolution: None,
+        }));
+    }
+    Ok(events)
 }
 
 #[cfg(test)]
@@ -54,6 +76,7 @@ mod tests {
     use super::*;
     use crate::fixtures::{call_added, closed, opened};
     use event_sourcing::testing::given;
+    use event_sourcing::Aggregate;
     use time::macros::datetime;
 
     fn call(at: OffsetDateTime, contact: Option<&str>) -> AddInteraction {
@@ -63,7 +86,46 @@ mod tests {
             description: "Called back".into(),
             interaction_date: at,
             kind: InteractionType::Call,
+            direction: Direction::Outbound,
             contact_id: contact.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn given_a_pending_or_solved_case_when_the_customer_writes_then_it_reopens_in_the_same_append()
+    {
+        use crate::fixtures::status;
+        let at = datetime!(2026-01-01 12:00 UTC);
+        for waiting in [CaseStatus::Pending, CaseStatus::Solved] {
+            let mut inbound = call(at, None);
+            inbound.direction = Direction::Inbound;
+            let decided = decide(
+                &Case::from_events(&[
+                    opened(),
+                    status(waiting, CaseStatus::Open, datetime!(2026-01-01 10:00 UTC)),
+                ]),
+                inbound,
+            )
+            .unwrap();
+            assert_eq!(
+                decided.get(1),
+                Some(&status(CaseStatus::Open, waiting, at)),
+                "from {waiting:?}"
+            );
+        }
+        // On hold (a third party), or outbound: no reopening.
+        for (waiting, direction) in [
+            (CaseStatus::OnHold, Direction::Inbound),
+            (CaseStatus::Pending, Direction::Outbound),
+        ] {
+            let mut message = call(at, None);
+            message.direction = direction;
+            let history = [
+                opened(),
+                status(waiting, CaseStatus::Open, datetime!(2026-01-01 10:00 UTC)),
+            ];
+            let decided = decide(&Case::from_events(&history), message).unwrap();
+            assert_eq!(decided.len(), 1, "{waiting:?} {direction:?}");
         }
     }
 

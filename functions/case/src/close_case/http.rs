@@ -35,5 +35,11 @@ pub async fn handle(invocation: Invocation, request: Request) -> Result<Response
     let outcome = invocation
         .execute::<Case, _>(&id, expected, |state| decide(state, command))
         .await?;
-    case_response(StatusCode::OK, &outcome.state, &id, outcome.version)
+    case_response(
+        StatusCode::OK,
+        &outcome.state,
+        &id,
+        outcome.version,
+        invocation.now,
+    )
 }

@@ -8,7 +8,9 @@ pub use http::{handle, parse, slice};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::case::{Case, CaseError, CaseEvent};
+use contracts::sla_stream::Terms;
+
+use crate::case::{Case, CaseError, CaseEvent, Origin, Priority};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CreateCase {
@@ -16,8 +18,13 @@ pub struct CreateCase {
     pub client_id: String,
     pub description: String,
     pub opened_at: OffsetDateTime,
+    pub priority: Priority,
+    pub assignee_id: Option<String>,
+    pub origin: Option<Origin>,
     /// Whether the client exists, as read by the adapter just before.
     pub client_exists: bool,
+    /// The SLA policy in force, as read by the adapter just before.
+    pub policy: contracts::sla_stream::SlaPolicy,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +35,11 @@ pub struct CaseCreated {
     pub description: String,
     #[serde(with = "time::serde::rfc3339")]
     pub opened_at: OffsetDateTime,
+    pub priority: Priority,
+    pub assignee_id: Option<String>,
+    pub origin: Option<Origin>,
+    /// The terms of its priority in the policy in force when it was recorded.
+    pub sla: Terms,
 }
 
 pub fn decide(state: &Case, command: CreateCase) -> Result<Vec<CaseEvent>, CaseError> {
@@ -38,10 +50,14 @@ pub fn decide(state: &Case, command: CreateCase) -> Result<Vec<CaseEvent>, CaseE
         return Err(CaseError::UnknownClient(command.client_id));
     }
     Ok(vec![CaseEvent::CaseCreated(CaseCreated {
+        sla: command.policy.terms(command.priority),
         case_id: command.case_id,
         client_id: command.client_id,
         description: command.description,
         opened_at: command.opened_at,
+        priority: command.priority,
+        assignee_id: command.assignee_id,
+        origin: command.origin,
     })])
 }
 
@@ -57,7 +73,11 @@ mod tests {
             client_id: "k1".into(),
             description: "Printer on fire".into(),
             opened_at: OPENED_AT,
+            priority: Priority::Normal,
+            assignee_id: None,
+            origin: None,
             client_exists,
+            policy: Default::default(),
         }
     }
 

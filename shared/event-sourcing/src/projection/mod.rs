@@ -76,6 +76,18 @@ pub fn list_partition(list: &str, id: &str) -> String {
     format!("{list}#{}", hash % LIST_SHARDS)
 }
 
+/// An instant as index sort keys hold it: UTC, fixed width to the nanosecond, so text order
+/// is time order (`2026-03-01T08:00:00.000000000Z`). A key `<instant>#<id>` is at most
+/// `sortable(t)` exactly when its instant is before `t`.
+pub fn sortable(at: time::OffsetDateTime) -> String {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:9]Z"
+    );
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .unwrap_or_default()
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IndexEntry {
     pub index: Index,

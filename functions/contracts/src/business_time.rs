@@ -3,7 +3,7 @@
 //! number of business seconds have passed, not counting the spans a clock was stopped for.
 //! Without business hours, time is calendar time: one span that never ends.
 
-use contracts::sla_stream::{BusinessHours, DAYS};
+use crate::sla_stream::{BusinessHours, DAYS};
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
