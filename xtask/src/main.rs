@@ -610,8 +610,8 @@ fn seed(args: &[String]) -> Result<(), String> {
     let base_url = std::env::var("BASE_URL").unwrap_or_else(|_| "http://127.0.0.1:9000/api".into());
     let seeded = seed::seed(count, &base_url, random_seed)?;
     println!(
-        "seeded {base_url}: {} clients, {} contacts, {} links, {} cases ({} closed), {} interactions, 1 pipeline, {} opportunities ({} won, {} lost), {} tasks ({} overdue, {} done)",
-        seeded.clients, seeded.contacts, seeded.links, seeded.cases, seeded.closed, seeded.interactions,
+        "seeded {base_url}: {} clients, {} contacts, {} links, {} cases ({} waiting, {} solved, {} closed), {} interactions, 1 pipeline, {} opportunities ({} won, {} lost), {} tasks ({} overdue, {} done)",
+        seeded.clients, seeded.contacts, seeded.links, seeded.cases, seeded.waiting, seeded.solved, seeded.closed, seeded.interactions,
         seeded.opportunities, seeded.won, seeded.lost, seeded.tasks, seeded.overdue, seeded.done
     );
     Ok(())

@@ -71,6 +71,8 @@ const MONEY: &[(&str, &str)] = &[
     ("820.25", "GBP"),
 ];
 const OPEN_STAGES: &[&str] = &["qualify", "discover", "propose", "negotiate"];
+const CASE_PRIORITIES: &[&str] = &["low", "normal", "normal", "high", "urgent"];
+const ORIGINS: &[&str] = &["phone", "email", "web", "chat", "other"];
 const LOSS: &[&str] = &["Chose a competitor", "No budget this year", "Went quiet"];
 const TODO: &[&str] = &[
     "Call back about the invoice",
@@ -123,6 +125,8 @@ pub struct Seeded {
     pub cases: usize,
     pub interactions: usize,
     pub closed: usize,
+    pub waiting: usize,
+    pub solved: usize,
     pub opportunities: usize,
     pub won: usize,
     pub lost: usize,
@@ -239,9 +243,12 @@ pub fn seed(count: usize, base_url: &str, seed: u64) -> Result<Seeded, String> {
             let case_id = random.id();
             targets.push(json!({ "type": "case", "id": case_id }));
             let opened_at = now - Duration::from_secs(86_400 * random.between(3, 60) as u64);
+            let assignee = format!("agent-{}", random.between(1, 3));
             api.post(
                 "/cases",
-                json!({ "caseId": case_id, "clientId": client_id, "description": random.pick(ISSUE), "openedAt": rfc3339(opened_at) }),
+                json!({ "caseId": case_id, "clientId": client_id, "description": random.pick(ISSUE),
+                    "openedAt": rfc3339(opened_at), "priority": random.pick(CASE_PRIORITIES),
+                    "assigneeId": assignee, "origin": random.pick(ORIGINS) }),
             )?;
             seeded.cases += 1;
             let mut last = opened_at;
@@ -254,10 +261,32 @@ pub fn seed(count: usize, base_url: &str, seed: u64) -> Result<Seeded, String> {
                 api.post(&format!("/cases/{case_id}/interactions"), interaction)?;
                 seeded.interactions += 1;
             }
-            if random.below(2) == 0 {
-                last += Duration::from_secs(3_600 * random.between(1, 48) as u64);
-                api.post(&format!("/cases/{case_id}/close"), json!({ "closedAt": rfc3339(last), "resolution": "Resolved with the customer" }))?;
-                seeded.closed += 1;
+            // The workflow: some wait on the customer or a supplier, some are solved (and of
+            // those some closed); the rest stay open, most of them long past their SLA.
+            last += Duration::from_secs(3_600 * random.between(1, 48) as u64);
+            let at = rfc3339(last);
+            let status = format!("/cases/{case_id}/status");
+            match random.below(5) {
+                0 => {
+                    api.post(&status, json!({ "status": "pending", "at": at }))?;
+                    seeded.waiting += 1;
+                }
+                1 => {
+                    api.post(&status, json!({ "status": "on_hold", "at": at }))?;
+                    seeded.waiting += 1;
+                }
+                2 => {
+                    api.post(&status, json!({ "status": "solved", "at": at, "resolution": "Resolved with the customer" }))?;
+                    seeded.solved += 1;
+                    if random.below(2) == 0 {
+                        api.post(
+                            &format!("/cases/{case_id}/close"),
+                            json!({ "closedAt": at }),
+                        )?;
+                        seeded.closed += 1;
+                    }
+                }
+                _ => {}
             }
         }
 
