@@ -340,6 +340,7 @@ fn bench_cold_starts(args: &[String]) -> Result<(), String> {
     long_streams(&project, &moto)?;
     pipeline_figures(&project, &moto)?;
     overdue_tasks(&project, &moto)?;
+    case_queues(&project, &moto)?;
     consumer_batches(&project, &moto)?;
     in_process(&project)
 }
@@ -447,9 +448,9 @@ fn long_streams(project: &Project, moto: &stack::Moto) -> Result<(), String> {
         project,
         moto,
         &["case", "long_streams", ""],
-        &[("LONG_STREAM_LENGTHS", "1,1000,10000")],
+        &[("LONG_STREAM_LENGTHS", "1,100,1000,10000")],
         "| mode | events | whole stream (every read, before snapshots) | GET case | history page (20) | 8 add-interaction |\n|---|---|---|---|---|---|",
-        "cargo xtask bench (or LONG_STREAM_LENGTHS=1,1000,10000 cargo test -p case --test long_streams -- --nocapture, on moto)",
+        "cargo xtask bench (or LONG_STREAM_LENGTHS=1,100,1000,10000 cargo test -p case --test long_streams -- --nocapture, on moto)",
     )
 }
 
@@ -476,6 +477,19 @@ fn overdue_tasks(project: &Project, moto: &stack::Moto) -> Result<(), String> {
         &[("TASK_SIZES", "10,5000")],
         "| tasks | an assignee's overdue page (3): read-model requests | stream reads | read units | everyone's overdue page (3) | stream reads | read units |\n|---|---|---|---|---|---|---|",
         "cargo xtask bench (or TASK_SIZES=10,5000 cargo test -p task --test dynamodb an_overdue_page -- --nocapture, on moto)",
+    )
+}
+
+/// DynamoDB requests and read units of a page of the due queue (everyone's, an assignee's) and
+/// of an assignee's open queue at 10 and 5,000 cases (CI runs it with 10 and 40).
+fn case_queues(project: &Project, moto: &stack::Moto) -> Result<(), String> {
+    test_table(
+        project,
+        moto,
+        &["case", "queues", "a_queue_page_costs_the_same"],
+        &[("CASE_SIZES", "10,5000")],
+        "| cases | due page (3): requests | read units | an assignee's due page | read units | an assignee's open page | read units |\n|---|---|---|---|---|---|---|",
+        "cargo xtask bench (or CASE_SIZES=10,5000 cargo test -p case --test queues a_queue_page -- --nocapture, on moto)",
     )
 }
 

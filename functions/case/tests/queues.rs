@@ -1,0 +1,261 @@
+//! The case queues on DynamoDB (moto), built by the stream consumer's engine: a case moves
+//! through the open queue (by client, by assignee, everyone's) and the due queue as it is
+//! assigned, paused, resumed, solved, reopened and closed; a page of either queue costs the
+//! same requests and read capacity however many cases there are.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::sync::Arc;
+
+use dynamodb_adapters::testing::{
+    fresh_dynamo_projection_store, fresh_dynamo_store, RequestCounter,
+};
+use event_sourcing::projection::{Consumer, IncomingRecord, ProjectionStore};
+use event_sourcing::store::Storage;
+use event_sourcing::{StreamId, WriteMode};
+use http_api::registry::Registry;
+use http_api::testing::body_json;
+use lambda_host::testing::TestApi;
+use serde_json::{json, Value};
+
+struct Queues {
+    api: TestApi<dyn Storage>,
+    consumer: Consumer,
+    cases: Vec<String>,
+    views: RequestCounter,
+}
+
+impl Queues {
+    async fn new() -> Self {
+        let (store, _) = fresh_dynamo_store().await;
+        let store: Arc<dyn Storage> = Arc::new(store);
+        let counter = RequestCounter::default();
+        let views: Arc<dyn ProjectionStore> =
+            Arc::new(fresh_dynamo_projection_store(&counter).await);
+        let registries = || [contact::registry(), client::registry(), case::registry()];
+        let projections = Registry::merge(registries()).projections();
+        let api = TestApi::on_dyn(registries(), store, WriteMode::Direct).with_views(views.clone());
+        let consumer = Consumer::new(projections, views, api.app.store.clone());
+        api.call_expecting(
+            201,
+            "POST",
+            "/api/clients",
+            Some(client::fixtures::acme_body()),
+        )
+        .await;
+        Self {
+            api,
+            consumer,
+            cases: Vec::new(),
+            views: counter,
+        }
+    }
+
+    async fn open(&mut self, id: &str, assignee: Option<&str>, opened: &str) {
+        let mut body = json!({ "caseId": id, "clientId": "k1", "description": "Printer on fire",
+            "openedAt": opened, "priority": "high" });
+        if let Some(assignee) = assignee {
+            body["assigneeId"] = json!(assignee);
+        }
+        self.api
+            .call_expecting(201, "POST", "/api/cases", Some(body))
+            .await;
+        self.cases.push(id.to_owned());
+    }
+
+    /// What the stream consumer would do: every case stream's events, in order.
+    async fn project(&self) {
+        let mut records = Vec::new();
+        for id in &self.cases {
+            let events = self.api.app.store.load(&StreamId::new("case", id)).await;
+            for event in events.unwrap() {
+                records.push(IncomingRecord {
+                    sequence_number: records.len().to_string(),
+                    event: Ok(event),
+                });
+            }
+        }
+        let report = self.consumer.process(records).await;
+        assert!(report.failed.is_empty(), "{report:?}");
+    }
+
+    async fn items(&self, path: &str) -> Vec<Value> {
+        let page = body_json(&self.api.call_expecting(200, "GET", path, None).await);
+        page["items"].as_array().unwrap().clone()
+    }
+
+    async fn act(&self, method: &str, path: &str, body: Value) {
+        self.api.call_expecting(200, method, path, Some(body)).await;
+        self.project().await;
+    }
+}
+
+/// What `s1` looks like in each queue: (open queue by client, by agent-1, due queue metrics).
+async fn where_is(queues: &Queues) -> (bool, bool, Vec<String>) {
+    let by_client = queues.items("/api/cases/open?clientId=k1").await;
+    let by_agent = queues.items("/api/cases/open?assigneeId=agent-1").await;
+    let due = queues
+        .items("/api/cases/due?before=2100-01-01T00:00:00Z")
+        .await;
+    let metrics = due
+        .iter()
+        .filter(|item| item["caseId"] == "s1")
+        .map(|item| item["metric"].as_str().unwrap().to_owned())
+        .collect();
+    (
+        by_client.iter().any(|i| i["caseId"] == "s1"),
+        by_agent.iter().any(|i| i["caseId"] == "s1"),
+        metrics,
+    )
+}
+
+#[tokio::test]
+async fn a_case_moves_through_the_queues_as_its_workflow_moves() {
+    let mut queues = Queues::new().await;
+    queues.open("s1", None, "2026-01-01T09:00:00Z").await;
+    queues.project().await;
+    let both = vec!["firstResponse".to_owned(), "resolution".to_owned()];
+    assert_eq!(where_is(&queues).await, (true, false, both.clone()));
+    let status = "/api/cases/s1/status";
+    let steps: [(&str, &str, Value, (bool, bool, Vec<&str>)); 6] = [
+        (
+            "PATCH",
+            "/api/cases/s1",
+            json!({ "assigneeId": "agent-1" }),
+            (true, true, vec!["firstResponse", "resolution"]),
+        ),
+        (
+            "POST",
+            status,
+            json!({ "status": "pending", "at": "2026-01-01T10:00:00Z" }),
+            (true, true, vec!["firstResponse"]),
+        ),
+        (
+            "POST",
+            status,
+            json!({ "status": "open", "at": "2026-01-01T12:00:00Z" }),
+            (true, true, vec!["firstResponse", "resolution"]),
+        ),
+        (
+            "POST",
+            "/api/cases/s1/interactions",
+            json!({ "description": "Replied", "type": "email", "interactionDate": "2026-01-01T12:30:00Z" }),
+            (true, true, vec!["resolution"]),
+        ),
+        (
+            "POST",
+            status,
+            json!({ "status": "solved", "at": "2026-01-01T13:00:00Z" }),
+            (false, false, vec![]),
+        ),
+        (
+            "POST",
+            status,
+            json!({ "status": "open", "at": "2026-01-01T14:00:00Z" }),
+            (true, true, vec!["resolution"]),
+        ),
+    ];
+    for (method, path, body, expected) in steps {
+        if path.ends_with("/interactions") {
+            queues
+                .api
+                .call_expecting(201, method, path, Some(body.clone()))
+                .await;
+            queues.project().await;
+        } else {
+            queues.act(method, path, body.clone()).await;
+        }
+        let expected = (
+            expected.0,
+            expected.1,
+            expected.2.iter().map(|m| (*m).to_owned()).collect(),
+        );
+        assert_eq!(
+            where_is(&queues).await,
+            expected,
+            "after {method} {path} {body}"
+        );
+    }
+    // Paused two hours, solved for one: the resolution clock is due three hours later.
+    let due = queues
+        .items("/api/cases/due?before=2100-01-01T00:00:00Z")
+        .await;
+    assert_eq!(
+        (&due[0]["dueAt"], &due[0]["breached"], &due[0]["priority"]),
+        (&json!("2026-01-02T12:00:00Z"), &json!(true), &json!("high"))
+    );
+    queues.act("POST", "/api/cases/s1/close", json!({})).await;
+    assert_eq!(where_is(&queues).await, (false, false, vec![]));
+}
+
+fn sizes() -> Vec<usize> {
+    std::env::var("CASE_SIZES")
+        .unwrap_or_else(|_| "10,40".into())
+        .split(',')
+        .map(|n| {
+            n.trim()
+                .parse()
+                .expect("CASE_SIZES: numbers, comma-separated")
+        })
+        .collect()
+}
+
+/// The read models' requests and read units of one page (3 items), asked twice: the first
+/// reads the generation pointer too (cached 5 s per instance).
+async fn cost(queues: &Queues, path: &str) -> (Vec<String>, usize) {
+    queues.items(path).await;
+    queues.views.reset();
+    let items = queues.items(path).await;
+    assert_eq!(items.len(), 3, "{path}: a full page");
+    (
+        queues.views.operations(),
+        queues.views.capacity().read_units,
+    )
+}
+
+/// `cargo xtask bench` runs this with 10 and 5,000 cases (`CASE_SIZES`) and prints each row.
+#[tokio::test]
+async fn a_queue_page_costs_the_same_however_many_cases_there_are() {
+    let mut queues = Queues::new().await;
+    let mut rows = Vec::new();
+    let mut created = 0;
+    for size in sizes() {
+        while created < size {
+            // Alike items (id and text lengths, whole-second times); two in three agent-1's.
+            let id = format!("s{created:05}");
+            let assignee = if created % 3 == 0 {
+                "agent-2"
+            } else {
+                "agent-1"
+            };
+            let opened = format!(
+                "2026-01-01T{:02}:{:02}:00Z",
+                created / 60 % 24,
+                created % 60
+            );
+            queues.open(&id, Some(assignee), &opened).await;
+            created += 1;
+        }
+        queues.project().await;
+        let due = cost(&queues, "/api/cases/due?limit=3").await;
+        let mine = cost(&queues, "/api/cases/due?assigneeId=agent-1&limit=3").await;
+        let open = cost(&queues, "/api/cases/open?assigneeId=agent-1&limit=3").await;
+        println!(
+            "| {size} | {} | {} | {} | {} | {} | {} |",
+            due.0.join(" "),
+            due.1,
+            mine.0.join(" "),
+            mine.1,
+            open.0.join(" "),
+            open.1
+        );
+        rows.push((due, mine, open));
+    }
+    for row in &rows {
+        assert_eq!(
+            row, &rows[0],
+            "the same requests and read units at every size"
+        );
+    }
+    assert_eq!(rows[0].0 .0, ["Query"], "one index query a page");
+}
