@@ -90,8 +90,11 @@ impl Queues {
     }
 }
 
-/// What `s1` looks like in each queue: (open queue by client, by agent-1, due queue metrics).
-async fn where_is(queues: &Queues) -> (bool, bool, Vec<String>) {
+/// Where `s1` is: in the open queue by client, in agent-1's, and its clocks in the due queue.
+type Place = (bool, bool, Vec<String>);
+
+/// What `s1` looks like in each queue.
+async fn where_is(queues: &Queues) -> Place {
     let by_client = queues.items("/api/cases/open?clientId=k1").await;
     let by_agent = queues.items("/api/cases/open?assigneeId=agent-1").await;
     let due = queues
@@ -117,30 +120,37 @@ async fn a_case_moves_through_the_queues_as_its_workflow_moves() {
     let both = vec!["firstResponse".to_owned(), "resolution".to_owned()];
     assert_eq!(where_is(&queues).await, (true, false, both.clone()));
     let status = "/api/cases/s1/status";
-    let steps: [(&str, &str, Value, (bool, bool, Vec<&str>)); 6] = [
+    let place = |client, agent, metrics: &[&str]| -> Place {
+        (
+            client,
+            agent,
+            metrics.iter().map(|m| (*m).to_owned()).collect(),
+        )
+    };
+    let steps: [(&str, &str, Value, Place); 6] = [
         (
             "PATCH",
             "/api/cases/s1",
             json!({ "assigneeId": "agent-1" }),
-            (true, true, vec!["firstResponse", "resolution"]),
+            place(true, true, &["firstResponse", "resolution"]),
         ),
         (
             "POST",
             status,
             json!({ "status": "pending", "at": "2026-01-01T10:00:00Z" }),
-            (true, true, vec!["firstResponse"]),
+            place(true, true, &["firstResponse"]),
         ),
         (
             "POST",
             status,
             json!({ "status": "open", "at": "2026-01-01T12:00:00Z" }),
-            (true, true, vec!["firstResponse", "resolution"]),
+            place(true, true, &["firstResponse", "resolution"]),
         ),
         (
             "POST",
             "/api/cases/s1/interactions",
             json!({ "description": "Replied", "type": "email", "interactionDate": "2026-01-01T12:30:00Z" }),
-            (true, true, vec!["resolution"]),
+            place(true, true, &["resolution"]),
         ),
         (
             "POST",
@@ -152,7 +162,7 @@ async fn a_case_moves_through_the_queues_as_its_workflow_moves() {
             "POST",
             status,
             json!({ "status": "open", "at": "2026-01-01T14:00:00Z" }),
-            (true, true, vec!["resolution"]),
+            place(true, true, &["resolution"]),
         ),
     ];
     for (method, path, body, expected) in steps {
