@@ -263,3 +263,166 @@ async fn timestamps_beyond_the_years_rfc3339_can_write_are_400() {
         assert_problem(&api.call("POST", &path, Some(body)).await, 400);
     }
 }
+
+#[tokio::test]
+async fn a_case_follows_its_workflow_and_its_clocks_with_the_policy_in_force() {
+    let api = TestApi::in_memory([
+        contact::registry(),
+        client::registry(),
+        case::registry(),
+        sla_policy::registry(),
+    ]);
+    given_client_and_contact(&api).await;
+    // A policy of tight urgent targets, then an urgent case: it copies them.
+    let mut policy = body_json(
+        &api.call_expecting(200, "GET", "/api/sla-policy", None)
+            .await,
+    );
+    policy.as_object_mut().unwrap().remove("version");
+    policy["targets"]["urgent"] = json!({ "firstResponseMinutes": 15, "resolutionMinutes": 120 });
+    api.call_expecting(200, "PUT", "/api/sla-policy", Some(policy))
+        .await;
+    let created = body_json(
+        &api.call_expecting(
+            201,
+            "POST",
+            "/api/cases",
+            Some(
+                json!({ "caseId": "s1", "clientId": "k1", "description": "Down",
+                "openedAt": "2026-01-01T09:00:00Z", "priority": "urgent", "origin": "phone" }),
+            ),
+        )
+        .await,
+    );
+    assert_eq!(
+        (
+            &created["sla"]["firstResponse"]["dueAt"],
+            &created["sla"]["resolution"]["dueAt"]
+        ),
+        (
+            &json!("2026-01-01T09:15:00Z"),
+            &json!("2026-01-01T11:00:00Z")
+        )
+    );
+    let status = "/api/cases/s1/status";
+    // Solving needs an assignee; the same status twice is a conflict; a resolution goes only
+    // with solving; a time before the latest recorded is refused.
+    let problem = assert_problem(
+        &api.call("POST", status, Some(json!({ "status": "solved" })))
+            .await,
+        422,
+    );
+    assert!(problem["detail"].as_str().unwrap().contains("assign"));
+    assert_problem(
+        &api.call("POST", status, Some(json!({ "status": "open" })))
+            .await,
+        409,
+    );
+    let problem = assert_problem(
+        &api.call(
+            "POST",
+            status,
+            Some(json!({ "status": "pending", "resolution": "x", "at": "soon" })),
+        )
+        .await,
+        400,
+    );
+    let mut found = pointers(&problem);
+    found.sort_unstable();
+    assert_eq!(found, ["/at", "/resolution"]);
+    api.call_expecting(
+        200,
+        "PATCH",
+        "/api/cases/s1",
+        Some(json!({ "assigneeId": "agent-1" })),
+    )
+    .await;
+    api.call_expecting(
+        200,
+        "POST",
+        status,
+        Some(json!({ "status": "pending", "at": "2026-01-01T09:30:00Z" })),
+    )
+    .await;
+    assert_problem(
+        &api.call(
+            "POST",
+            status,
+            Some(json!({ "status": "on_hold", "at": "2026-01-01T09:10:00Z" })),
+        )
+        .await,
+        422,
+    );
+    // The customer writes back: the case reopens in the same append.
+    let reply = json!({ "description": "It works now?", "type": "email", "direction": "inbound",
+        "interactionDate": "2026-01-01T10:30:00Z" });
+    api.call_expecting(201, "POST", "/api/cases/s1/interactions", Some(reply))
+        .await;
+    let reopened = body_json(&api.call_expecting(200, "GET", "/api/cases/s1", None).await);
+    assert_eq!(
+        (
+            &reopened["status"],
+            &reopened["reopenCount"],
+            &reopened["sla"]["resolution"]["pausedMinutes"],
+            &reopened["sla"]["resolution"]["dueAt"],
+            &reopened["interactions"][0]["direction"]
+        ),
+        (
+            &json!("open"),
+            &json!(1),
+            &json!(60),
+            &json!("2026-01-01T12:00:00Z"),
+            &json!("inbound")
+        )
+    );
+    api.call_expecting(
+        200,
+        "POST",
+        status,
+        Some(json!({ "status": "solved", "resolution": "Rebooted", "at": "2026-01-01T11:30:00Z" })),
+    )
+    .await;
+    let solved = body_json(&api.call_expecting(200, "GET", "/api/cases/s1", None).await);
+    assert_eq!(
+        (
+            &solved["status"],
+            &solved["solvedAt"],
+            &solved["resolution"],
+            &solved["sla"]["resolution"]["breached"]
+        ),
+        (
+            &json!("solved"),
+            &json!("2026-01-01T11:30:00Z"),
+            &json!("Rebooted"),
+            &json!(false)
+        )
+    );
+    // Unassigning, then the case as it stood before it was solved.
+    api.call_expecting(
+        200,
+        "PATCH",
+        "/api/cases/s1",
+        Some(json!({ "assigneeId": null })),
+    )
+    .await;
+    let before = body_json(
+        &api.call_expecting(200, "GET", "/api/cases/s1?version=3", None)
+            .await,
+    );
+    assert_eq!(
+        (&before["status"], &before["assigneeId"]),
+        (&json!("pending"), &json!("agent-1"))
+    );
+    api.call_expecting(200, "POST", "/api/cases/s1/close", Some(json!({})))
+        .await;
+    assert_problem(
+        &api.call("POST", status, Some(json!({ "status": "open" })))
+            .await,
+        409,
+    );
+    assert_problem(
+        &api.call("PATCH", "/api/cases/s1", Some(json!({ "priority": "low" })))
+            .await,
+        409,
+    );
+}
