@@ -10,7 +10,7 @@ use std::sync::Arc;
 use dynamodb_adapters::testing::{
     fresh_dynamo_projection_store, fresh_dynamo_store, RequestCounter,
 };
-use event_sourcing::projection::{Consumer, IncomingRecord, ProjectionStore};
+use event_sourcing::projection::{Consumer, ProjectionStore};
 use event_sourcing::store::Storage;
 use event_sourcing::{StreamId, WriteMode};
 use http_api::registry::Registry;
@@ -63,20 +63,14 @@ impl Queues {
         self.cases.push(id.to_owned());
     }
 
-    /// What the stream consumer would do: every case stream's events, in order.
     async fn project(&self) {
-        let mut records = Vec::new();
-        for id in &self.cases {
-            let events = self.api.app.store.load(&StreamId::new("case", id)).await;
-            for event in events.unwrap() {
-                records.push(IncomingRecord {
-                    sequence_number: records.len().to_string(),
-                    event: Ok(event),
-                });
-            }
-        }
-        let report = self.consumer.process(records).await;
-        assert!(report.failed.is_empty(), "{report:?}");
+        let streams: Vec<StreamId> = self
+            .cases
+            .iter()
+            .map(|id| StreamId::new("case", id))
+            .collect();
+        event_sourcing::testing::project(&self.consumer, self.api.app.store.as_ref(), &streams)
+            .await;
     }
 
     async fn items(&self, path: &str) -> Vec<Value> {
@@ -210,17 +204,14 @@ fn sizes() -> Vec<usize> {
         .collect()
 }
 
-/// The read models' requests and read units of one page (3 items), asked twice: the first
-/// reads the generation pointer too (cached 5 s per instance).
+/// The read models' requests and read units of one page (3 items).
 async fn cost(queues: &Queues, path: &str) -> (Vec<String>, usize) {
-    queues.items(path).await;
-    queues.views.reset();
-    let items = queues.items(path).await;
-    assert_eq!(items.len(), 3, "{path}: a full page");
-    (
-        queues.views.operations(),
-        queues.views.capacity().read_units,
-    )
+    queues
+        .views
+        .read_cost(|| async {
+            assert_eq!(queues.items(path).await.len(), 3, "{path}: a full page");
+        })
+        .await
 }
 
 /// `cargo xtask bench` runs this with 10 and 5,000 cases (`CASE_SIZES`) and prints each row.

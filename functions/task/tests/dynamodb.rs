@@ -10,7 +10,7 @@ use std::sync::Arc;
 use dynamodb_adapters::testing::{
     fresh_dynamo_projection_store, fresh_dynamo_store, RequestCounter,
 };
-use event_sourcing::projection::{Consumer, IncomingRecord, ProjectionStore};
+use event_sourcing::projection::{Consumer, ProjectionStore};
 use event_sourcing::store::Storage;
 use event_sourcing::{StreamId, WriteMode};
 use http_api::registry::Registry;
@@ -76,21 +76,14 @@ impl Lists {
         self.tasks.push(id.to_owned());
     }
 
-    /// What the stream consumer would do: every task stream's events, in order (a repeat of
-    /// what it already has changes nothing).
     async fn project(&self) {
-        let mut records = Vec::new();
-        for id in &self.tasks {
-            let events = self.api.app.store.load(&StreamId::new("task", id)).await;
-            for event in events.unwrap() {
-                records.push(IncomingRecord {
-                    sequence_number: records.len().to_string(),
-                    event: Ok(event),
-                });
-            }
-        }
-        let report = self.consumer.process(records).await;
-        assert!(report.failed.is_empty(), "{report:?}");
+        let streams: Vec<StreamId> = self
+            .tasks
+            .iter()
+            .map(|id| StreamId::new("task", id))
+            .collect();
+        event_sourcing::testing::project(&self.consumer, self.api.app.store.as_ref(), &streams)
+            .await;
     }
 
     /// The ids a list answers, every page walked `limit` at a time.
@@ -269,23 +262,18 @@ fn sizes() -> Vec<usize> {
         .collect()
 }
 
-/// The requests (read models', then event store's) and read capacity of one page, asked
-/// twice: the first reads the generation pointer too (cached 5 s per instance).
+/// The requests (read models', then event store's) and read capacity of one page.
 async fn cost(lists: &Lists, path: &str) -> (Vec<String>, Vec<String>, usize) {
-    lists.ids(path, 3).await;
-    lists.views.reset();
-    lists.events.reset();
-    let page = lists.api.call_expecting(200, "GET", path, None).await;
-    assert_eq!(
-        body_json(&page)["items"].as_array().unwrap().len(),
-        3,
-        "{path}: a full page"
-    );
-    (
-        lists.views.operations(),
-        lists.events.operations(),
-        lists.views.capacity().read_units,
-    )
+    let (views, read_units) = lists
+        .views
+        .read_cost(|| async {
+            lists.events.reset();
+            let page = lists.api.call_expecting(200, "GET", path, None).await;
+            let items = body_json(&page)["items"].as_array().unwrap().len();
+            assert_eq!(items, 3, "{path}: a full page");
+        })
+        .await;
+    (views, lists.events.operations(), read_units)
 }
 
 /// An overdue page costs the same DynamoDB requests and read capacity however many tasks

@@ -52,6 +52,26 @@ pub struct Capacity {
 }
 
 impl RequestCounter {
+    /// The requests and read units of one call of `read`, made after a first (which may read
+    /// the read models' generation pointer, cached 5 s per instance): measured again while a
+    /// slow machine lets the pointer's cache lapse between the two.
+    pub async fn read_cost<F, Fut>(&self, read: F) -> (Vec<String>, usize)
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
+        read().await;
+        for _ in 0..3 {
+            self.reset();
+            read().await;
+            let operations = self.operations();
+            if !operations.iter().any(|o| o == "GetItem") {
+                return (operations, self.capacity().read_units);
+            }
+        }
+        panic!("the generation pointer was read on every try");
+    }
+
     pub fn operations(&self) -> Vec<String> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
