@@ -426,3 +426,29 @@ async fn a_case_follows_its_workflow_and_its_clocks_with_the_policy_in_force() {
         409,
     );
 }
+
+#[tokio::test]
+async fn a_case_at_the_end_of_time_has_clocks_that_are_never_due() {
+    let api = api();
+    given_client_and_contact(&api).await;
+    let body = json!({ "caseId": "s9", "clientId": "k1", "description": "Late",
+        "openedAt": "9999-12-31T23:00:00Z", "priority": "low" });
+    let created = body_json(
+        &api.call_expecting(201, "POST", "/api/cases", Some(body))
+            .await,
+    );
+    assert_eq!(
+        (
+            &created["sla"]["firstResponse"]["dueAt"],
+            &created["sla"]["resolution"]["dueAt"]
+        ),
+        (&Value::Null, &Value::Null)
+    );
+    api.call_expecting(
+        200,
+        "POST",
+        "/api/cases/s9/status",
+        Some(json!({ "status": "pending", "at": "9999-12-31T23:59:59Z" })),
+    )
+    .await;
+}

@@ -180,7 +180,8 @@ pub fn due(
         for (from, to) in running(span_start, span_end, stops) {
             let length = (to - from).whole_seconds();
             if left <= length {
-                return Some(from + time::Duration::seconds(left));
+                // Past the last instant time can write: never due.
+                return from.checked_add(time::Duration::seconds(left));
             }
             left -= length;
         }
@@ -297,6 +298,12 @@ mod tests {
         ] {
             assert!(check(&bad).is_err(), "{bad:?}");
         }
+        let last = datetime!(9999-12-31 23:00 UTC);
+        assert_eq!(
+            due(None, last, 7200, &[]),
+            None,
+            "beyond the last instant: never due"
+        );
         let closed = Calendar::new(&BusinessHours {
             timezone: "UTC".into(),
             days: BTreeMap::new(),

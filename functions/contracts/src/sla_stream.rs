@@ -65,7 +65,7 @@ pub const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 /// The hours the clocks count in: a weekly schedule in an IANA time zone. A day absent is
 /// closed; each open day is one span, `"09:00"` to `"17:00"` local time.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BusinessHours {
     pub timezone: String,
     pub days: BTreeMap<String, [String; 2]>,
