@@ -2,7 +2,6 @@
 //! version 0), ETag; `?asOf=` or `?version=` for the policy in force then.
 
 use contracts::sla_stream::{SlaPolicyRecord, POLICY_ID};
-use event_sourcing::AsOf;
 use http_api::registry::{Access, Slice};
 use http_api::Invocation;
 use http_api::{as_of, Problem};
@@ -15,17 +14,9 @@ pub fn slice() -> Slice {
 }
 
 pub async fn handle(invocation: Invocation, request: Request) -> Result<Response<Body>, Problem> {
-    let as_of = as_of(&request)?;
-    // Before any policy was set, the defaults were in force: never a 404.
-    let loaded = match invocation
-        .load_as_of::<SlaPolicyRecord>(POLICY_ID, as_of)
-        .await
-    {
-        Ok(loaded) => loaded,
-        Err(_) if matches!(as_of, Some(AsOf::Instant(_))) => {
-            return policy_response(&SlaPolicyRecord::default().0, 0)
-        }
-        Err(error) => return Err(error.into()),
-    };
+    // Before any policy was set the defaults were in force: the fold of no events, version 0.
+    let loaded = invocation
+        .load_as_of::<SlaPolicyRecord>(POLICY_ID, as_of(&request)?)
+        .await?;
     policy_response(&loaded.state.0, loaded.version)
 }
