@@ -10,43 +10,34 @@ use std::sync::Arc;
 use dynamodb_adapters::testing::{
     fresh_dynamo_projection_store, fresh_dynamo_store, RequestCounter,
 };
-use event_sourcing::projection::{Consumer, ProjectionStore};
-use event_sourcing::store::Storage;
-use event_sourcing::{StreamId, WriteMode};
-use http_api::registry::Registry;
+use event_sourcing::WriteMode;
 use http_api::testing::body_json;
-use lambda_host::testing::TestApi;
+use lambda_host::testing::WithReadModels;
 use serde_json::{json, Value};
 
 struct Queues {
-    api: TestApi<dyn Storage>,
-    consumer: Consumer,
-    cases: Vec<String>,
+    harness: WithReadModels,
     views: RequestCounter,
 }
 
 impl Queues {
     async fn new() -> Self {
         let (store, _) = fresh_dynamo_store().await;
-        let store: Arc<dyn Storage> = Arc::new(store);
         let counter = RequestCounter::default();
-        let views: Arc<dyn ProjectionStore> =
-            Arc::new(fresh_dynamo_projection_store(&counter).await);
-        let registries = || [contact::registry(), client::registry(), case::registry()];
-        let projections = Registry::merge(registries()).projections();
-        let api = TestApi::on_dyn(registries(), store, WriteMode::Direct).with_views(views.clone());
-        let consumer = Consumer::new(projections, views, api.app.store.clone());
-        api.call_expecting(
-            201,
-            "POST",
-            "/api/clients",
-            Some(client::fixtures::acme_body()),
-        )
-        .await;
+        let views = Arc::new(fresh_dynamo_projection_store(&counter).await);
+        let harness = WithReadModels::new(
+            || vec![contact::registry(), client::registry(), case::registry()],
+            Arc::new(store),
+            views,
+            WriteMode::Direct,
+        );
+        let acme = Some(client::fixtures::acme_body());
+        harness
+            .api
+            .call_expecting(201, "POST", "/api/clients", acme)
+            .await;
         Self {
-            api,
-            consumer,
-            cases: Vec::new(),
+            harness,
             views: counter,
         }
     }
@@ -57,29 +48,33 @@ impl Queues {
         if let Some(assignee) = assignee {
             body["assigneeId"] = json!(assignee);
         }
-        self.api
+        self.harness
+            .api
             .call_expecting(201, "POST", "/api/cases", Some(body))
             .await;
-        self.cases.push(id.to_owned());
+        self.harness.track("case", id);
     }
 
     async fn project(&self) {
-        let streams: Vec<StreamId> = self
-            .cases
-            .iter()
-            .map(|id| StreamId::new("case", id))
-            .collect();
-        event_sourcing::testing::project(&self.consumer, self.api.app.store.as_ref(), &streams)
-            .await;
+        self.harness.project().await;
     }
 
     async fn items(&self, path: &str) -> Vec<Value> {
-        let page = body_json(&self.api.call_expecting(200, "GET", path, None).await);
+        let page = body_json(
+            &self
+                .harness
+                .api
+                .call_expecting(200, "GET", path, None)
+                .await,
+        );
         page["items"].as_array().unwrap().clone()
     }
 
     async fn act(&self, method: &str, path: &str, body: Value) {
-        self.api.call_expecting(200, method, path, Some(body)).await;
+        self.harness
+            .api
+            .call_expecting(200, method, path, Some(body))
+            .await;
         self.project().await;
     }
 }
@@ -162,6 +157,7 @@ async fn a_case_moves_through_the_queues_as_its_workflow_moves() {
     for (method, path, body, expected) in steps {
         if path.ends_with("/interactions") {
             queues
+                .harness
                 .api
                 .call_expecting(201, method, path, Some(body.clone()))
                 .await;

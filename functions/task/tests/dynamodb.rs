@@ -10,18 +10,13 @@ use std::sync::Arc;
 use dynamodb_adapters::testing::{
     fresh_dynamo_projection_store, fresh_dynamo_store, RequestCounter,
 };
-use event_sourcing::projection::{Consumer, ProjectionStore};
-use event_sourcing::store::Storage;
-use event_sourcing::{StreamId, WriteMode};
-use http_api::registry::Registry;
+use event_sourcing::WriteMode;
 use http_api::testing::body_json;
-use lambda_host::testing::TestApi;
+use lambda_host::testing::WithReadModels;
 use serde_json::{json, Value};
 
 struct Lists {
-    api: TestApi<dyn Storage>,
-    consumer: Consumer,
-    tasks: Vec<String>,
+    harness: WithReadModels,
     /// The read models' requests, and the event store's.
     views: RequestCounter,
     events: RequestCounter,
@@ -30,15 +25,15 @@ struct Lists {
 impl Lists {
     async fn new(mode: WriteMode) -> Self {
         let (store, events) = fresh_dynamo_store().await;
-        let store: Arc<dyn Storage> = Arc::new(store);
         let counter = RequestCounter::default();
-        let views: Arc<dyn ProjectionStore> =
-            Arc::new(fresh_dynamo_projection_store(&counter).await);
-        let registries = || [contact::registry(), client::registry(), task::registry()];
-        let projections = Registry::merge(registries()).projections();
-        let api = TestApi::on_dyn(registries(), store, mode).with_views(views.clone());
-        // The consumer opens sealed events as the deployed one does.
-        let consumer = Consumer::new(projections, views, api.app.store.clone());
+        let views = Arc::new(fresh_dynamo_projection_store(&counter).await);
+        let harness = WithReadModels::new(
+            || vec![contact::registry(), client::registry(), task::registry()],
+            Arc::new(store),
+            views,
+            mode,
+        );
+        let api = &harness.api;
         api.call_expecting(
             201,
             "POST",
@@ -54,9 +49,7 @@ impl Lists {
         )
         .await;
         Self {
-            api,
-            consumer,
-            tasks: Vec::new(),
+            harness,
             views: counter,
             events,
         }
@@ -70,20 +63,15 @@ impl Lists {
     async fn create_for(&mut self, id: &str, assignee: &str, due: &str, targets: Value) {
         let body = json!({ "taskId": id, "title": format!("Call Ada about {id}"),
             "dueAt": due, "assigneeId": assignee, "targets": targets });
-        self.api
+        self.harness
+            .api
             .call_expecting(201, "POST", "/api/tasks", Some(body))
             .await;
-        self.tasks.push(id.to_owned());
+        self.harness.track("task", id);
     }
 
     async fn project(&self) {
-        let streams: Vec<StreamId> = self
-            .tasks
-            .iter()
-            .map(|id| StreamId::new("task", id))
-            .collect();
-        event_sourcing::testing::project(&self.consumer, self.api.app.store.as_ref(), &streams)
-            .await;
+        self.harness.project().await;
     }
 
     /// The ids a list answers, every page walked `limit` at a time.
@@ -96,7 +84,13 @@ impl Lists {
                 Some(cursor) => format!("{path}{sep}limit={limit}&cursor={cursor}"),
                 None => format!("{path}{sep}limit={limit}"),
             };
-            let page = body_json(&self.api.call_expecting(200, "GET", &page_path, None).await);
+            let page = body_json(
+                &self
+                    .harness
+                    .api
+                    .call_expecting(200, "GET", &page_path, None)
+                    .await,
+            );
             for item in page["items"].as_array().unwrap() {
                 assert!(
                     item["title"].as_str().unwrap().starts_with("Call Ada"),
@@ -112,7 +106,10 @@ impl Lists {
     }
 
     async fn act(&self, method: &str, path: &str, body: Value) {
-        self.api.call_expecting(200, method, path, Some(body)).await;
+        self.harness
+            .api
+            .call_expecting(200, method, path, Some(body))
+            .await;
         self.project().await;
     }
 }
@@ -195,6 +192,7 @@ async fn a_task_moves_through_every_list_as_it_changes() {
             if method == "PATCH" && body.get("title").is_some() {
                 // A cancelled task takes no edit, and stays where it is.
                 lists
+                    .harness
                     .api
                     .call_expecting(409, method, "/api/tasks/t1", Some(body.clone()))
                     .await;
@@ -268,7 +266,11 @@ async fn cost(lists: &Lists, path: &str) -> (Vec<String>, Vec<String>, usize) {
         .views
         .read_cost(|| async {
             lists.events.reset();
-            let page = lists.api.call_expecting(200, "GET", path, None).await;
+            let page = lists
+                .harness
+                .api
+                .call_expecting(200, "GET", path, None)
+                .await;
             let items = body_json(&page)["items"].as_array().unwrap().len();
             assert_eq!(items, 3, "{path}: a full page");
         })
@@ -309,6 +311,7 @@ async fn an_overdue_page_costs_the_same_however_many_tasks_there_are() {
                 .await;
             if created % 5 == 0 {
                 lists
+                    .harness
                     .api
                     .call_expecting(200, "POST", &format!("/api/tasks/{id}/complete"), None)
                     .await;

@@ -210,25 +210,3 @@ mod hooked {
         }
     }
 }
-
-/// What the stream consumer would do with these streams: every event of each, in order, as one
-/// batch (a repeat of what the read models already have changes nothing). Fails the test if a
-/// record cannot be applied.
-pub async fn project(
-    consumer: &crate::projection::Consumer,
-    store: &dyn crate::store::EventStore,
-    streams: &[crate::StreamId],
-) {
-    let mut records = Vec::new();
-    for stream in streams {
-        let events = store.load(stream).await.expect("the stream loads");
-        for event in events {
-            records.push(crate::projection::IncomingRecord {
-                sequence_number: records.len().to_string(),
-                event: Ok(event),
-            });
-        }
-    }
-    let report = consumer.process(records).await;
-    assert!(report.failed.is_empty(), "{report:?}");
-}

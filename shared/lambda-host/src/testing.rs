@@ -226,3 +226,62 @@ impl<'w> tracing_subscriber::fmt::MakeWriter<'w> for LogBuffer {
         self.clone()
     }
 }
+
+/// The slices of some registries on a store, their read models kept in `views` by the stream
+/// consumer's engine on demand: what tests of lists, queues and figures need. Each created
+/// record is named with [`Self::track`]; [`Self::project`] feeds every tracked stream's events
+/// to the consumer, as the stream would (a repeat changes nothing).
+pub struct WithReadModels {
+    pub api: TestApi<dyn Storage>,
+    consumer: event_sourcing::projection::Consumer,
+    streams: std::sync::Mutex<Vec<StreamId>>,
+}
+
+impl WithReadModels {
+    pub fn new(
+        registries: impl Fn() -> Vec<Registry>,
+        store: Arc<dyn Storage>,
+        views: Arc<dyn event_sourcing::projection::ProjectionStore>,
+        mode: WriteMode,
+    ) -> Self {
+        let projections = Registry::merge(registries()).projections();
+        let api = TestApi::on_dyn(registries(), store, mode).with_views(views.clone());
+        // The consumer opens sealed events as the deployed one does.
+        let consumer =
+            event_sourcing::projection::Consumer::new(projections, views, api.app.store.clone());
+        Self {
+            api,
+            consumer,
+            streams: std::sync::Mutex::default(),
+        }
+    }
+
+    pub fn track(&self, aggregate_type: &str, id: &str) {
+        self.streams
+            .lock()
+            .expect("the tracked streams")
+            .push(StreamId::new(aggregate_type, id));
+    }
+
+    pub async fn project(&self) {
+        let streams = self.streams.lock().expect("the tracked streams").clone();
+        let mut records = Vec::new();
+        for stream in &streams {
+            let events = self
+                .api
+                .app
+                .store
+                .load(stream)
+                .await
+                .expect("the stream loads");
+            for event in events {
+                records.push(event_sourcing::projection::IncomingRecord {
+                    sequence_number: records.len().to_string(),
+                    event: Ok(event),
+                });
+            }
+        }
+        let report = self.consumer.process(records).await;
+        assert!(report.failed.is_empty(), "{report:?}");
+    }
+}
