@@ -259,18 +259,11 @@ impl DomainEvent for CaseEvent {
     /// priority, unassigned, of no known origin, on the default terms of a normal case in
     /// calendar time (no policy existed when it was recorded); an interaction's direction
     /// as a new one's defaults.
-    fn upcast(
+    fn upgrade(
         event_type: &str,
         schema_version: u32,
         payload: serde_json::Value,
     ) -> Result<serde_json::Value, serde_json::Error> {
-        use serde::de::Error;
-        if schema_version > Self::SCHEMA_VERSION {
-            return Err(serde_json::Error::custom(format!(
-                "{event_type} was stored at schema v{schema_version}; this code reads up to v{}",
-                Self::SCHEMA_VERSION
-            )));
-        }
         let serde_json::Value::Object(mut fields) = payload else {
             return Ok(payload);
         };

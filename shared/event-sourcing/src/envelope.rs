@@ -182,6 +182,16 @@ pub trait DomainEvent: Serialize + DeserializeOwned {
                 Self::SCHEMA_VERSION
             )));
         }
+        Self::upgrade(event_type, schema_version, payload)
+    }
+
+    /// What an event that changed shape overrides: a payload of an older schema (never a newer
+    /// one: [`Self::upcast`] refuses those first) brought to [`Self::SCHEMA_VERSION`].
+    fn upgrade(
+        _event_type: &str,
+        _schema_version: u32,
+        payload: Value,
+    ) -> Result<Value, serde_json::Error> {
         Ok(payload)
     }
 
