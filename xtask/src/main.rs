@@ -203,7 +203,8 @@ fn test() -> Result<(), String> {
                 project.local_token("e2e-user", &scopes, 3600)?,
             );
         }
-        run(&mut e2e, "end-to-end tests against the local stack")?;
+        run(&mut e2e, "end-to-end tests against the local stack")
+            .inspect_err(|_| stack.print_function_errors())?;
         if !batch {
             run(
                 project
@@ -212,8 +213,11 @@ fn test() -> Result<(), String> {
                     .envs(env.clone())
                     .env("EVENTCRM_BASE_URL", stack.base_url()),
                 "load test: 50 clients for 30 s against the local stack",
-            )?;
-            project.schemathesis(&stack.origin())?;
+            )
+            .inspect_err(|_| stack.print_function_errors())?;
+            project
+                .schemathesis(&stack.origin())
+                .inspect_err(|_| stack.print_function_errors())?;
         }
         drop(stack);
     }

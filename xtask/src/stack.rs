@@ -115,11 +115,42 @@ pub struct Stack {
     // Declared first so it stops before the functions it feeds.
     _poller: crate::poller::Poller,
     service: Service,
+    log: PathBuf,
 }
 
 impl Stack {
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The functions' errors and panics so far (the emulator's own noise left out), for a
+    /// failed step to show what the functions saw: CI keeps only what is printed.
+    pub fn print_function_errors(&self) {
+        const NOISE: [&str; 5] = [
+            "available_functions",
+            "MaxFilesWatch",
+            "fs watcher",
+            "waitpid",
+            "concurrency-tokio",
+        ];
+        let text = fs::read_to_string(&self.log).unwrap_or_default();
+        let errors: Vec<&str> = text
+            .lines()
+            .filter(|line| {
+                ["ERROR", "panicked", " 500 "]
+                    .iter()
+                    .any(|m| line.contains(m))
+            })
+            .filter(|line| !NOISE.iter().any(|n| line.contains(n)))
+            .collect();
+        eprintln!(
+            "xtask: the last function errors in {} ({} in all):",
+            self.log.display(),
+            errors.len()
+        );
+        for line in &errors[errors.len().saturating_sub(40)..] {
+            eprintln!("  {}", line.chars().take(600).collect::<String>());
+        }
     }
 
     /// Scheme, host and port: the OpenAPI document's paths carry the `/api` prefix.
@@ -323,6 +354,7 @@ impl Project {
             base_url: format!("http://{address}/api"),
             _poller: poller,
             service,
+            log,
         })
     }
 

@@ -42,6 +42,9 @@ fn every_case_operation_answers_as_documented() {
         ),
         201,
     );
+    // The person's export lists the interaction that names them, as documented.
+    let export = expect(spec.get(&format!("/contacts/{contact}/export")), 200);
+    assert_eq!(export.body["interactions"][0]["direction"], "outbound");
     expect(
         spec.json(
             "POST",
