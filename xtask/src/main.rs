@@ -4,6 +4,7 @@
 
 mod bench;
 mod poller;
+mod schedule;
 mod seed;
 mod stack;
 

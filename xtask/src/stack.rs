@@ -112,7 +112,8 @@ impl Moto {
 
 pub struct Stack {
     base_url: String,
-    // Declared first so it stops before the functions it feeds.
+    // Declared first so they stop before the functions they feed.
+    _schedule: crate::schedule::Schedule,
     _poller: crate::poller::Poller,
     service: Service,
     log: PathBuf,
@@ -350,8 +351,19 @@ impl Project {
             &format!("http://{address}"),
             fs::File::create(&poller_log).map_err(|e| e.to_string())?,
         );
+        let schedule = crate::schedule::Schedule::start(
+            &format!("http://{address}"),
+            "record-sla-breaches",
+            Duration::from_secs(5),
+            fs::File::create(
+                self.root
+                    .join(format!(".local/record-sla-breaches-{port}.log")),
+            )
+            .map_err(|e| e.to_string())?,
+        );
         Ok(Stack {
             base_url: format!("http://{address}/api"),
+            _schedule: schedule,
             _poller: poller,
             service,
             log,

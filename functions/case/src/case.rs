@@ -10,7 +10,8 @@ use crate::change_case_status::CaseStatusChanged;
 use crate::close_case::CaseClosed;
 use crate::create_case::CaseCreated;
 use crate::edit_case::{CaseAssigned, CaseDescriptionChanged, CasePriorityChanged};
-use crate::sla::Clocks;
+use crate::record_sla_breaches::SlaBreached;
+use crate::sla::{Clocks, RecordedBreach};
 
 pub use contracts::sla_stream::Priority;
 
@@ -182,12 +183,32 @@ pub struct CaseDetails {
     pub solved_at: Option<OffsetDateTime>,
     pub reopen_count: u32,
     pub clocks: Clocks,
+    /// The breaches recorded on the case (by record-sla-breaches), each by its clock's due
+    /// instant: a clock is recorded as breached once per due instant.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recorded_breaches: Vec<RecordedBreach>,
     /// The latest business time recorded on the case: a status change is not before it.
     #[serde(with = "time::serde::rfc3339")]
     pub latest_at: OffsetDateTime,
 }
 
 impl CaseDetails {
+    /// One step of a read model that keeps the case as its aggregate folds it, without its
+    /// interactions (their text may be a person's data; the clocks keep what they need).
+    pub fn fold_for_view(view: Option<CaseDetails>, event: &CaseEvent) -> Option<CaseDetails> {
+        let state = view.map_or(Case::NotCreated, |case| match case.status {
+            CaseStatus::Closed => Case::Closed(case),
+            _ => Case::Open(case),
+        });
+        match state.evolve(event) {
+            Case::Open(mut case) | Case::Closed(mut case) => {
+                case.interactions.clear();
+                Some(case)
+            }
+            Case::NotCreated => None,
+        }
+    }
+
     fn record_time(&mut self, at: OffsetDateTime) {
         self.latest_at = self.latest_at.max(at);
     }
@@ -248,6 +269,7 @@ pub enum CaseEvent {
     CaseDescriptionChanged(CaseDescriptionChanged),
     CasePriorityChanged(CasePriorityChanged),
     CaseAssigned(CaseAssigned),
+    SlaBreached(SlaBreached),
 }
 
 impl DomainEvent for CaseEvent {
@@ -336,6 +358,7 @@ impl Aggregate for Case {
                 solved_at: None,
                 reopen_count: 0,
                 clocks: Clocks::new(created.sla.clone(), created.opened_at),
+                recorded_breaches: Vec::new(),
                 latest_at: created.opened_at,
             });
         }
@@ -372,6 +395,12 @@ impl Aggregate for Case {
             }
             CaseEvent::CaseAssigned(assigned) => {
                 details.assignee_id.clone_from(&assigned.assignee_id);
+            }
+            CaseEvent::SlaBreached(breached) => {
+                details.recorded_breaches.push(RecordedBreach {
+                    metric: breached.metric,
+                    due_at: breached.due_at,
+                });
             }
             CaseEvent::CaseClosed(closed) => {
                 details.enter(CaseStatus::Closed, closed.closed_at);

@@ -9,9 +9,11 @@ pub mod create_case;
 pub mod edit_case;
 #[cfg(feature = "lambda")]
 pub mod get_case;
+pub mod get_sla_report;
 pub mod list_due_cases;
 pub mod list_open_cases;
 pub mod policies;
+pub mod record_sla_breaches;
 #[cfg(feature = "lambda")]
 pub mod representation;
 pub mod sla;
@@ -40,6 +42,7 @@ pub fn registry() -> Registry {
             edit_case::slice(),
             change_case_status::slice(),
             list_due_cases::slice(),
+            get_sla_report::slice(),
         ],
     )
     .holding_personal_data::<Case>()

@@ -34,6 +34,26 @@ impl Metric {
     }
 }
 
+/// A breach record-sla-breaches wrote on a case: the clock, and the due instant it passed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordedBreach {
+    pub metric: Metric,
+    #[serde(with = "time::serde::rfc3339")]
+    pub due_at: OffsetDateTime,
+}
+
+/// How a clock stands in the SLA report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    /// Neither met nor breached yet (or never due: solved unanswered before its due time).
+    #[default]
+    Pending,
+    Met,
+    Breached,
+}
+
 /// A status a case entered at a business time.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -150,13 +170,86 @@ impl Clocks {
         ]
     }
 
-    /// Both clocks as they stand at `now`.
-    pub fn at(&self, now: OffsetDateTime) -> SlaAnswer {
-        let calendar = self
-            .terms
+    fn calendar(&self) -> Option<Calendar> {
+        self.terms
             .business_hours
             .as_ref()
-            .and_then(|hours| Calendar::new(hours).ok());
+            .and_then(|hours| Calendar::new(hours).ok())
+    }
+
+    /// The latest business time the clocks know of.
+    fn latest(&self) -> OffsetDateTime {
+        let last = self.transitions.last().map_or(self.start(), |t| t.at);
+        self.first_response_at.map_or(last, |first| first.max(last))
+    }
+
+    /// How each clock stands from the case's events alone, as the SLA report counts it: a
+    /// fulfilled clock met or breached its due instant; a paused one breached if it was due
+    /// before the pause; a running one is breached once a breach of its due instant (or a later
+    /// one) is recorded, since only time passes between its events and that record.
+    pub fn outcomes(&self, recorded: &[RecordedBreach]) -> [(Metric, Outcome); 2] {
+        let answer = self.at(self.latest() + time::Duration::SECOND);
+        let outcome = |metric: Metric,
+                       running: bool,
+                       due: Option<OffsetDateTime>,
+                       fulfilled: bool,
+                       breached: bool| {
+            let recorded_past = |due: OffsetDateTime| {
+                recorded
+                    .iter()
+                    .any(|r| r.metric == metric && r.due_at >= due)
+            };
+            let outcome = if running {
+                if due.is_some_and(recorded_past) {
+                    Outcome::Breached
+                } else {
+                    Outcome::Pending
+                }
+            } else if breached {
+                Outcome::Breached
+            } else if fulfilled {
+                Outcome::Met
+            } else {
+                Outcome::Pending
+            };
+            (metric, outcome)
+        };
+        let first = &answer.first_response;
+        let resolution = &answer.resolution;
+        [
+            outcome(
+                Metric::FirstResponse,
+                first.running,
+                first.due_at,
+                first.fulfilled_at.is_some(),
+                first.breached,
+            ),
+            outcome(
+                Metric::Resolution,
+                resolution.running,
+                resolution.due_at,
+                resolution.fulfilled_at.is_some(),
+                resolution.breached,
+            ),
+        ]
+    }
+
+    /// From the opening to the first response, counted as the targets are (business time
+    /// only, where the terms name business hours).
+    pub fn first_response_seconds(&self) -> Option<i64> {
+        let first = self.first_response_at?;
+        let calendar = self.calendar();
+        Some(calendar::business_seconds(
+            calendar.as_ref(),
+            self.start(),
+            first,
+            &[],
+        ))
+    }
+
+    /// Both clocks as they stand at `now`.
+    pub fn at(&self, now: OffsetDateTime) -> SlaAnswer {
+        let calendar = self.calendar();
         let calendar = calendar.as_ref();
         let start = self.start();
         let seconds = |minutes: u32| i64::from(minutes) * 60;

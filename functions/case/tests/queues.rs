@@ -71,9 +71,10 @@ impl Queues {
     }
 
     async fn act(&self, method: &str, path: &str, body: Value) {
+        let status = if path.ends_with("/interactions") { 201 } else { 200 };
         self.harness
             .api
-            .call_expecting(200, method, path, Some(body))
+            .call_expecting(status, method, path, Some(body))
             .await;
         self.project().await;
     }
@@ -255,4 +256,100 @@ async fn a_queue_page_costs_the_same_however_many_cases_there_are() {
         );
     }
     assert_eq!(rows[0].0 .0, ["Query"], "one index query a page");
+}
+
+/// One run of the schedule's job at `now`, then the consumer: what the report reads next.
+async fn record_breaches(queues: &Queues, now: &str) -> Value {
+    let now =
+        time::OffsetDateTime::parse(now, &time::format_description::well_known::Rfc3339).unwrap();
+    let trace = event_sourcing::TraceContext::from_hints(&Default::default(), now);
+    let invocation = queues.harness.api.app.invocation(trace, now);
+    let summary = case::record_sla_breaches::run(invocation, lambda_host::TimeBudget::from_env())
+        .await
+        .unwrap();
+    queues.project().await;
+    summary
+}
+
+async fn high(queues: &Queues, path: &str) -> Value {
+    let report = body_json(
+        &queues
+            .harness
+            .api
+            .call_expecting(200, "GET", path, None)
+            .await,
+    );
+    report["priorities"]["high"].clone()
+}
+
+/// On DynamoDB: the report's hour totals move as cases are answered, solved and reopened, the
+/// job records each breach once (and only once due), and a day's report leaves out the next.
+#[tokio::test]
+async fn the_sla_report_counts_what_the_cases_and_the_recorded_breaches_say() {
+    let mut queues = Queues::new().await;
+    // High priority: first response in 4 hours, resolution in 24.
+    queues
+        .open("s1", Some("agent-1"), "2026-03-02T09:00:00Z")
+        .await;
+    queues
+        .open("s2", Some("agent-1"), "2026-03-02T23:30:00Z")
+        .await;
+    queues.open("s3", None, "2026-03-03T08:00:00Z").await;
+    queues
+        .act(
+            "POST",
+            "/api/cases/s1/interactions",
+            json!({ "description": "Called", "type": "call", "interactionDate": "2026-03-02T10:30:00Z" }),
+        )
+        .await;
+    queues
+        .act(
+            "POST",
+            "/api/cases/s1/status",
+            json!({ "status": "solved", "at": "2026-03-02T12:00:00Z" }),
+        )
+        .await;
+    queues.project().await;
+    let day = "/api/reports/sla?from=2026-03-02&to=2026-03-02";
+    assert_eq!(
+        high(&queues, day).await,
+        json!({ "opened": 2, "firstResponseMet": 1, "firstResponseBreached": 0, "resolutionMet": 1,
+            "resolutionBreached": 0, "averageFirstResponseMinutes": 90.0 })
+    );
+
+    // Nothing is due yet at 03:00 on the 3rd (s2's first response is due at 03:30).
+    let early = record_breaches(&queues, "2026-03-03T03:00:00Z").await;
+    assert_eq!(early["breachesRecorded"], 0, "{early}");
+    // By noon s2's first response and s3's are past due: one breach each, recorded once.
+    let noon = record_breaches(&queues, "2026-03-03T12:30:00Z").await;
+    assert_eq!(noon["breachesRecorded"], 2, "{noon}");
+    let again = record_breaches(&queues, "2026-03-03T12:31:00Z").await;
+    assert_eq!(again["breachesRecorded"], 0, "{again}");
+    assert_eq!(
+        again["casesRead"], 0,
+        "a recorded case leaves the job's index"
+    );
+    assert_eq!(high(&queues, day).await["firstResponseBreached"], 1);
+    let both = "/api/reports/sla?from=2026-03-02&to=2026-03-03";
+    assert_eq!(
+        high(&queues, both).await,
+        json!({ "opened": 3, "firstResponseMet": 1, "firstResponseBreached": 2, "resolutionMet": 1,
+            "resolutionBreached": 0, "averageFirstResponseMinutes": 90.0 })
+    );
+
+    // Reopened, s1's resolution is no longer met. In New York the 2nd runs from 05:00 UTC to
+    // 05:00 UTC on the 3rd: s1 and s2 were opened on it there, s3 (08:00 UTC) was not.
+    queues
+        .act(
+            "POST",
+            "/api/cases/s1/status",
+            json!({ "status": "open", "at": "2026-03-02T13:00:00Z" }),
+        )
+        .await;
+    let zoned = high(&queues, &format!("{day}&timeZone=America/New_York")).await;
+    assert_eq!(
+        (zoned["opened"].clone(), zoned["resolutionMet"].clone()),
+        (json!(2), json!(0))
+    );
+    assert_eq!(high(&queues, day).await["resolutionMet"], 0);
 }

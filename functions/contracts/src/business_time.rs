@@ -95,6 +95,23 @@ impl Calendar {
     }
 }
 
+/// The instant a local day starts in an IANA zone (its first instant: midnight, or when a
+/// DST change skips midnight, the first time after it).
+pub fn start_of_day(zone: &str, date: time::Date) -> Result<OffsetDateTime, String> {
+    let zone = TimeZone::get(zone).map_err(|_| format!("{zone:?} is not an IANA time zone"))?;
+    let date = Date::new(
+        i16::try_from(date.year()).map_err(|e| e.to_string())?,
+        i8::try_from(u8::from(date.month())).map_err(|e| e.to_string())?,
+        i8::try_from(date.day()).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    let start = date
+        .to_zoned(zone)
+        .and_then(|day| day.start_of_day())
+        .map_err(|e| e.to_string())?;
+    from_jiff(start.timestamp()).ok_or_else(|| "out of range".to_owned())
+}
+
 fn to_jiff(at: OffsetDateTime) -> Timestamp {
     Timestamp::from_nanosecond(at.unix_timestamp_nanos()).unwrap_or(Timestamp::MAX)
 }
@@ -203,6 +220,30 @@ mod tests {
     use super::*;
     use std::collections::BTreeMap;
     use time::macros::datetime;
+
+    #[test]
+    fn a_day_starts_at_local_midnight_in_its_zone_whatever_the_offset_that_day() {
+        use time::macros::date;
+        let start = |zone, day| start_of_day(zone, day).unwrap();
+        assert_eq!(
+            start("UTC", date!(2026 - 03 - 29)),
+            datetime!(2026-03-29 00:00 UTC)
+        );
+        // London is on GMT on the 28th of March 2026 and on BST from the 29th.
+        assert_eq!(
+            start("Europe/London", date!(2026 - 03 - 28)),
+            datetime!(2026-03-28 00:00 UTC)
+        );
+        assert_eq!(
+            start("Europe/London", date!(2026 - 03 - 30)),
+            datetime!(2026-03-29 23:00 UTC)
+        );
+        assert_eq!(
+            start("Asia/Kolkata", date!(2026 - 03 - 30)),
+            datetime!(2026-03-29 18:30 UTC)
+        );
+        assert!(start_of_day("Mars/Olympus", date!(2026 - 03 - 30)).is_err());
+    }
 
     fn weekdays(zone: &str) -> Calendar {
         let days: BTreeMap<String, [String; 2]> = ["mon", "tue", "wed", "thu", "fri"]

@@ -14,12 +14,11 @@ mod http;
 use std::marker::PhantomData;
 
 use event_sourcing::projection::{sortable, Index, IndexEntry, View};
-use event_sourcing::Aggregate;
 #[cfg(feature = "lambda")]
 pub use http::{handle, slice};
 use serde::{Deserialize, Serialize};
 
-use crate::case::{Case, CaseDetails, CaseEvent};
+use crate::case::{CaseDetails, CaseEvent};
 use crate::sla::Metric;
 
 /// Which clock a read model follows.
@@ -86,20 +85,7 @@ impl<C: Clock> View for DueClock<C> {
     const SOURCE: &'static str = contracts::streams::CASE;
 
     fn apply(view: Option<Self>, event: &CaseEvent) -> Option<Self> {
-        let state = view.map_or(Case::NotCreated, |v| match v.case.status {
-            crate::case::CaseStatus::Closed => Case::Closed(v.case),
-            _ => Case::Open(v.case),
-        });
-        match state.evolve(event) {
-            Case::Open(mut case) | Case::Closed(mut case) => {
-                case.interactions.clear();
-                Some(DueClock {
-                    case,
-                    clock: PhantomData,
-                })
-            }
-            Case::NotCreated => None,
-        }
+        CaseDetails::fold_for_view(view.map(|v| v.case), event).map(Self::of)
     }
 
     fn index(&self) -> Vec<IndexEntry> {

@@ -98,7 +98,7 @@ impl View for CaseSummary {
                 assignee_id: assigned.assignee_id.clone(),
                 ..view
             }),
-            CaseEvent::TaskAttached(_) => view,
+            CaseEvent::TaskAttached(_) | CaseEvent::SlaBreached(_) => view,
         }
     }
 
