@@ -225,6 +225,13 @@ async fn every_event_store_call_is_allowed_by_the_functions_policy_and_no_more_i
         Some(json!({ "caseId": "s1", "clientId": "k1", "description": "Broken" })),
     )
     .await;
+    // Left unanswered, for the schedule's job to record its breaches.
+    call(
+        "POST",
+        "/api/cases".into(),
+        Some(json!({ "caseId": "s2", "clientId": "k1", "description": "Waiting" })),
+    )
+    .await;
     call(
         "POST",
         "/api/cases/s1/interactions".into(),
@@ -350,6 +357,17 @@ async fn every_event_store_call_is_allowed_by_the_functions_policy_and_no_more_i
         ))
         .await;
     assert!(report.failed.is_empty(), "{report:?}");
+    // The schedule's job, long after every clock's due time: it records breaches.
+    *store.function.lock().unwrap() = case::record_sla_breaches::FUNCTION.to_owned();
+    let later = time::macros::datetime!(2099-01-01 00:00 UTC);
+    let trace = event_sourcing::TraceContext::from_hints(&Default::default(), later);
+    let job = case::record_sla_breaches::run(
+        api.app.invocation(trace, later),
+        lambda_host::TimeBudget::from_env(),
+    )
+    .await
+    .unwrap();
+    assert!(job["breachesRecorded"].as_u64() > Some(0), "{job}");
     for path in [
         "/api/contacts/c1",
         "/api/clients/k1",
@@ -375,6 +393,7 @@ async fn every_event_store_call_is_allowed_by_the_functions_policy_and_no_more_i
         "/api/sla-policy/history",
         "/api/cases/due",
         "/api/cases/open?assigneeId=agent-1",
+        "/api/reports/sla?from=2026-01-01&to=2026-12-31",
         "/api/tasks/t1",
         "/api/tasks/t1/history",
         "/api/tasks?assigneeId=u1",

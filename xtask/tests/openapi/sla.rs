@@ -130,7 +130,7 @@ fn the_sla_report_answers_as_documented() {
         "/reports/sla".to_owned(),
         format!("/reports/sla?from={day}"),
         format!("/reports/sla?from={day}&to=2000-13-01"),
-        format!("/reports/sla?from=2026-02-01&to=2026-01-31"),
+        "/reports/sla?from=2026-02-01&to=2026-01-31".to_owned(),
         "/reports/sla?from=2025-01-01&to=2026-01-02".to_owned(),
         format!("{path}&timeZone=Mars/Olympus"),
         // Its days start at half past an hour of UTC.
