@@ -71,7 +71,11 @@ impl Queues {
     }
 
     async fn act(&self, method: &str, path: &str, body: Value) {
-        let status = if path.ends_with("/interactions") { 201 } else { 200 };
+        let status = if path.ends_with("/interactions") {
+            201
+        } else {
+            200
+        };
         self.harness
             .api
             .call_expecting(status, method, path, Some(body))

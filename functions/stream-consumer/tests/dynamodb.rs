@@ -318,8 +318,8 @@ async fn rebuild_replays_the_event_store_into_a_new_generation_and_removes_the_o
             generation: 1,
             replayed: 3,
             // The client's and the contact's summaries; the case's summary, its assignee-queue
-            // item and its two clocks' due items.
-            writes: 6,
+            // item, its two clocks' due items and its SLA standing.
+            writes: 7,
             removed: 2
         }
     );
