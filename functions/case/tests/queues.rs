@@ -220,6 +220,7 @@ async fn cost(queues: &Queues, path: &str) -> (Vec<String>, usize) {
 async fn a_queue_page_costs_the_same_however_many_cases_there_are() {
     let mut queues = Queues::new().await;
     let mut rows = Vec::new();
+    let mut reports = Vec::new();
     let mut created = 0;
     for size in sizes() {
         while created < size {
@@ -242,16 +243,34 @@ async fn a_queue_page_costs_the_same_however_many_cases_there_are() {
         let due = cost(&queues, "/api/cases/due?limit=3").await;
         let mine = cost(&queues, "/api/cases/due?assigneeId=agent-1&limit=3").await;
         let open = cost(&queues, "/api/cases/open?assigneeId=agent-1&limit=3").await;
+        // The day's SLA report: one item per hour with cases (at most 24), whatever their number.
+        let report = queues
+            .views
+            .read_cost(|| async {
+                let path = "/api/reports/sla?from=2026-01-01&to=2026-01-01";
+                let answer = body_json(
+                    &queues
+                        .harness
+                        .api
+                        .call_expecting(200, "GET", path, None)
+                        .await,
+                );
+                assert_eq!(answer["priorities"]["high"]["opened"], size);
+            })
+            .await;
         println!(
-            "| {size} | {} | {} | {} | {} | {} | {} |",
+            "| {size} | {} | {} | {} | {} | {} | {} | {} | {} |",
             due.0.join(" "),
             due.1,
             mine.0.join(" "),
             mine.1,
             open.0.join(" "),
-            open.1
+            open.1,
+            report.0.join(" "),
+            report.1
         );
         rows.push((due, mine, open));
+        reports.push(report);
     }
     for row in &rows {
         assert_eq!(
@@ -260,6 +279,10 @@ async fn a_queue_page_costs_the_same_however_many_cases_there_are() {
         );
     }
     assert_eq!(rows[0].0 .0, ["Query"], "one index query a page");
+    for report in &reports {
+        assert_eq!(report.0, ["Query"], "one index query for a day's report");
+        assert!(report.1 <= 4, "24 hour items at most: {report:?}");
+    }
 }
 
 /// One run of the schedule's job at `now`, then the consumer: what the report reads next.
