@@ -7,6 +7,7 @@ pub mod change_case_status;
 pub mod close_case;
 pub mod create_case;
 pub mod edit_case;
+pub mod feed;
 #[cfg(feature = "lambda")]
 pub mod get_case;
 pub mod get_sla_report;

@@ -4,6 +4,7 @@
 pub mod client;
 pub mod create_client;
 pub mod edit_client;
+pub mod feed;
 #[cfg(feature = "lambda")]
 pub mod get_client;
 pub mod link_contact;

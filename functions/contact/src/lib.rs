@@ -6,6 +6,7 @@ pub mod create_contact;
 pub mod delete_contact;
 pub mod edit_contact;
 pub mod erase_contact;
+pub mod feed;
 #[cfg(feature = "lambda")]
 pub mod get_contact;
 pub mod list_contacts;

@@ -11,6 +11,7 @@ pub mod case_stream;
 pub mod client_stream;
 pub mod client_summary;
 pub mod contact_stream;
+pub mod feed;
 pub mod links;
 pub mod opportunity_stream;
 pub mod pipeline_stream;

@@ -8,3 +8,14 @@ pub const PIPELINE: &str = "pipeline";
 pub const OPPORTUNITY: &str = "opportunity";
 pub const TASK: &str = "task";
 pub const SLA_POLICY: &str = "sla-policy";
+
+/// Every stream type (what the public feed must decide on, among others).
+pub const ALL: [&str; 7] = [
+    CONTACT,
+    CLIENT,
+    CASE,
+    PIPELINE,
+    OPPORTUNITY,
+    TASK,
+    SLA_POLICY,
+];

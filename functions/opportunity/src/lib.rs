@@ -10,6 +10,7 @@ pub mod close_opportunity;
 pub mod create_opportunity;
 pub mod dates;
 pub mod edit_opportunity;
+pub mod feed;
 #[cfg(feature = "lambda")]
 pub mod get_opportunity;
 pub mod list_opportunities;

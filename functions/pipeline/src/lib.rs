@@ -6,6 +6,7 @@ pub mod add_stage;
 pub mod archive_stage;
 pub mod create_pipeline;
 pub mod edit_stage;
+pub mod feed;
 #[cfg(feature = "lambda")]
 pub mod get_pipeline;
 pub mod list_pipelines;

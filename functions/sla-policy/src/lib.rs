@@ -4,6 +4,7 @@
 //! `contracts::sla_stream` (cases copy the terms in force into their own events); this crate
 //! holds the decision to set it and its routes.
 
+pub mod feed;
 #[cfg(feature = "lambda")]
 pub mod get_sla_policy;
 #[cfg(feature = "lambda")]

@@ -7,6 +7,7 @@ pub mod cancel_task;
 pub mod complete_task;
 pub mod create_task;
 pub mod edit_task;
+pub mod feed;
 #[cfg(feature = "lambda")]
 pub mod get_task;
 #[cfg(feature = "lambda")]
