@@ -43,7 +43,12 @@ const USAGE: &str = "usage:
   cargo xtask generate                   write the [[bin]] entries, the local router and the template's function
                                          blocks from the registries (a test fails while they are stale)
   cargo xtask lint-template              cfn-lint and checkov on template.yaml, OpenAPI document check
-  cargo xtask setup                      install the local tooling into .venv";
+  cargo xtask setup                      install the local tooling into .venv
+  cargo xtask replay-feed --from T [--to T] [--bus NAME] [--archive NAME]
+                                         replay the feed's archive onto its bus from instant T (RFC 3339) to T or now;
+                                         on AWS name the stack's bus (output FeedBusName) and archive
+  cargo xtask feed [--once]              print the public change feed as it arrives (the local stack's queue, from the
+                                         standard AWS environment `cargo xtask dev` prints); --once: what is there, then stop";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -59,6 +64,8 @@ fn main() -> ExitCode {
         Some("token") => token(&args[1..]),
         Some("bench") => bench_cold_starts(&args[1..]),
         Some("seed") => seed(&args[1..]),
+        Some("feed") => feed(&args[1..]),
+        Some("replay-feed") => replay_feed(&args[1..]),
         Some("sam") => Project::locate().and_then(|p| p.setup().and_then(|()| p.sam(&args[1..]))),
         Some("package") => Project::locate().and_then(|p| p.setup().and_then(|()| p.package())),
         Some("setup") => Project::locate().and_then(|p| p.setup()),
@@ -112,9 +119,122 @@ fn dev(args: &[String]) -> Result<(), String> {
         "Rebuild the read models: AWS_ENDPOINT_URL_DYNAMODB={} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 cargo xtask rebuild-projections",
         moto.endpoint()
     );
+    println!(
+        "Watch the public change feed: AWS_ENDPOINT_URL={} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 cargo xtask feed",
+        moto.endpoint()
+    );
     println!("Ctrl-C stops everything.");
     stack.wait();
     Ok(())
+}
+
+/// Prints each public event of the local feed's queue as it arrives: time, type, subject,
+/// sequence and data, one line each (the queue is the worked example's: every public event).
+fn feed(args: &[String]) -> Result<(), String> {
+    let once = match args {
+        [] => false,
+        [flag] if flag == "--once" => true,
+        _ => return Err(format!("feed takes --once or nothing\n{USAGE}")),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let queue = publisher::local::create_feed(&config, publisher::local::BUS).await?;
+        loop {
+            let received = publisher::local::drain(&config, &queue, 100).await?;
+            for message in &received {
+                let event = &message["detail"];
+                println!(
+                    "{} {} {} #{} {}",
+                    event["time"].as_str().unwrap_or("?"),
+                    event["type"].as_str().unwrap_or("?"),
+                    event["subject"].as_str().unwrap_or("?"),
+                    event["sequence"]
+                        .as_str()
+                        .unwrap_or("?")
+                        .trim_start_matches('0'),
+                    event["data"]
+                );
+            }
+            if once {
+                return Ok(());
+            }
+            if received.is_empty() {
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            }
+        }
+    })
+}
+
+/// Starts an EventBridge replay of the feed's archive onto its bus: every archived public
+/// event from `--from` to `--to` (default now) is delivered again to the bus's rules (a replayed
+/// event carries a `replay-name`; its CloudEvent `id` is the original's, so subscribers see a
+/// duplicate they already know how to skip).
+fn replay_feed(args: &[String]) -> Result<(), String> {
+    use time::format_description::well_known::Rfc3339;
+    let mut from = None;
+    let mut to = None;
+    let mut bus = publisher::local::BUS.to_owned();
+    let mut archive = format!("{}-archive", publisher::local::BUS);
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let mut value = || rest.next().cloned().ok_or(format!("{arg} takes a value"));
+        match arg.as_str() {
+            "--from" => from = Some(value()?),
+            "--to" => to = Some(value()?),
+            "--bus" => bus = value()?,
+            "--archive" => archive = value()?,
+            other => return Err(format!("unknown option {other}\n{USAGE}")),
+        }
+    }
+    let instant = |text: &str| {
+        time::OffsetDateTime::parse(text, &Rfc3339)
+            .map_err(|e| format!("{text} is not an RFC 3339 instant: {e}"))
+    };
+    let from = instant(&from.ok_or("replay-feed needs --from <RFC 3339 instant>")?)?;
+    let to = match to {
+        Some(text) => instant(&text)?,
+        None => time::OffsetDateTime::now_utc(),
+    };
+    let stamp = |at: time::OffsetDateTime| {
+        aws_sdk_eventbridge::primitives::DateTime::from_secs(at.unix_timestamp())
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let events = aws_sdk_eventbridge::Client::new(&config);
+        fn error<E: std::error::Error>(e: E) -> String {
+            aws_sdk_eventbridge::error::DisplayErrorContext(e).to_string()
+        }
+        let bus_arn = events.describe_event_bus().name(&bus).send().await.map_err(error)?
+            .arn().unwrap_or_default().to_owned();
+        let archive_arn = events.describe_archive().archive_name(&archive).send().await.map_err(error)?
+            .archive_arn().unwrap_or_default().to_owned();
+        let name = format!("feed-replay-{}", from.unix_timestamp());
+        let destination = aws_sdk_eventbridge::types::ReplayDestination::builder()
+            .arn(&bus_arn)
+            .build()
+            .map_err(|e| e.to_string())?;
+        events
+            .start_replay()
+            .replay_name(&name)
+            .event_source_arn(&archive_arn)
+            .event_start_time(stamp(from))
+            .event_end_time(stamp(to))
+            .destination(destination)
+            .send()
+            .await
+            .map_err(error)?;
+        println!("replay {name} started: {archive} onto {bus}, {from} to {to}");
+        println!("(the same with the AWS CLI: aws events start-replay --replay-name {name} --event-source-arn {archive_arn} --event-start-time {} --event-end-time {} --destination Arn={bus_arn})", from.unix_timestamp(), to.unix_timestamp());
+        Ok(())
+    })
 }
 
 fn test() -> Result<(), String> {
@@ -192,6 +312,7 @@ fn test() -> Result<(), String> {
         let mut e2e = project.cargo(&["test", "--package", "xtask"]);
         e2e.envs(env.clone())
             .env("EVENTCRM_BASE_URL", stack.base_url())
+            .env("EVENTCRM_FEED_QUEUE_URL", &moto.feed_queue_url)
             .env("EVENTCRM_MODE", if batch { "batch" } else { "direct" })
             .env("EVENTCRM_AUTH", if auth { "local" } else { "open" });
         if auth {

@@ -18,6 +18,20 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 const MAX_ATTEMPTS: usize = 5;
+
+/// Every record (the stream consumer's mapping has no filter).
+pub fn every_record(_: &Value) -> bool {
+    true
+}
+
+/// The publisher's filter criteria, as the template gives them: event inserts only (an
+/// event's sort key is `v` and its version), not snapshots, idempotency records or reseals.
+pub fn event_inserts(record: &Value) -> bool {
+    record["eventName"] == "INSERT"
+        && record["dynamodb"]["Keys"]["SK"]["S"]
+            .as_str()
+            .is_some_and(|sk| sk.starts_with('v'))
+}
 const TABLE: &str = "EventStore";
 
 pub struct Poller {
@@ -48,16 +62,27 @@ const DESCRIBE_EVERY: u32 = 50;
 struct Feed {
     moto: String,
     invoke_url: String,
+    /// The event source mapping's filter: which records reach the function.
+    filter: fn(&Value) -> bool,
     agent: ureq::Agent,
     log: std::fs::File,
 }
 
 impl Poller {
-    pub fn start(moto: &str, invoke_base: &str, log: std::fs::File) -> Self {
+    /// Feeds `function` the stream's records that pass `filter`, from the oldest on, with
+    /// positions of its own (as each event source mapping keeps its own).
+    pub fn start(
+        moto: &str,
+        invoke_base: &str,
+        function: &str,
+        filter: fn(&Value) -> bool,
+        log: std::fs::File,
+    ) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let mut feed = Feed {
             moto: moto.to_owned(),
-            invoke_url: format!("{invoke_base}/2015-03-31/functions/stream-consumer/invocations"),
+            invoke_url: format!("{invoke_base}/2015-03-31/functions/{function}/invocations"),
+            filter,
             agent: ureq::Agent::config_builder()
                 .http_status_as_error(false)
                 .timeout_global(Some(Duration::from_secs(300)))
@@ -196,7 +221,10 @@ impl Feed {
                 shard.last_sequence = last["dynamodb"]["SequenceNumber"]
                     .as_str()
                     .map(str::to_owned);
-                self.deliver(records);
+                records.retain(|record| (self.filter)(record));
+                if !records.is_empty() {
+                    self.deliver(records);
+                }
             }
         }
         Ok(())

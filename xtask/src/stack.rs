@@ -85,6 +85,8 @@ impl Drop for Service {
 
 pub struct Moto {
     endpoint: String,
+    /// The queue the local feed's rule fills (every public event).
+    pub feed_queue_url: String,
     _service: Service,
 }
 
@@ -98,6 +100,8 @@ impl Moto {
         [
             ("AWS_ENDPOINT_URL_DYNAMODB", self.endpoint.as_str()),
             ("AWS_ENDPOINT_URL_DYNAMODBSTREAMS", self.endpoint.as_str()),
+            ("AWS_ENDPOINT_URL_EVENTBRIDGE", self.endpoint.as_str()),
+            ("AWS_ENDPOINT_URL_SQS", self.endpoint.as_str()),
             ("AWS_ACCESS_KEY_ID", "test"),
             ("AWS_SECRET_ACCESS_KEY", "test"),
             ("AWS_REGION", "us-east-1"),
@@ -115,6 +119,7 @@ pub struct Stack {
     // Declared first so they stop before the functions they feed.
     _schedule: crate::schedule::Schedule,
     _poller: crate::poller::Poller,
+    _publisher: crate::poller::Poller,
     service: Service,
     log: PathBuf,
 }
@@ -274,11 +279,12 @@ impl Project {
             }
             std::thread::sleep(Duration::from_millis(200));
         }
-        let moto = Moto {
+        let mut moto = Moto {
             endpoint: format!("http://{address}"),
+            feed_queue_url: String::new(),
             _service: service,
         };
-        create_tables(&moto)?;
+        moto.feed_queue_url = create_tables(&moto)?;
         Ok(moto)
     }
 
@@ -309,6 +315,7 @@ impl Project {
             ])
             .envs(moto.client_env())
             .env("EVENT_STORE_MODE", if batch { "batch" } else { "direct" })
+            .env("EVENT_BUS_NAME", publisher::local::BUS)
             .env("RUST_LOG", "info")
             // Every function of the stack seals list cursors with one key, as on AWS.
             .env("CURSOR_SECRET", uuid::Uuid::new_v4().simple().to_string());
@@ -349,7 +356,19 @@ impl Project {
         let poller = crate::poller::Poller::start(
             moto.endpoint(),
             &format!("http://{address}"),
+            "stream-consumer",
+            crate::poller::every_record,
             fs::File::create(&poller_log).map_err(|e| e.to_string())?,
+        );
+        let publisher_log = self
+            .root
+            .join(format!(".local/publisher-poller-{port}.log"));
+        let publisher = crate::poller::Poller::start(
+            moto.endpoint(),
+            &format!("http://{address}"),
+            "publisher",
+            crate::poller::event_inserts,
+            fs::File::create(&publisher_log).map_err(|e| e.to_string())?,
         );
         let schedule = crate::schedule::Schedule::start(
             &format!("http://{address}"),
@@ -365,6 +384,7 @@ impl Project {
             base_url: format!("http://{address}/api"),
             _schedule: schedule,
             _poller: poller,
+            _publisher: publisher,
             service,
             log,
         })
@@ -543,6 +563,25 @@ impl Project {
                 .arg("docs/openapi.yaml"),
             "openapi-spec-validator docs/openapi.yaml",
         )?;
+        // The feed's contract, by the AsyncAPI Initiative's own parser (Node.js is part of the
+        // machine; the parser is pinned in xtask/asyncapi's lock file).
+        let checker = self.root.join("xtask/asyncapi");
+        run(
+            Command::new("npm").current_dir(&checker).args([
+                "ci",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel",
+                "error",
+            ]),
+            "npm ci (xtask/asyncapi: the AsyncAPI parser; Node.js and npm must be installed)",
+        )?;
+        run(
+            Command::new("node")
+                .current_dir(&checker)
+                .args(["validate.mjs", "../../docs/asyncapi.yaml"]),
+            "AsyncAPI check of docs/asyncapi.yaml",
+        )?;
         run(
             Command::new(self.venv_bin("cfn-lint"))
                 .current_dir(&self.root)
@@ -561,7 +600,8 @@ impl Project {
     }
 }
 
-pub fn create_tables(moto: &Moto) -> Result<(), String> {
+/// The tables, and the public feed's bus, archive, rule and queue; answers the queue's URL.
+pub fn create_tables(moto: &Moto) -> Result<String, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -590,6 +630,9 @@ pub fn create_tables(moto: &Moto) -> Result<(), String> {
         .map_err(|e| format!("cannot create the ProjectionStore table: {e}"))?;
         dynamodb_adapters::create_key_store_table(&client, dynamodb_adapters::DEFAULT_KEY_TABLE)
             .await
-            .map_err(|e| format!("cannot create the KeyStore table: {e}"))
+            .map_err(|e| format!("cannot create the KeyStore table: {e}"))?;
+        publisher::local::create_feed(&config, publisher::local::BUS)
+            .await
+            .map_err(|e| format!("cannot create the feed's bus and queue: {e}"))
     })
 }
