@@ -128,6 +128,21 @@ fn dev(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// Runs `job` with the standard AWS environment's configuration, on a runtime of its own.
+fn with_aws<T, F, Fut>(job: F) -> Result<T, String>
+where
+    F: FnOnce(aws_config::SdkConfig) -> Fut,
+    Fut: std::future::Future<Output = Result<T, String>>,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        job(aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await).await
+    })
+}
+
 /// Prints each public event of the local feed's queue as it arrives: time, type, subject,
 /// sequence and data, one line each (the queue is the worked example's: every public event).
 fn feed(args: &[String]) -> Result<(), String> {
@@ -136,15 +151,11 @@ fn feed(args: &[String]) -> Result<(), String> {
         [flag] if flag == "--once" => true,
         _ => return Err(format!("feed takes --once or nothing\n{USAGE}")),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    runtime.block_on(async {
-        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-        let queue = publisher::local::create_feed(&config, publisher::local::BUS).await?;
+    with_aws(|config| async move {
+        let config = &config;
+        let queue = publisher::local::create_feed(config, publisher::local::BUS).await?;
         loop {
-            let received = publisher::local::drain(&config, &queue, 100).await?;
+            let received = publisher::local::drain(config, &queue, 100).await?;
             for message in &received {
                 let event = &message["detail"];
                 println!(
@@ -202,20 +213,29 @@ fn replay_feed(args: &[String]) -> Result<(), String> {
     let stamp = |at: time::OffsetDateTime| {
         aws_sdk_eventbridge::primitives::DateTime::from_secs(at.unix_timestamp())
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    runtime.block_on(async {
-        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    with_aws(|config| async move {
         let events = aws_sdk_eventbridge::Client::new(&config);
         fn error<E: std::error::Error>(e: E) -> String {
             aws_sdk_eventbridge::error::DisplayErrorContext(e).to_string()
         }
-        let bus_arn = events.describe_event_bus().name(&bus).send().await.map_err(error)?
-            .arn().unwrap_or_default().to_owned();
-        let archive_arn = events.describe_archive().archive_name(&archive).send().await.map_err(error)?
-            .archive_arn().unwrap_or_default().to_owned();
+        let bus_arn = events
+            .describe_event_bus()
+            .name(&bus)
+            .send()
+            .await
+            .map_err(error)?
+            .arn()
+            .unwrap_or_default()
+            .to_owned();
+        let archive_arn = events
+            .describe_archive()
+            .archive_name(&archive)
+            .send()
+            .await
+            .map_err(error)?
+            .archive_arn()
+            .unwrap_or_default()
+            .to_owned();
         let name = format!("feed-replay-{}", from.unix_timestamp());
         let destination = aws_sdk_eventbridge::types::ReplayDestination::builder()
             .arn(&bus_arn)

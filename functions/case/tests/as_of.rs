@@ -9,8 +9,8 @@ use case::fixtures::{interaction, opened, status, OPENED_AT};
 use case::record_sla_breaches::{decide as record, RecordSlaBreaches};
 use case::representation::case_response;
 use case::{Case, CaseEvent};
-use event_sourcing::trace::{TraceContext, TraceHints};
-use event_sourcing::{Aggregate, DomainEvent, EventEnvelope, EventStore};
+use event_sourcing::testing::recorded;
+use event_sourcing::{Aggregate, EventEnvelope, EventStore};
 use http_api::testing::body_json;
 use lambda_host::testing::TestApi;
 use proptest::prelude::*;
@@ -67,23 +67,6 @@ fn life(steps: &[(i64, Step)]) -> Vec<(CaseEvent, OffsetDateTime)> {
     events
 }
 
-fn envelope(version: u64, event: &CaseEvent, at: OffsetDateTime) -> EventEnvelope {
-    let (event_type, payload) = event.encode().unwrap();
-    EventEnvelope {
-        aggregate_type: "case".into(),
-        aggregate_id: "s1".into(),
-        version,
-        event_type,
-        schema_version: CaseEvent::SCHEMA_VERSION,
-        event_id: uuid::Uuid::new_v4(),
-        occurred_at: event_sourcing::envelope::rfc3339(at),
-        payload,
-        trace: TraceContext::from_hints(&TraceHints::default(), at),
-        causation_id: None,
-        personal: None,
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
@@ -98,7 +81,7 @@ proptest! {
         let last = events.last().unwrap().1;
         let span = (last - OPENED_AT).whole_minutes() + past;
         let instant = OPENED_AT + Duration::minutes(pick.index(span as usize + 1) as i64);
-        let recorded: Vec<CaseEvent> = events
+        let by_then: Vec<CaseEvent> = events
             .iter()
             .filter(|(_, at)| *at <= instant)
             .map(|(event, _)| event.clone())
@@ -106,9 +89,9 @@ proptest! {
         let expected = body_json(
             &case_response(
                 lambda_http::http::StatusCode::OK,
-                &Case::from_events(&recorded),
+                &Case::from_events(&by_then),
                 "s1",
-                recorded.len() as u64,
+                by_then.len() as u64,
                 instant,
             )
             .unwrap(),
@@ -123,7 +106,7 @@ proptest! {
             let envelopes: Vec<EventEnvelope> = events
                 .iter()
                 .enumerate()
-                .map(|(i, (event, at))| envelope(i as u64 + 1, event, *at))
+                .map(|(i, (event, at))| recorded("case", "s1", i as u64 + 1, event, *at))
                 .collect();
             api.store.append(&envelopes).await.unwrap();
             let stamp = event_sourcing::envelope::rfc3339(instant);

@@ -15,14 +15,14 @@ pub mod local;
 
 use std::time::Duration;
 
-use aws_lambda_events::event::dynamodb::EventRecord;
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use contracts::feed::{cloud_event, Feed};
 use crypto_shredding::KeyState;
+use event_sourcing::projection::IncomingRecord;
 use event_sourcing::EventEnvelope;
-use serde_json::Value;
 
 pub use bus::{Bus, BusError, Entry, EventBridgeBus, MAX_ENTRIES};
+pub use dynamodb_adapters::stream::parse_records;
 
 /// Every aggregate's feed. A new aggregate is added here (a test holds it to the streams).
 pub fn feeds() -> Vec<Feed> {
@@ -40,36 +40,6 @@ pub fn feeds() -> Vec<Feed> {
 /// How often a refused entry is offered again within one invocation before its record is
 /// reported (the event source mapping then retries the batch from it).
 const ATTEMPTS: u32 = 4;
-
-/// One stream record: its sequence number, and the event it carries (or why it is unreadable).
-#[derive(Debug)]
-pub struct Record {
-    pub sequence_number: String,
-    pub event: Result<EventEnvelope, String>,
-}
-
-/// Event records out of a DynamoDB Streams batch, each read on its own.
-pub fn parse_records(event: &Value) -> Vec<Record> {
-    let Some(records) = event.get("Records").and_then(Value::as_array) else {
-        return Vec::new();
-    };
-    records
-        .iter()
-        .enumerate()
-        .map(|(position, raw)| Record {
-            sequence_number: raw
-                .pointer("/dynamodb/SequenceNumber")
-                .and_then(Value::as_str)
-                .map_or_else(|| format!("record-{position}"), str::to_owned),
-            event: serde_json::from_value::<EventRecord>(raw.clone())
-                .map_err(|e| format!("not a DynamoDB stream record: {e}"))
-                .and_then(|record| {
-                    serde_dynamo::from_item::<_, EventEnvelope>(record.change.new_image)
-                        .map_err(|e| format!("not an event: {e}"))
-                }),
-        })
-        .collect()
-}
 
 /// The event with every sealed field as erased: what the feed may see of it.
 pub fn redacted(mut event: EventEnvelope) -> Result<EventEnvelope, String> {
@@ -108,7 +78,7 @@ pub async fn publish(
     feeds: &[Feed],
     bus: &dyn Bus,
     bus_name: &str,
-    records: Vec<Record>,
+    records: Vec<IncomingRecord>,
 ) -> (Published, DynamoDbEventResponse) {
     let mut report = Published::default();
     // The records up to the first unreadable one, each with its entry (or none).

@@ -12,9 +12,10 @@ use async_trait::async_trait;
 use case::case::Direction;
 use contracts::feed::Publication;
 use crypto_shredding::DataKey;
-use event_sourcing::trace::{TraceContext, TraceHints};
+use event_sourcing::projection::IncomingRecord as Record;
+use event_sourcing::testing::recorded;
 use event_sourcing::{DomainEvent, EventEnvelope};
-use publisher::{feeds, publish, Bus, BusError, Entry, EventBridgeBus, Record};
+use publisher::{feeds, publish, Bus, BusError, Entry, EventBridgeBus};
 use serde_json::Value;
 use time::macros::datetime;
 
@@ -22,25 +23,14 @@ use time::macros::datetime;
 const PERSONAL: [&str; 4] = ["Ada", "example.com", "Printer", "Called"];
 
 fn envelope<E: DomainEvent>(aggregate: &str, id: &str, version: u64, event: &E) -> EventEnvelope {
-    let (event_type, mut payload) = event.encode().unwrap();
+    let at = datetime!(2026-03-02 09:00 UTC) + time::Duration::minutes(version as i64);
+    let mut stored = recorded(aggregate, id, version, event, at);
     // Stored as the event store stores it: the person's fields sealed under their key.
     if let Some(personal) = event.personal_data() {
-        payload = crypto_shredding::seal(&payload, &personal, &DataKey::generate()).unwrap();
+        stored.payload =
+            crypto_shredding::seal(&stored.payload, &personal, &DataKey::generate()).unwrap();
     }
-    let at = datetime!(2026-03-02 09:00 UTC) + time::Duration::minutes(version as i64);
-    EventEnvelope {
-        aggregate_type: aggregate.into(),
-        aggregate_id: id.into(),
-        version,
-        event_type,
-        schema_version: E::SCHEMA_VERSION,
-        event_id: uuid::Uuid::new_v4(),
-        occurred_at: event_sourcing::envelope::rfc3339(at),
-        payload,
-        trace: TraceContext::from_hints(&TraceHints::default(), at),
-        causation_id: None,
-        personal: None,
-    }
+    stored
 }
 
 fn person(id: &str, name: &str, email: &str) -> contact::ContactEvent {
@@ -167,7 +157,10 @@ async fn deliver(bus: &dyn Bus, name: &str, mut records: Vec<Record>) -> usize {
 #[tokio::test]
 async fn every_public_event_reaches_the_queue_whatever_the_bus_refuses_and_no_personal_data() {
     let config = config().await;
-    let name = format!("faults-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+    let name = format!(
+        "faults-{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..12]
+    );
     let queue = publisher::local::create_feed(&config, &name).await.unwrap();
     let gate = Gate {
         bus: EventBridgeBus::default(),

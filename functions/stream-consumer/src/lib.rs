@@ -3,14 +3,15 @@
 
 use std::sync::Arc;
 
-use aws_lambda_events::event::dynamodb::EventRecord;
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use crypto_shredding::{KeyStore, SealedStore};
 use event_sourcing::projection::{Consumer, IncomingRecord, Projection, ProjectionStore};
 use event_sourcing::store::EventStore;
-use event_sourcing::EventEnvelope;
 use http_api::registry::Registry;
 use serde_json::Value;
+
+/// The stream's event records (see [`dynamodb_adapters::stream`]).
+pub use dynamodb_adapters::stream::parse_records;
 
 /// Every aggregate's registry: the whole system. A new aggregate is added here.
 pub fn registries() -> Vec<Registry> {
@@ -44,45 +45,6 @@ pub fn records_of(prefix: &str, events: &[event_sourcing::EventEnvelope]) -> Vec
         .map(|(i, event)| IncomingRecord {
             sequence_number: format!("{prefix}{i}"),
             event: Ok(event.clone()),
-        })
-        .collect()
-}
-
-/// Reads each record on its own, so one malformed record fails alone. Only INSERTs of event
-/// items carry events (events are never modified; idempotency records share the table but
-/// are not events, nor are snapshots); other records are skipped.
-pub fn parse_records(event: &Value) -> Vec<IncomingRecord> {
-    let Some(records) = event.get("Records").and_then(Value::as_array) else {
-        return Vec::new();
-    };
-    records
-        .iter()
-        .enumerate()
-        .filter(|(_, raw)| raw.get("eventName").and_then(Value::as_str) == Some("INSERT"))
-        .filter(|(_, raw)| {
-            let key = |name| raw.pointer(name).and_then(Value::as_str);
-            match (key("/dynamodb/Keys/PK/S"), key("/dynamodb/Keys/SK/S")) {
-                (Some(pk), Some(sk)) => dynamodb_adapters::item::is_event_key(pk, sk),
-                (Some(pk), None) => dynamodb_adapters::item::is_event_partition(pk),
-                _ => true,
-            }
-        })
-        .map(|(position, raw)| {
-            let sequence_number = raw
-                .pointer("/dynamodb/SequenceNumber")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-                .unwrap_or_else(|| format!("record-{position}"));
-            let event = serde_json::from_value::<EventRecord>(raw.clone())
-                .map_err(|e| format!("not a DynamoDB stream record: {e}"))
-                .and_then(|record| {
-                    serde_dynamo::from_item::<_, EventEnvelope>(record.change.new_image)
-                        .map_err(|e| format!("not an event: {e}"))
-                });
-            IncomingRecord {
-                sequence_number,
-                event,
-            }
         })
         .collect()
 }

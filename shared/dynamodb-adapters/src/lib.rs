@@ -8,6 +8,7 @@ pub mod event_store;
 pub mod item;
 pub mod key_store;
 pub mod projection_store;
+pub mod stream;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -32,6 +32,31 @@
 /// given::<Counter>([CounterEvent::Added(9)]).when(|s| add(s, 1)).then([CounterEvent::Added(1)]);
 /// given::<Counter>([CounterEvent::Added(9)]).when(|s| add(s, 2)).then_error("full".to_owned());
 /// ```
+/// `event` as the store holds it: version `version` of stream `aggregate#id`, recorded at
+/// `at` (a fresh event id, a trace of its own, nothing sealed).
+pub fn recorded<E: crate::DomainEvent>(
+    aggregate: &str,
+    id: &str,
+    version: u64,
+    event: &E,
+    at: time::OffsetDateTime,
+) -> crate::EventEnvelope {
+    let (event_type, payload) = event.encode().expect("the event encodes");
+    crate::EventEnvelope {
+        aggregate_type: aggregate.into(),
+        aggregate_id: id.into(),
+        version,
+        event_type,
+        schema_version: E::SCHEMA_VERSION,
+        event_id: uuid::Uuid::new_v4(),
+        occurred_at: crate::envelope::rfc3339(at),
+        payload,
+        trace: crate::TraceContext::from_hints(&crate::trace::TraceHints::default(), at),
+        causation_id: None,
+        personal: None,
+    }
+}
+
 pub fn given<A: crate::Aggregate>(events: impl IntoIterator<Item = A::Event>) -> Given<A> {
     let events: Vec<A::Event> = events.into_iter().collect();
     Given {

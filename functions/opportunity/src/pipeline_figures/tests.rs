@@ -7,8 +7,7 @@ use event_sourcing::projection::{
     Consumer, InMemoryProjectionStore, IncomingRecord, Index, IndexQuery, ProjectionStore,
 };
 use event_sourcing::store::InMemoryEventStore;
-use event_sourcing::trace::{TraceContext, TraceHints};
-use event_sourcing::{Aggregate, DomainEvent, EventEnvelope};
+use event_sourcing::{Aggregate, EventEnvelope};
 use proptest::prelude::*;
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
@@ -24,20 +23,7 @@ use crate::reopen_opportunity::OpportunityReopened;
 const START: OffsetDateTime = datetime!(2026-12-31 23:59:58.900 UTC);
 
 fn envelope(id: &str, version: u64, event: &OpportunityEvent, at: OffsetDateTime) -> EventEnvelope {
-    let (event_type, payload) = event.encode().unwrap();
-    EventEnvelope {
-        aggregate_type: "opportunity".into(),
-        aggregate_id: id.into(),
-        version,
-        event_type,
-        schema_version: 1,
-        event_id: uuid::Uuid::new_v4(),
-        occurred_at: event_sourcing::envelope::rfc3339(at),
-        payload,
-        trace: TraceContext::from_hints(&TraceHints::default(), at),
-        causation_id: None,
-        personal: None,
-    }
+    event_sourcing::testing::recorded("opportunity", id, version, event, at)
 }
 
 /// One step of an opportunity's life, as a test script gives it.
