@@ -416,6 +416,14 @@ fn bench_cold_starts(args: &[String]) -> Result<(), String> {
         "stream-consumer",
         r#"{"Records":[]}"#.to_owned(),
     ));
+    // The functions no route serves: the breach schedule's job (a run that finds nothing
+    // due) and the feed's publisher (an empty batch).
+    rows.push((
+        case::record_sla_breaches::FUNCTION,
+        "case",
+        r#"{"source":"aws.scheduler","detail":{}}"#.to_owned(),
+    ));
+    rows.push(("publisher", "publisher", r#"{"Records":[]}"#.to_owned()));
     // The hello world stays: every ratio is to it.
     if let Some(only) = &only {
         rows.retain(|(binary, _, _)| *binary == "hello" || only.iter().any(|o| o == binary));
@@ -434,6 +442,7 @@ fn bench_cold_starts(args: &[String]) -> Result<(), String> {
         ("FUNCTION_TIMEOUT_SECONDS", "10"),
         ("CURSOR_SECRET", "bench"),
         ("RUST_LOG", "warn"),
+        ("EVENT_BUS_NAME", publisher::local::BUS),
     ] {
         env.push((name.to_owned(), value.to_owned()));
     }
