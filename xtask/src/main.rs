@@ -257,6 +257,34 @@ fn replay_feed(args: &[String]) -> Result<(), String> {
     })
 }
 
+/// Everything the suite published on this stack's feed, taken from its queue and searched for
+/// the people's strings the suite and the seeder write: names, and every email's `example`
+/// domain. Answers how many public events there were.
+fn scan_feed(queue_url: &str) -> Result<usize, String> {
+    let published =
+        with_aws(
+            |config| async move { publisher::local::drain(&config, queue_url, usize::MAX).await },
+        )?;
+    let people: Vec<&str> = seed::FIRST
+        .iter()
+        .chain(seed::LAST)
+        .copied()
+        .chain(["example", "Ada L"])
+        .collect();
+    for message in &published {
+        let text = message.to_string();
+        if let Some(found) = people.iter().find(|p| text.contains(*p)) {
+            return Err(format!(
+                "the feed published a person's data ({found}): {text}"
+            ));
+        }
+    }
+    if published.is_empty() {
+        return Err("the suite published nothing on the feed: is the publisher running?".into());
+    }
+    Ok(published.len())
+}
+
 fn test() -> Result<(), String> {
     let project = Project::locate()?;
     project.setup()?;
@@ -361,6 +389,10 @@ fn test() -> Result<(), String> {
                 .schemathesis(&stack.origin())
                 .inspect_err(|_| stack.print_function_errors())?;
         }
+        let published = scan_feed(&moto.feed_queue_url)?;
+        println!(
+            "feed: {published} public events published by the suite, none with a person's data"
+        );
         drop(stack);
     }
     Ok(())

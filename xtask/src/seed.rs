@@ -8,11 +8,11 @@ use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-const FIRST: &[&str] = &[
+pub const FIRST: &[&str] = &[
     "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Ken", "Radia", "Leslie",
     "Frances", "John",
 ];
-const LAST: &[&str] = &[
+pub const LAST: &[&str] = &[
     "Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Hamilton", "Thompson",
     "Perlman", "Lamport", "Allen", "Backus",
 ];

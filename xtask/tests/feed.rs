@@ -90,16 +90,19 @@ fn feed_of(expected: &BTreeMap<String, Vec<&str>>) -> (BTreeMap<String, Vec<Valu
         .unwrap();
     let mut seen: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
     let mut everything = String::new();
+    let mut read = std::collections::BTreeSet::new();
     let start = Instant::now();
     loop {
         let received = runtime.block_on(async {
             let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-            publisher::local::drain(&config, &queue, 1000)
-                .await
-                .unwrap()
+            // Read, not taken: `cargo xtask test` scans all the suite published at its end.
+            publisher::local::peek(&config, &queue).await.unwrap()
         });
         for message in received {
             let event = message["detail"].clone();
+            if !read.insert(event["id"].as_str().unwrap_or_default().to_owned()) {
+                continue;
+            }
             everything.push_str(&message.to_string());
             let subject = event["subject"].as_str().unwrap_or_default().to_owned();
             if expected.contains_key(&subject) {

@@ -1,5 +1,5 @@
-//! The client's events in the public feed: ids, industry and links; never the name (a client
-//! may be a sole trader, whose name is a person's).
+//! The client's events in the public feed: ids and links. The name (a client may be a sole
+//! trader, whose name is a person's) and the industry (free text) stay in the API.
 
 use contracts::feed::{Feed, Publication};
 use serde_json::json;
@@ -12,14 +12,12 @@ pub fn feed() -> Feed {
 
 fn publication(event: &ClientEvent) -> Publication {
     match event {
-        ClientEvent::ClientCreated(e) => Publication::public(
-            "created",
-            json!({ "clientId": e.client_id, "industry": e.industry }),
-        ),
-        ClientEvent::ClientEdited(e) => Publication::public(
-            "edited",
-            json!({ "clientId": e.client_id, "industry": e.industry }),
-        ),
+        ClientEvent::ClientCreated(e) => {
+            Publication::public("created", json!({ "clientId": e.client_id }))
+        }
+        ClientEvent::ClientEdited(e) => {
+            Publication::public("edited", json!({ "clientId": e.client_id }))
+        }
         ClientEvent::ContactLinked(e) => Publication::public(
             "contact-linked",
             json!({ "clientId": e.client_id, "contactId": e.contact_id }),

@@ -59,7 +59,8 @@ fn publication(event: &OpportunityEvent) -> Publication {
         ),
         OpportunityEvent::OpportunityContactAdded(e) => Publication::public(
             "contact-added",
-            json!({ "opportunityId": e.opportunity_id, "contactId": e.contact_id, "role": e.role }),
+            // The role is the person's data (sealed under their key): not here.
+            json!({ "opportunityId": e.opportunity_id, "contactId": e.contact_id }),
         ),
         OpportunityEvent::OpportunityContactRemoved(e) => Publication::public(
             "contact-removed",

@@ -93,6 +93,41 @@ pub async fn create_feed(config: &aws_config::SdkConfig, name: &str) -> Result<S
     Ok(queue_url)
 }
 
+/// Reads what the queue holds now without taking it: rounds of up to 10, each message hidden
+/// for a few seconds so the next round brings others, until a round brings nothing new; then
+/// they are there again for the next reader.
+pub async fn peek(
+    config: &aws_config::SdkConfig,
+    queue_url: &str,
+) -> Result<Vec<serde_json::Value>, String> {
+    let sqs = Sqs::new(config);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut bodies = Vec::new();
+    loop {
+        let received = sqs
+            .receive_message()
+            .queue_url(queue_url)
+            .max_number_of_messages(10)
+            .visibility_timeout(5)
+            .send()
+            .await
+            .map_err(|e| aws_sdk_sqs::error::DisplayErrorContext(e).to_string())?;
+        let mut new = 0;
+        for message in received.messages() {
+            if seen.insert(message.message_id().unwrap_or_default().to_owned()) {
+                new += 1;
+                bodies.push(
+                    serde_json::from_str(message.body().unwrap_or_default())
+                        .map_err(|e| e.to_string())?,
+                );
+            }
+        }
+        if new == 0 {
+            return Ok(bodies);
+        }
+    }
+}
+
 /// Takes what the queue holds now (up to `max`, in batches of 10): each message's body, the
 /// bus event whose `detail` is the CloudEvent.
 pub async fn drain(
