@@ -95,6 +95,18 @@ impl Moto {
         &self.endpoint
     }
 
+    /// An AWS SDK configuration for every service of this moto.
+    pub async fn sdk_config(&self) -> aws_config::SdkConfig {
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .endpoint_url(self.endpoint())
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+                "test", "test", None, None, "moto",
+            ))
+            .load()
+            .await
+    }
+
     /// What an AWS SDK client needs to talk to this moto.
     pub fn client_env(&self) -> HashMap<String, String> {
         [
@@ -607,14 +619,7 @@ pub fn create_tables(moto: &Moto) -> Result<String, String> {
         .build()
         .map_err(|e| e.to_string())?;
     runtime.block_on(async {
-        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .endpoint_url(moto.endpoint())
-            .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
-                "test", "test", None, None, "moto",
-            ))
-            .load()
-            .await;
+        let config = moto.sdk_config().await;
         let client = aws_sdk_dynamodb::Client::new(&config);
         dynamodb_adapters::event_store::create_event_store_table(
             &client,
