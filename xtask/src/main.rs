@@ -210,49 +210,27 @@ fn replay_feed(args: &[String]) -> Result<(), String> {
         Some(text) => instant(&text)?,
         None => time::OffsetDateTime::now_utc(),
     };
-    let stamp = |at: time::OffsetDateTime| {
-        aws_sdk_eventbridge::primitives::DateTime::from_secs(at.unix_timestamp())
-    };
     with_aws(|config| async move {
-        let events = aws_sdk_eventbridge::Client::new(&config);
-        fn error<E: std::error::Error>(e: E) -> String {
-            aws_sdk_eventbridge::error::DisplayErrorContext(e).to_string()
-        }
-        let bus_arn = events
-            .describe_event_bus()
-            .name(&bus)
-            .send()
-            .await
-            .map_err(error)?
-            .arn()
-            .unwrap_or_default()
-            .to_owned();
-        let archive_arn = events
-            .describe_archive()
-            .archive_name(&archive)
-            .send()
-            .await
-            .map_err(error)?
-            .archive_arn()
-            .unwrap_or_default()
-            .to_owned();
-        let name = format!("feed-replay-{}", from.unix_timestamp());
-        let destination = aws_sdk_eventbridge::types::ReplayDestination::builder()
-            .arn(&bus_arn)
-            .build()
-            .map_err(|e| e.to_string())?;
-        events
-            .start_replay()
-            .replay_name(&name)
-            .event_source_arn(&archive_arn)
-            .event_start_time(stamp(from))
-            .event_end_time(stamp(to))
-            .destination(destination)
-            .send()
-            .await
-            .map_err(error)?;
-        println!("replay {name} started: {archive} onto {bus}, {from} to {to}");
-        println!("(the same with the AWS CLI: aws events start-replay --replay-name {name} --event-source-arn {archive_arn} --event-start-time {} --event-end-time {} --destination Arn={bus_arn})", from.unix_timestamp(), to.unix_timestamp());
+        let started = publisher::local::replay(
+            &config,
+            &bus,
+            &archive,
+            from.unix_timestamp(),
+            to.unix_timestamp(),
+        )
+        .await?;
+        println!(
+            "replay {} started: {archive} onto {bus}, {from} to {to}",
+            started.name
+        );
+        println!(
+            "(the same with the AWS CLI: aws events start-replay --replay-name {} --event-source-arn {} --event-start-time {} --event-end-time {} --destination Arn={})",
+            started.name,
+            started.archive_arn,
+            from.unix_timestamp(),
+            to.unix_timestamp(),
+            started.bus_arn
+        );
         Ok(())
     })
 }

@@ -93,6 +93,68 @@ pub async fn create_feed(config: &aws_config::SdkConfig, name: &str) -> Result<S
     Ok(queue_url)
 }
 
+/// A replay started: its name, and the archive and bus it runs between.
+pub struct Replay {
+    pub name: String,
+    pub archive_arn: String,
+    pub bus_arn: String,
+}
+
+/// Starts an EventBridge replay of `archive` onto `bus`: every archived public event recorded
+/// from `from` to `to` (Unix seconds) goes to the bus's rules again. The bus event is new (it
+/// carries a `replay-name`); the CloudEvent in its `detail`, `id` included, is the original.
+pub async fn replay(
+    config: &aws_config::SdkConfig,
+    bus: &str,
+    archive: &str,
+    from: i64,
+    to: i64,
+) -> Result<Replay, String> {
+    use aws_sdk_eventbridge::primitives::DateTime;
+    fn error<E: std::error::Error>(e: E) -> String {
+        aws_sdk_eventbridge::error::DisplayErrorContext(e).to_string()
+    }
+    let events = EventBridge::new(config);
+    let bus_arn = events
+        .describe_event_bus()
+        .name(bus)
+        .send()
+        .await
+        .map_err(error)?
+        .arn()
+        .unwrap_or_default()
+        .to_owned();
+    let archive_arn = events
+        .describe_archive()
+        .archive_name(archive)
+        .send()
+        .await
+        .map_err(error)?
+        .archive_arn()
+        .unwrap_or_default()
+        .to_owned();
+    let name = format!("{bus}-replay-{from}-{to}");
+    let destination = aws_sdk_eventbridge::types::ReplayDestination::builder()
+        .arn(&bus_arn)
+        .build()
+        .map_err(|e| e.to_string())?;
+    events
+        .start_replay()
+        .replay_name(&name)
+        .event_source_arn(&archive_arn)
+        .event_start_time(DateTime::from_secs(from))
+        .event_end_time(DateTime::from_secs(to))
+        .destination(destination)
+        .send()
+        .await
+        .map_err(error)?;
+    Ok(Replay {
+        name,
+        archive_arn,
+        bus_arn,
+    })
+}
+
 /// Reads what the queue holds now without taking it: rounds of up to 10, each message hidden
 /// for a few seconds so the next round brings others, until a round brings nothing new; then
 /// they are there again for the next reader.

@@ -226,7 +226,7 @@ async fn every_public_event_reaches_the_queue_whatever_the_bus_refuses_and_no_pe
 }
 
 #[tokio::test]
-async fn a_batch_of_100_records_costs_10_put_events() {
+async fn a_batch_of_100_records_costs_10_put_events_and_replays_from_the_archive() {
     let config = config().await;
     let name = format!("cost-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
     let queue = publisher::local::create_feed(&config, &name).await.unwrap();
@@ -250,13 +250,37 @@ async fn a_batch_of_100_records_costs_10_put_events() {
     assert_eq!((report.entries, report.calls), (100, 10));
     assert_eq!(gate.calls.load(Ordering::SeqCst), 10, "PutEvents calls");
     println!("| 100 records | {} PutEvents |", report.calls);
-    assert_eq!(
-        publisher::local::drain(&config, &queue, 1000)
-            .await
-            .unwrap()
-            .len(),
-        100
+    let first: BTreeSet<String> = publisher::local::drain(&config, &queue, 1000)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m["detail"]["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(first.len(), 100);
+
+    // Replayed from the archive: the same public events again, recognisable by their ids.
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    publisher::local::replay(
+        &config,
+        &name,
+        &format!("{name}-archive"),
+        now - 3600,
+        now + 60,
+    )
+    .await
+    .unwrap();
+    let replayed = publisher::local::drain(&config, &queue, 1000)
+        .await
+        .unwrap();
+    assert!(
+        replayed.iter().all(|m| m["replay-name"].is_string()),
+        "{replayed:?}"
     );
+    let again: BTreeSet<String> = replayed
+        .iter()
+        .map(|m| m["detail"]["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(again, first);
 }
 
 #[test]
