@@ -55,3 +55,30 @@ fn publication(event: &CaseEvent) -> Publication {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::fixtures::{opened, OPENED_AT};
+
+    /// A case stored before the workflow (schema v1: no priority, assignee, origin or terms)
+    /// is published in today's public form: the mapping reads events upcast.
+    #[test]
+    fn a_case_stored_in_the_old_shape_is_published_in_the_current_public_form() {
+        let mut stored = event_sourcing::testing::recorded("case", "s1", 1, &opened(), OPENED_AT);
+        stored.schema_version = 1;
+        stored.payload = json!({ "caseId": "s1", "clientId": "k1",
+            "description": "Printer on fire", "openedAt": "2026-01-01T09:00:00Z" });
+        let Publication::Public { name, data, .. } = feed().publication(&stored).unwrap() else {
+            panic!("a case's creation is public");
+        };
+        assert_eq!(name, "created");
+        assert_eq!(
+            data,
+            json!({ "caseId": "s1", "clientId": "k1", "openedAt": "2026-01-01T09:00:00Z",
+                "priority": "normal", "assigneeId": null, "origin": null })
+        );
+    }
+}
