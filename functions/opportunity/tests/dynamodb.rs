@@ -61,7 +61,12 @@ async fn a_move_and_a_close_racing_have_one_winner_and_the_loser_writes_nothing(
         .map(|(action, body)| {
             let api = api.clone();
             let path = format!("/api/opportunities/{id}{action}");
-            tokio::spawn(async move { api.call("POST", &path, Some(body)).await })
+            // Both pinned to the version they read: the loser is not decided again (see
+            // lambda_host's dispatch), it hears 409.
+            tokio::spawn(async move {
+                api.call_with("POST", &path, Some(body), &[("if-match", "\"1\"")])
+                    .await
+            })
         });
         let mut statuses = Vec::new();
         for rival in rivals {

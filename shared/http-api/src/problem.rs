@@ -27,6 +27,9 @@ pub struct Problem {
     pub retry_after: Option<u32>,
     /// The `WWW-Authenticate` challenge of a 401 or 403 (RFC 6750).
     pub challenge: Option<String>,
+    /// A 409 because another writer appended between this request's read and its append:
+    /// nothing was written, and the command may be decided again on what is there now.
+    pub lost_race: bool,
 }
 
 /// How long a client should wait before retrying what an outage or throttling refused.
@@ -51,6 +54,7 @@ impl Problem {
             errors: Vec::new(),
             retry_after: None,
             challenge: None,
+            lost_race: false,
         }
     }
 
@@ -160,10 +164,13 @@ impl From<ReadError> for Problem {
 impl From<StoreError> for Problem {
     fn from(error: StoreError) -> Self {
         match &error {
-            StoreError::Conflict { .. } => Problem::new(
-                StatusCode::CONFLICT,
-                format!("{error}; nothing was written, reload and retry"),
-            ),
+            StoreError::Conflict { .. } => Problem {
+                lost_race: true,
+                ..Problem::new(
+                    StatusCode::CONFLICT,
+                    format!("{error}; nothing was written, reload and retry"),
+                )
+            },
             StoreError::AlreadyExists { .. } => {
                 Problem::new(StatusCode::CONFLICT, error.to_string())
             }

@@ -21,7 +21,7 @@ use crate::logging::init_logging;
 /// answered (or the success replaced by the flush's error). A failed request writes nothing.
 pub async fn dispatch<H, F>(app: &App, scope: Scope, request: Request, handler: H) -> Response<Body>
 where
-    H: FnOnce(Invocation, Request) -> F,
+    H: FnOnce(Invocation, Request) -> F + Clone,
     F: Future<Output = Result<Response<Body>, Problem>>,
 {
     // Milliseconds are precision enough for business time, and keep timestamps short.
@@ -78,40 +78,24 @@ where
                 }
                 Err(problem) => return problem.into_response(),
             };
-            let mut invocation = app.invocation(trace, now);
-            if keyed.is_some() {
-                invocation.commands.writer = invocation.writer.buffering();
-            }
-            let writer = invocation.writer.clone();
-            let response = match handler(invocation, request).await {
-                Ok(response) if response.status().is_success() => response,
-                Ok(response) => {
-                    writer.discard();
-                    return response;
-                }
-                Err(problem) => {
-                    writer.discard();
-                    return problem.into_response();
-                }
-            };
-            let Some((key, fingerprint)) = keyed else {
-                return match writer.flush().await {
-                    Ok(_) => response,
-                    Err(error) => Problem::from(error).into_response(),
-                };
-            };
-            let record = idempotency::record(&key, &fingerprint, &response, now);
-            match writer.flush_recording(Some(&record)).await {
-                Ok(_) => response,
-                // A request with the same key won the race: answer as it was answered.
-                Err(StoreError::KeyTaken(_)) => {
-                    match app.store.recorded(&key, now.unix_timestamp()).await {
-                        Ok(Some(winner)) => idempotency::replay(&winner, &fingerprint),
-                        Ok(None) => Problem::from(StoreError::KeyTaken(key)).into_response(),
-                        Err(error) => Problem::from(error).into_response(),
+            // A command that pinned no version (no If-Match) and lost a race to another writer
+            // between its read and its append (a user, the breach schedule) wrote nothing:
+            // it runs again on what is there now, a few times, before the 409 is the answer.
+            let unpinned = !request.headers().contains_key("if-match");
+            let (parts, body) = request.into_parts();
+            let mut attempt = 1;
+            loop {
+                let request = Request::from_parts(parts.clone(), body.clone());
+                let answer =
+                    run_once(app, trace.clone(), now, &keyed, request, handler.clone()).await;
+                match answer {
+                    Err(problem) if problem.lost_race && unpinned && attempt < RACE_ATTEMPTS => {
+                        tracing::info!(attempt, "lost a race to another writer; deciding again");
+                        attempt += 1;
                     }
+                    Err(problem) => return problem.into_response(),
+                    Ok(response) => return response,
                 }
-                Err(error) => Problem::from(error).into_response(),
             }
         };
         // Whatever DynamoDB does, the caller hears back before the function times out.
@@ -136,6 +120,58 @@ where
     }
     .instrument(span)
     .await
+}
+
+/// How often a command that pinned no version runs when it keeps losing races.
+const RACE_ATTEMPTS: u32 = 3;
+
+/// One run of the handler with an invocation of its own: its events flushed (and the answer
+/// recorded under its idempotency key) on success, discarded otherwise.
+async fn run_once<H, F>(
+    app: &App,
+    trace: TraceContext,
+    now: OffsetDateTime,
+    keyed: &Option<(String, String)>,
+    request: Request,
+    handler: H,
+) -> Result<Response<Body>, Problem>
+where
+    H: FnOnce(Invocation, Request) -> F,
+    F: Future<Output = Result<Response<Body>, Problem>>,
+{
+    let mut invocation = app.invocation(trace, now);
+    if keyed.is_some() {
+        invocation.commands.writer = invocation.writer.buffering();
+    }
+    let writer = invocation.writer.clone();
+    let response = match handler(invocation, request).await {
+        Ok(response) if response.status().is_success() => response,
+        Ok(response) => {
+            writer.discard();
+            return Ok(response);
+        }
+        Err(problem) => {
+            writer.discard();
+            return Err(problem);
+        }
+    };
+    let Some((key, fingerprint)) = keyed else {
+        return match writer.flush().await {
+            Ok(_) => Ok(response),
+            Err(error) => Err(Problem::from(error)),
+        };
+    };
+    let record = idempotency::record(key, fingerprint, &response, now);
+    match writer.flush_recording(Some(&record)).await {
+        Ok(_) => Ok(response),
+        // A request with the same key won the race: answer as it was answered.
+        Err(StoreError::KeyTaken(_)) => match app.store.recorded(key, now.unix_timestamp()).await {
+            Ok(Some(winner)) => Ok(idempotency::replay(&winner, fingerprint)),
+            Ok(None) => Err(Problem::from(StoreError::KeyTaken(key.clone()))),
+            Err(error) => Err(Problem::from(error)),
+        },
+        Err(error) => Err(Problem::from(error)),
+    }
 }
 
 /// The whole `main` of an HTTP slice: its registry entry, found by the binary's name.

@@ -293,7 +293,7 @@ async fn packed_flush_takes_one_transaction_per_100_items() {
 /// One write request through the Lambdas' dispatch, on `app`.
 async fn dispatch_write<F>(
     app: &App,
-    handler: impl FnOnce(http_api::Invocation, lambda_http::Request) -> F,
+    handler: impl FnOnce(http_api::Invocation, lambda_http::Request) -> F + Clone,
 ) -> lambda_http::Response<lambda_http::Body>
 where
     F: std::future::Future<
