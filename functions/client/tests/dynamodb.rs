@@ -108,11 +108,12 @@ async fn cascade_delete_is_one_transaction_with_real_versions() {
     }
 }
 
-#[tokio::test]
-async fn a_conflict_on_one_client_rolls_back_the_whole_cascade() {
+/// c1 linked to k1 and k2 on a fresh store (and the API that set them up), and an API on the
+/// same store where a rival edit lands on k2 right after a command first reads it.
+async fn racing_on_k2(mode: WriteMode) -> (Arc<dyn Storage>, Api, Api) {
     let (store, _) = fresh_dynamo_store().await;
     let store: Arc<dyn Storage> = Arc::new(store);
-    let setup = common::api(store.clone(), WriteMode::Direct);
+    let setup = common::api(store.clone(), mode);
     linked_to_two_clients(&setup).await;
     let racing = Arc::new(Hooked {
         inner: store.clone(),
@@ -121,7 +122,13 @@ async fn a_conflict_on_one_client_rolls_back_the_whole_cascade() {
             fired: AtomicBool::new(false),
         },
     });
-    let api = common::api(racing, WriteMode::Direct).with_keys_of(&setup);
+    let api = common::api(racing, mode).with_keys_of(&setup);
+    (store, setup, api)
+}
+
+#[tokio::test]
+async fn a_conflict_on_one_client_rolls_back_the_whole_cascade() {
+    let (store, setup, api) = racing_on_k2(WriteMode::Direct).await;
     // Pinned to the version read (If-Match), the command is not decided again: a 409.
     let conflict = assert_problem(
         &api.call_with(
@@ -171,18 +178,7 @@ async fn a_conflict_on_one_client_rolls_back_the_whole_cascade() {
 async fn an_unpinned_command_that_loses_a_race_is_decided_again() {
     // In batch mode the race is lost at the flush, after the handler answered: the same.
     for mode in [WriteMode::Direct, WriteMode::Batch] {
-        let (store, _) = fresh_dynamo_store().await;
-        let store: Arc<dyn Storage> = Arc::new(store);
-        let setup = common::api(store.clone(), mode);
-        linked_to_two_clients(&setup).await;
-        let racing = Arc::new(Hooked {
-            inner: store.clone(),
-            hooks: RivalWriteAfterLoad {
-                target: StreamId::new("client", "k2"),
-                fired: AtomicBool::new(false),
-            },
-        });
-        let api = common::api(racing, mode).with_keys_of(&setup);
+        let (_, _, api) = racing_on_k2(mode).await;
         assert_eq!(
             api.call("DELETE", "/api/contacts/c1?cascade=true", None)
                 .await
