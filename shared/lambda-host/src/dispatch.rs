@@ -81,7 +81,15 @@ where
             // A command that pinned no version (no If-Match) and lost a race to another writer
             // between its read and its append (a user, the breach schedule) wrote nothing:
             // it runs again on what is there now, a few times, before the 409 is the answer.
-            let unpinned = !request.headers().contains_key("if-match");
+            // Reads and pinned commands run once, without a copy of the request.
+            let retried = request.method() != lambda_http::http::Method::GET
+                && !request.headers().contains_key("if-match");
+            if !retried {
+                return match run_once(app, trace, now, &keyed, request, handler).await {
+                    Ok(response) => response,
+                    Err(problem) => problem.into_response(),
+                };
+            }
             let (parts, body) = request.into_parts();
             let mut attempt = 1;
             loop {
@@ -89,7 +97,7 @@ where
                 let answer =
                     run_once(app, trace.clone(), now, &keyed, request, handler.clone()).await;
                 match answer {
-                    Err(problem) if problem.lost_race && unpinned && attempt < RACE_ATTEMPTS => {
+                    Err(problem) if problem.lost_race && attempt < RACE_ATTEMPTS => {
                         tracing::info!(attempt, "lost a race to another writer; deciding again");
                         attempt += 1;
                     }
