@@ -575,6 +575,11 @@ impl Project {
                 .arg("docs/openapi.yaml"),
             "openapi-spec-validator docs/openapi.yaml",
         )?;
+        // Client generators take it whole: openapi-python-client makes every operation.
+        xtask::generators::python_client_has_every_operation(
+            &self.root,
+            &self.root.join(".venv/bin"),
+        )?;
         // The feed's contract, by the AsyncAPI Initiative's own parser (Node.js is part of the
         // machine; the parser is pinned in xtask/asyncapi's lock file).
         let checker = self.root.join("xtask/asyncapi");
