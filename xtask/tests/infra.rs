@@ -288,3 +288,280 @@ fn the_event_and_key_stores_are_protected_and_every_table_takes_the_kms_key() {
         );
     }
 }
+
+// --- The web console: a private bucket behind CloudFront, the API on the same origin -------
+
+const CACHING_DISABLED: &str = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
+const ALL_VIEWER_EXCEPT_HOST_HEADER: &str = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
+
+fn distribution(t: &serde_yaml::Value) -> &serde_yaml::Value {
+    &t["Resources"]["ConsoleDistribution"]["Properties"]["DistributionConfig"]
+}
+
+/// The distribution's origin with this id.
+fn origin<'t>(t: &'t serde_yaml::Value, id: &str) -> &'t serde_yaml::Value {
+    distribution(t)["Origins"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|o| o["Id"].as_str() == Some(id))
+        .unwrap_or_else(|| panic!("no origin {id}"))
+}
+
+#[test]
+fn the_console_bucket_is_private_and_read_only_through_the_distributions_oac() {
+    let t = template();
+    let bucket = &t["Resources"]["ConsoleBucket"]["Properties"];
+    for block in [
+        "BlockPublicAcls",
+        "BlockPublicPolicy",
+        "IgnorePublicAcls",
+        "RestrictPublicBuckets",
+    ] {
+        assert_eq!(
+            bucket["PublicAccessBlockConfiguration"][block], true,
+            "{block}"
+        );
+    }
+    assert_eq!(
+        bucket["OwnershipControls"]["Rules"][0]["ObjectOwnership"],
+        "BucketOwnerEnforced"
+    );
+    assert!(!bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"].is_null());
+    assert!(
+        bucket["WebsiteConfiguration"].is_null(),
+        "no public website endpoint"
+    );
+
+    let policy = &t["Resources"]["ConsoleBucketPolicy"]["Properties"];
+    assert_eq!(written(&policy["Bucket"]), "!Ref ConsoleBucket");
+    let statements = policy["PolicyDocument"]["Statement"].as_sequence().unwrap();
+    let allows: Vec<_> = statements
+        .iter()
+        .filter(|s| s["Effect"] == "Allow")
+        .collect();
+    assert_eq!(allows.len(), 1, "only CloudFront may read");
+    let read = allows[0];
+    assert_eq!(read["Principal"]["Service"], "cloudfront.amazonaws.com");
+    assert_eq!(read["Action"], "s3:GetObject");
+    let source = written(&read["Condition"]["StringEquals"]["AWS:SourceArn"]);
+    assert!(
+        source.contains(":cloudfront::${AWS::AccountId}:distribution/${ConsoleDistribution}"),
+        "this distribution only: {source}"
+    );
+    let tls = statements
+        .iter()
+        .find(|s| s["Effect"] == "Deny")
+        .expect("a TLS-only deny");
+    assert_eq!(tls["Condition"]["Bool"]["aws:SecureTransport"], "false");
+    assert_eq!(tls["Principal"], "*");
+
+    // The distribution reaches the bucket signed by its origin access control, no legacy OAI.
+    let console = origin(&t, "console");
+    assert_eq!(
+        written(&console["DomainName"]),
+        "!GetAtt ConsoleBucket.RegionalDomainName"
+    );
+    assert_eq!(
+        written(&console["OriginAccessControlId"]),
+        "!GetAtt ConsoleOriginAccessControl.Id"
+    );
+    assert_eq!(console["S3OriginConfig"]["OriginAccessIdentity"], "");
+    let oac =
+        &t["Resources"]["ConsoleOriginAccessControl"]["Properties"]["OriginAccessControlConfig"];
+    assert_eq!(oac["OriginAccessControlOriginType"], "s3");
+    assert_eq!(oac["SigningBehavior"], "always");
+    assert_eq!(oac["SigningProtocol"], "sigv4");
+
+    let config = distribution(&t);
+    assert_eq!(config["DefaultRootObject"], "index.html");
+    assert_eq!(config["DefaultCacheBehavior"]["TargetOriginId"], "console");
+    assert_eq!(
+        config["DefaultCacheBehavior"]["ViewerProtocolPolicy"],
+        "redirect-to-https"
+    );
+    // The console routes in the fragment: a 403 or 404 (the API's above all) is never rewritten.
+    assert!(config["CustomErrorResponses"].is_null());
+}
+
+#[test]
+fn api_paths_go_to_the_http_api_uncached() {
+    let t = template();
+    let behaviours = distribution(&t)["CacheBehaviors"].as_sequence().unwrap();
+    let api = behaviours
+        .iter()
+        .find(|b| b["PathPattern"] == "/api/*")
+        .expect("a /api/* behaviour");
+    let target = api["TargetOriginId"].as_str().unwrap();
+    let origin = origin(&t, target);
+    assert_eq!(
+        written(&origin["DomainName"]),
+        "!Sub ${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+    );
+    assert_eq!(written(&origin["OriginPath"]), "!Sub /${Stage}");
+    assert_eq!(
+        origin["CustomOriginConfig"]["OriginProtocolPolicy"],
+        "https-only"
+    );
+    assert_eq!(api["CachePolicyId"], CACHING_DISABLED);
+    assert_eq!(api["OriginRequestPolicyId"], ALL_VIEWER_EXCEPT_HOST_HEADER);
+    assert_eq!(api["ViewerProtocolPolicy"], "https-only");
+    let methods: Vec<&str> = api["AllowedMethods"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m.as_str())
+        .collect();
+    for method in ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"] {
+        assert!(methods.contains(&method), "{method}");
+    }
+    // Every route of the API is under /api, so the console reaches each one there.
+    let functions = xtask::template::functions(&t);
+    let routes: Vec<_> = functions.iter().flat_map(|f| &f.routes).collect();
+    assert!(routes.len() > 10, "only {} routes found", routes.len());
+    for (method, path, _) in routes {
+        assert!(path.starts_with("/api/"), "{method} {path}");
+    }
+}
+
+#[test]
+fn the_console_is_served_with_a_strict_content_security_policy() {
+    let t = template();
+    let policy = &t["Resources"]["ConsoleResponseHeadersPolicy"]["Properties"]
+        ["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"];
+    let hsts = &policy["StrictTransportSecurity"];
+    assert!(hsts["AccessControlMaxAgeSec"].as_u64().unwrap() >= 31_536_000);
+    assert_eq!(hsts["Override"], true);
+    assert_eq!(policy["ContentTypeOptions"]["Override"], true);
+    assert_eq!(policy["FrameOptions"]["FrameOption"], "DENY");
+    assert!(policy["ReferrerPolicy"]["ReferrerPolicy"].is_string());
+
+    let csp = &policy["ContentSecurityPolicy"];
+    assert_eq!(csp["Override"], true);
+    // `!Sub [policy, { the identity provider's origins }]`
+    let whole = written(&csp["ContentSecurityPolicy"]);
+    for unsafe_source in ["unsafe-inline", "unsafe-eval", "unsafe-hashes", "*"] {
+        assert!(!whole.contains(unsafe_source), "{unsafe_source} in {whole}");
+    }
+    let text = csp["ContentSecurityPolicy"][0]
+        .as_str()
+        .expect("the policy's text");
+    let directives: std::collections::HashMap<&str, &str> = text
+        .split(';')
+        .filter_map(|d| d.trim().split_once(' '))
+        .collect();
+    for (directive, sources) in [
+        ("default-src", "'self'"),
+        ("script-src", "'self'"),
+        ("style-src", "'self'"),
+        ("object-src", "'none'"),
+        ("frame-ancestors", "'none'"),
+        ("base-uri", "'self'"),
+    ] {
+        assert_eq!(
+            directives.get(directive),
+            Some(&sources),
+            "{directive} in {text}"
+        );
+    }
+    // The only other origin: the identity provider's, where the console signs in.
+    assert_eq!(directives.get("connect-src"), Some(&"'self'${TokenOrigin}"));
+    assert_eq!(
+        directives.get("form-action"),
+        Some(&"'self'${AuthorizeOrigin}")
+    );
+    let origins = written(&csp["ContentSecurityPolicy"][1]);
+    assert!(
+        origins.contains("${UserPoolDomain}.auth.${AWS::Region}.amazoncognito.com"),
+        "{origins}"
+    );
+
+    // On every response: the console's files and the API's answers.
+    let config = distribution(&t);
+    let mut behaviours = vec![&config["DefaultCacheBehavior"]];
+    behaviours.extend(config["CacheBehaviors"].as_sequence().unwrap());
+    for behaviour in behaviours {
+        assert_eq!(
+            written(&behaviour["ResponseHeadersPolicyId"]),
+            "!Ref ConsoleResponseHeadersPolicy"
+        );
+    }
+}
+
+#[test]
+fn the_console_client_is_public_code_flow_only_and_in_the_authorizers_audience() {
+    let t = template();
+    let client = &t["Resources"]["ConsoleUserPoolClient"];
+    assert_eq!(client["Condition"], "CreateUserPool");
+    assert_eq!(
+        written(&client["Properties"]["UserPoolId"]),
+        "!Ref UserPool"
+    );
+    assert_eq!(
+        client["Properties"]["GenerateSecret"], false,
+        "a browser keeps no secret"
+    );
+
+    // Its sign-in settings, applied once the distribution's domain is known.
+    let settings = &t["Resources"]["ConsoleClientSettings"];
+    assert_eq!(settings["Condition"], "CreateUserPool");
+    let settings = &settings["Properties"];
+    assert_eq!(written(&settings["ClientId"]), "!Ref ConsoleUserPoolClient");
+    assert_eq!(settings["AllowedOAuthFlowsUserPoolClient"], true);
+    let flows: Vec<_> = settings["AllowedOAuthFlows"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .collect();
+    assert_eq!(flows, ["code"], "authorization code only");
+    let explicit: Vec<_> = settings["ExplicitAuthFlows"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .collect();
+    assert_eq!(explicit, ["ALLOW_REFRESH_TOKEN_AUTH"], "no password flows");
+    assert_eq!(settings["SupportedIdentityProviders"][0], "COGNITO");
+    assert_eq!(settings["PreventUserExistenceErrors"], "ENABLED");
+    let scopes: Vec<&str> = settings["AllowedOAuthScopes"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s.as_str())
+        .collect();
+    let mut expected = vec!["openid"];
+    expected.extend(http_api::auth::Scope::ALL.iter().map(|s| s.name()));
+    assert_eq!(scopes, expected);
+    for urls in ["CallbackURLs", "LogoutURLs"] {
+        assert_eq!(
+            written(&settings[urls][0]),
+            "!Sub https://${ConsoleDistribution.DomainName}/",
+            "{urls}"
+        );
+    }
+    assert_eq!(settings["TokenValidityUnits"]["AccessToken"], "minutes");
+    assert!(settings["AccessTokenValidity"].as_u64().unwrap() <= 60);
+
+    let jwt = &t["Resources"]["HttpApi"]["Properties"]["Auth"]["Authorizers"]["Jwt"];
+    let audience = &jwt["JwtConfiguration"]["audience"];
+    let own_pool: Vec<String> = audience[1]
+        .as_sequence()
+        .expect("!If [CreateUserPool, [clients], JwtAudience]")
+        .iter()
+        .map(written)
+        .collect();
+    assert_eq!(
+        own_pool,
+        ["!Ref UserPoolClient", "!Ref ConsoleUserPoolClient"]
+    );
+
+    for output in [
+        "ConsoleUrl",
+        "ConsoleBucketName",
+        "ConsoleDistributionId",
+        "ConsoleClientId",
+        "ConsoleAuthorizeUrl",
+        "ConsoleTokenUrl",
+    ] {
+        assert!(!t["Outputs"][output]["Value"].is_null(), "output {output}");
+    }
+}
