@@ -100,20 +100,26 @@ fn dev(args: &[String]) -> Result<(), String> {
     }
     let project = Project::locate()?;
     project.setup()?;
+    project.build_console()?;
     let moto = project.start_moto(None)?;
     let stack = project.start_stack(&moto, port, batch, true, auth)?;
+    let api = format!("{}api", stack.console_url());
     println!();
     println!("EventCRM local stack is up:");
-    println!("  API       {}", stack.base_url());
+    println!("  Console   {}", stack.console_url());
+    println!(
+        "  API       {api} (the functions themselves: {})",
+        stack.base_url()
+    );
     println!("  DynamoDB  {} (moto)", moto.endpoint());
     println!("  mode      {}", if batch { "batch" } else { "direct" });
     if auth {
         println!("  auth      bearer tokens of the local issuer required (401/403 otherwise)");
         println!("Try: TOKEN=$(cargo xtask token)");
-        println!("     curl -s -XPOST {}/contacts -H \"authorization: Bearer $TOKEN\" -H 'content-type: application/json' -d '{{\"name\":\"Ada\",\"email\":\"ada@example.com\"}}'", stack.base_url());
+        println!("     curl -s -XPOST {api}/contacts -H \"authorization: Bearer $TOKEN\" -H 'content-type: application/json' -d '{{\"name\":\"Ada\",\"email\":\"ada@example.com\"}}'");
     } else {
         println!("  auth      OPEN: no token needed, anyone who reaches the port may call (as sam local); --auth requires tokens");
-        println!("Try: curl -s -XPOST {}/contacts -H 'content-type: application/json' -d '{{\"name\":\"Ada\",\"email\":\"ada@example.com\"}}'", stack.base_url());
+        println!("Try: curl -s -XPOST {api}/contacts -H 'content-type: application/json' -d '{{\"name\":\"Ada\",\"email\":\"ada@example.com\"}}'");
     }
     println!(
         "Rebuild the read models: AWS_ENDPOINT_URL_DYNAMODB={} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 cargo xtask rebuild-projections",
@@ -318,6 +324,8 @@ fn test() -> Result<(), String> {
         "the aggregates' domain builds without its adapters",
     )?;
     project.lint_template()?;
+    project.build_console()?;
+    project.ensure_chromium()?;
     run(
         Command::new(project.venv_bin("python"))
             .arg(project.root().join("xtask/test_moto_serial.py")),
@@ -360,6 +368,9 @@ fn test() -> Result<(), String> {
             );
         }
         run(&mut e2e, "end-to-end tests against the local stack")
+            .inspect_err(|_| stack.print_function_errors())?;
+        project
+            .browser_tests(&stack, auth)
             .inspect_err(|_| stack.print_function_errors())?;
         if !batch {
             run(

@@ -128,7 +128,9 @@ impl Moto {
 
 pub struct Stack {
     base_url: String,
+    console_url: String,
     // Declared first so they stop before the functions they feed.
+    _console: Service,
     _schedule: crate::schedule::Schedule,
     _poller: crate::poller::Poller,
     _publisher: crate::poller::Poller,
@@ -137,8 +139,14 @@ pub struct Stack {
 }
 
 impl Stack {
+    /// The functions themselves (`cargo lambda watch`), for the API suites.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The console at `/` with the API proxied at `/api`: one origin, as CloudFront serves it.
+    pub fn console_url(&self) -> &str {
+        &self.console_url
     }
 
     /// The functions' errors and panics so far (the emulator's own noise left out), for a
@@ -300,7 +308,110 @@ impl Project {
         Ok(moto)
     }
 
-    /// Builds every function, then serves them with `cargo lambda watch` at their real routes.
+    /// Debian's Chromium for the browser suite (Playwright drives the system binary: its own
+    /// browser download is not reachable here), installed with apt-get when missing.
+    pub fn ensure_chromium(&self) -> Result<PathBuf, String> {
+        let chromium = PathBuf::from("/usr/bin/chromium");
+        if chromium.exists() {
+            return Ok(chromium);
+        }
+        eprintln!("xtask: installing Debian's chromium for the console's browser tests");
+        let root = Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| o.stdout.starts_with(b"0\n"))
+            .unwrap_or(false);
+        let apt = |args: &[&str]| {
+            let mut command = if root {
+                Command::new("apt-get")
+            } else {
+                let mut sudo = Command::new("sudo");
+                sudo.arg("apt-get");
+                sudo
+            };
+            command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+            command
+        };
+        run(&mut apt(&["update", "-qq"]), "apt-get update")?;
+        run(
+            &mut apt(&[
+                "install",
+                "-y",
+                "-qq",
+                "--no-install-recommends",
+                "chromium",
+            ]),
+            "apt-get install chromium (the console's browser tests need it)",
+        )?;
+        if chromium.exists() {
+            Ok(chromium)
+        } else {
+            Err("apt-get installed chromium, but /usr/bin/chromium is missing".to_owned())
+        }
+    }
+
+    /// The console's browser suite (Playwright in headless Chromium) against a running stack.
+    pub fn browser_tests(&self, stack: &Stack, auth: bool) -> Result<(), String> {
+        let mut command = Command::new("npx");
+        command
+            .current_dir(self.root.join("console"))
+            .args(["--no-install", "playwright", "test"])
+            .env("CHROMIUM_PATH", self.ensure_chromium()?)
+            .env("EVENTCRM_CONSOLE_URL", stack.console_url())
+            .env("EVENTCRM_AUTH", if auth { "local" } else { "open" });
+        if auth {
+            let all: Vec<&str> = http_api::auth::Scope::ALL
+                .iter()
+                .map(|s| s.name())
+                .collect();
+            command
+                .env("EVENTCRM_TOKEN_SUBJECT", "console-user")
+                .env(
+                    "EVENTCRM_TOKEN",
+                    self.local_token("console-user", &all, 3600)?,
+                )
+                .env(
+                    "EVENTCRM_READ_TOKEN",
+                    self.local_token("console-reader", &["crm/read"], 3600)?,
+                )
+                .env(
+                    "EVENTCRM_EXPIRED_TOKEN",
+                    self.local_token("console-user", &all, -60)?,
+                );
+        }
+        run(
+            &mut command,
+            "the console's browser tests (console/tests, headless Chromium)",
+        )
+    }
+
+    /// Installs the console's packages (lock file), checks its generated API types against
+    /// docs/openapi.yaml, and builds it (type check, bundle, first-load budget).
+    pub fn build_console(&self) -> Result<(), String> {
+        let console = self.root.join("console");
+        let npm = |args: &[&str], what: &str| {
+            run(
+                Command::new("npm")
+                    .current_dir(&console)
+                    .args(args)
+                    // Playwright drives Debian's Chromium; its own browser download is not wanted.
+                    .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+                what,
+            )
+        };
+        npm(
+            &["ci", "--no-audit", "--no-fund", "--loglevel", "error"],
+            "npm ci (console/; Node.js and npm must be installed)",
+        )?;
+        npm(
+            &["run", "--silent", "check-generated"],
+            "the console's API types are generated from docs/openapi.yaml",
+        )?;
+        npm(&["run", "--silent", "build"], "the console's build")
+    }
+
+    /// Builds every function, then serves them with `cargo lambda watch` at their real routes,
+    /// and the built console beside them on `port` (the API proxied at `/api`).
     pub fn start_stack(
         &self,
         moto: &Moto,
@@ -313,6 +424,8 @@ impl Project {
             &mut self.cargo(&["build", "--workspace", "--bins"]),
             "cargo build --workspace --bins",
         )?;
+        let console_port = port;
+        let port = free_port()?;
         let log = self.root.join(format!(".local/lambda-watch-{port}.log"));
         let mut command = Command::new(self.venv_bin("cargo-lambda"));
         command
@@ -392,8 +505,35 @@ impl Project {
             )
             .map_err(|e| e.to_string())?,
         );
+        let console_log = self.root.join(format!(".local/console-{console_port}.log"));
+        let mut console = Service::spawn(
+            "the console's server",
+            Command::new("npx")
+                .current_dir(self.root.join("console"))
+                .args(["--no-install", "vite", "preview", "--strictPort", "--port"])
+                .arg(console_port.to_string())
+                .env("EVENTCRM_API_ORIGIN", format!("http://{address}"))
+                .env("EVENTCRM_CONSOLE_AUTH", if auth { "token" } else { "open" }),
+            &console_log,
+        )?;
+        let console_address = format!("127.0.0.1:{console_port}");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while http_status(&console_address, "/config.json") != Some(200) {
+            if let Some(message) = console.exited() {
+                return Err(format!("{message}; see {}", console_log.display()));
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "the console did not answer on {console_address}; see {}",
+                    console_log.display()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
         Ok(Stack {
             base_url: format!("http://{address}/api"),
+            console_url: format!("http://{console_address}/"),
+            _console: console,
             _schedule: schedule,
             _poller: poller,
             _publisher: publisher,
