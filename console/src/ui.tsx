@@ -3,7 +3,7 @@
 // and the "as it was on…" control.
 import type { ComponentChildren, JSX } from "preact";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { ApiError, newIdempotencyKey, type Schemas } from "./api/client";
+import { api, ApiError, newIdempotencyKey, ok, type Schemas } from "./api/client";
 
 export function asApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
@@ -368,4 +368,41 @@ export function ifMatch(etag: string | null | undefined): Record<string, string>
 
 export function Badge({ children, tone }: { children: ComponentChildren; tone?: string }) {
   return <span class={`badge${tone ? ` badge-${tone}` : ""}`}>{children}</span>;
+}
+
+const names = new Map<string, Promise<string>>();
+
+/** A client's or contact's name (read once per id and page load): the id until then, or when
+ * it cannot be read (an erased person reads as `[erased]`). */
+function useRecordName(type: "client" | "contact", id: string): string {
+  const key = `${type}:${id}`;
+  if (!names.has(key)) {
+    const read =
+      type === "client"
+        ? ok(api.GET("/api/clients/{id}", { params: { path: { id } } })).then((a) => a.data.name)
+        : ok(api.GET("/api/contacts/{id}", { params: { path: { id } } })).then((a) => a.data.name);
+    names.set(key, read.catch(() => id));
+  }
+  const [name, setName] = useState(id);
+  useEffect(() => {
+    let live = true;
+    names.get(key)!.then((n) => live && setName(n));
+    return () => {
+      live = false;
+    };
+  }, [key]);
+  return name;
+}
+
+/** An `<option>` naming a record, its value the record's id. */
+export function RecordOption({ type, id }: { type: "client" | "contact"; id: string }) {
+  return <option value={id}>{useRecordName(type, id)}</option>;
+}
+
+export function RecordLink({ type, id }: { type: "client" | "contact"; id: string }) {
+  return (
+    <a class="chip" href={`#/${type}s/${id}`}>
+      {useRecordName(type, id)}
+    </a>
+  );
 }

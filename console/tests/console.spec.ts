@@ -109,7 +109,7 @@ test("finds the contact by email and links it to the client", async () => {
   const link = page.getByRole("form", { name: "Link a contact" });
   await link.getByLabel("Contact's email").fill(names.email);
   await link.getByRole("button", { name: "Link contact" }).click();
-  await expect(page.locator(".facts").getByRole("link", { name: ids.contact })).toBeVisible();
+  await expect(page.locator(".facts").getByRole("link", { name: names.contact })).toBeVisible();
 });
 
 test("opens a case, adds interactions and moves it through its statuses", async () => {

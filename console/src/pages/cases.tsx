@@ -14,6 +14,8 @@ import {
   ifMatch,
   Loading,
   Paged,
+  RecordLink,
+  RecordOption,
   Timeline,
   timeLeft,
   useLoad,
@@ -81,7 +83,8 @@ export function CasesList() {
         </label>
         {view === "due" && (
           <label>
-            Due before <input type="datetime-local" value={before} onChange={(e) => setBefore(e.currentTarget.value)} />
+            Due before (empty: now, the breached){" "}
+            <input type="datetime-local" value={before} onChange={(e) => setBefore(e.currentTarget.value)} />
           </label>
         )}
       </form>
@@ -299,7 +302,7 @@ export function CasePage({ id }: { id: string }) {
         </dd>
         <dt>Client</dt>
         <dd>
-          <a href={`#/clients/${c.clientId}`}>{c.clientId}</a>
+          <RecordLink type="client" id={c.clientId} />
         </dd>
         <dt>Priority</dt>
         <dd>{c.priority}</dd>
@@ -354,7 +357,7 @@ export function CasePage({ id }: { id: string }) {
               {i.contactId && (
                 <>
                   {" "}
-                  with <a href={`#/contacts/${i.contactId}`}>{i.contactId}</a>
+                  with <RecordLink type="contact" id={i.contactId} />
                 </>
               )}
               <p>{i.description}</p>
@@ -425,9 +428,7 @@ function InteractionComposer({ caseId, clientId, etag, onAdded }: { caseId: stri
             <select {...p} value={contactId} onChange={(e) => setContactId(e.currentTarget.value)}>
               <option value="">nobody in particular</option>
               {(client.data?.data.contacts ?? []).map((id) => (
-                <option key={id} value={id}>
-                  {id}
-                </option>
+                <RecordOption key={id} type="contact" id={id} />
               ))}
             </select>
           )}

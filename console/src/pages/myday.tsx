@@ -27,7 +27,12 @@ export function MyDay() {
     return [...overdue.data.items, ...open.data.items.filter((t) => !late.has(t.taskId))];
   }, [userId]);
   const cases = useLoad(
-    async () => (await ok(api.GET("/api/cases/due", { params: { query: { assigneeId: userId, limit: 50 } } }))).data.items,
+    async () => {
+      // The due queue holds running clocks by due instant; "before" a month from now shows the
+      // breached ones first, then the time left on the rest.
+      const before = new Date(Date.now() + 31 * 86400_000).toISOString();
+      return (await ok(api.GET("/api/cases/due", { params: { query: { assigneeId: userId, before, limit: 50 } } }))).data.items;
+    },
     [userId],
   );
   const deals = useLoad(async () => {

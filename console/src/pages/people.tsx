@@ -11,6 +11,7 @@ import {
   ifMatch,
   Loading,
   Paged,
+  RecordLink,
   Timeline,
   useLoad,
   useSubmit,
@@ -140,11 +141,7 @@ export function ContactPage({ id }: { id: string }) {
         <dt>Clients</dt>
         <dd>
           {c.clients.length
-            ? c.clients.map((client) => (
-                <a key={client} class="chip" href={`#/clients/${client}`}>
-                  {client}
-                </a>
-              ))
+            ? c.clients.map((client) => <RecordLink key={client} type="client" id={client} />)
             : "—"}
         </dd>
         <dt>Version</dt>
@@ -314,11 +311,7 @@ export function ClientPage({ id }: { id: string }) {
         <dt>Contacts</dt>
         <dd>
           {c.contacts.length
-            ? c.contacts.map((contact) => (
-                <a key={contact} class="chip" href={`#/contacts/${contact}`}>
-                  {contact}
-                </a>
-              ))
+            ? c.contacts.map((contact) => <RecordLink key={contact} type="contact" id={contact} />)
             : "—"}
         </dd>
         <dt>Version</dt>

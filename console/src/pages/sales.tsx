@@ -17,6 +17,7 @@ import {
   Loading,
   money,
   Paged,
+  RecordLink,
   refreshAfterWrite,
   Timeline,
   useLoad,
@@ -499,7 +500,7 @@ export function OpportunityPage({ id }: { id: string }) {
         <dd>{o.closeDate}</dd>
         <dt>Client</dt>
         <dd>
-          <a href={`#/clients/${o.clientId}`}>{o.clientId}</a>
+          <RecordLink type="client" id={o.clientId} />
         </dd>
         <dt>Owner</dt>
         <dd>{o.ownerId}</dd>
