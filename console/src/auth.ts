@@ -4,7 +4,7 @@
 // - `token`: a bearer token pasted in (locally, `cargo xtask token` against `dev --auth`);
 // - `open`: the local open stack, which needs no token and knows no caller: the console asks
 //   which user id to act as, for "my" lists and as the default assignee.
-import { setToken } from "./api/client";
+import { setOpenUser, setToken } from "./api/client";
 
 export type AuthConfig =
   | { kind: "open" }
@@ -55,6 +55,7 @@ function sessionFromToken(token: string): Session | null {
 export async function restore(config: Config): Promise<Session | null> {
   if (config.auth.kind === "open") {
     const user = localStorage.getItem(OPEN_USER);
+    setOpenUser(user);
     return user ? { userId: user, token: null, scopes: ["crm/read", "crm/write", "crm/admin"] } : null;
   }
   if (config.auth.kind === "oidc") await finishCodeFlow(config.auth);
@@ -66,6 +67,7 @@ export async function restore(config: Config): Promise<Session | null> {
 
 export function signInOpen(userId: string): Session {
   localStorage.setItem(OPEN_USER, userId);
+  setOpenUser(userId);
   return { userId, token: null, scopes: ["crm/read", "crm/write", "crm/admin"] };
 }
 
@@ -81,6 +83,7 @@ export function signOut() {
   sessionStorage.removeItem(TOKEN);
   localStorage.removeItem(OPEN_USER);
   setToken(null);
+  setOpenUser(null);
 }
 
 function base64url(bytes: Uint8Array): string {

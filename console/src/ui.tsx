@@ -374,13 +374,24 @@ const names = new Map<string, Promise<string>>();
 
 /** A client's or contact's name (read once per id and page load): the id until then, or when
  * it cannot be read (an erased person reads as `[erased]`). */
-function useRecordName(type: "client" | "contact", id: string): string {
+type Named = "client" | "contact" | "case";
+
+function readName(type: Named, id: string): Promise<string> {
+  const params = { params: { path: { id } } };
+  switch (type) {
+    case "client":
+      return ok(api.GET("/api/clients/{id}", params)).then((a) => a.data.name);
+    case "contact":
+      return ok(api.GET("/api/contacts/{id}", params)).then((a) => a.data.name);
+    case "case":
+      return ok(api.GET("/api/cases/{id}", params)).then((a) => a.data.description);
+  }
+}
+
+function useRecordName(type: Named, id: string): string {
   const key = `${type}:${id}`;
   if (!names.has(key)) {
-    const read =
-      type === "client"
-        ? ok(api.GET("/api/clients/{id}", { params: { path: { id } } })).then((a) => a.data.name)
-        : ok(api.GET("/api/contacts/{id}", { params: { path: { id } } })).then((a) => a.data.name);
+    const read = readName(type, id);
     names.set(key, read.catch(() => id));
   }
   const [name, setName] = useState(id);
@@ -395,11 +406,11 @@ function useRecordName(type: "client" | "contact", id: string): string {
 }
 
 /** An `<option>` naming a record, its value the record's id. */
-export function RecordOption({ type, id }: { type: "client" | "contact"; id: string }) {
+export function RecordOption({ type, id }: { type: Named; id: string }) {
   return <option value={id}>{useRecordName(type, id)}</option>;
 }
 
-export function RecordLink({ type, id }: { type: "client" | "contact"; id: string }) {
+export function RecordLink({ type, id }: { type: Named; id: string }) {
   return (
     <a class="chip" href={`#/${type}s/${id}`}>
       {useRecordName(type, id)}

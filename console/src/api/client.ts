@@ -82,10 +82,15 @@ export function scopeNeeded(headers: Headers, method: string, path = ""): string
 }
 
 let token: string | null = null;
+let openUser: string | null = null;
 let onSignInNeeded: () => void = () => {};
 
 export function setToken(value: string | null) {
   token = value;
+}
+/** On the open local stack, `x-user-id` names the user in the audit trail (no token exists). */
+export function setOpenUser(value: string | null) {
+  openUser = value;
 }
 export function whenSignInNeeded(callback: () => void) {
   onSignInNeeded = callback;
@@ -94,6 +99,7 @@ export function whenSignInNeeded(callback: () => void) {
 const authorize: Middleware = {
   onRequest({ request }) {
     if (token) request.headers.set("Authorization", `Bearer ${token}`);
+    else if (openUser) request.headers.set("x-user-id", openUser);
     return request;
   },
 };

@@ -40,7 +40,7 @@ export function DueCaseTable({ items, caption }: { items: Schemas["DueCase"][]; 
         {items.map((c) => (
           <tr key={`${c.caseId}-${c.metric}`} class={c.breached ? "overdue" : ""}>
             <td>
-              <a href={`#/cases/${c.caseId}`}>{c.caseId}</a>
+              <RecordLink type="case" id={c.caseId} />
             </td>
             <td>{c.metric === "firstResponse" ? "First response" : "Resolution"}</td>
             <td>

@@ -262,6 +262,7 @@ function BarChart({ title, rows, unit }: { title: string; rows: { label: string;
   const numbers = rows.map((r) => (r.value == null ? 0 : Number(r.value)));
   const max = Math.max(1, ...numbers);
   const height = rows.length * 28 + 8;
+  // Label, bar (at most 160 wide), then the exact figure: it fits in the 400-unit width.
   return (
     <figure class="chart">
       <figcaption>{title}</figcaption>
@@ -271,8 +272,8 @@ function BarChart({ title, rows, unit }: { title: string; rows: { label: string;
             <text x="0" y="16" class="chart-label">
               {row.label}
             </text>
-            <rect x="150" y="4" height="16" width={(numbers[i] / max) * 170} class="chart-bar" />
-            <text x={156 + (numbers[i] / max) * 170} y="16" class="chart-value">
+            <rect x="110" y="4" height="16" width={(numbers[i] / max) * 160} class="chart-bar" />
+            <text x={116 + (numbers[i] / max) * 160} y="16" class="chart-value">
               {row.value ?? "—"} {row.value != null ? unit : ""}
             </text>
           </g>
