@@ -23,8 +23,14 @@ function idFromUrl(kind: string): string {
   return match[1];
 }
 
+/** What the page's Content-Security-Policy refused: the local server sends CloudFront's policy. */
+const refused: string[] = [];
+
 test.beforeAll(async ({ browser, baseURL }) => {
   page = await browser.newPage();
+  page.on("console", (message) => {
+    if (message.type() === "error" && message.text().includes("Content Security Policy")) refused.push(message.text());
+  });
   api = await apiContext(baseURL!);
   // Pipelines are set up by an admin through the API; the console works them.
   const pipeline = await json<{ pipelineId: string; stages: { stageId: string; label: string }[] }>(
@@ -417,6 +423,11 @@ test("every screen works at 390 px and from the keyboard", async () => {
   await expect(page.getByRole("link", { name: "Contacts" })).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { name: "Contacts", level: 1 })).toBeVisible();
+});
+
+// Last of the main page's tests: every screen above was shown under the policy.
+test("nothing the screens did was refused by the Content-Security-Policy", async () => {
+  expect(refused).toEqual([]);
 });
 
 test.describe("with tokens", () => {
