@@ -60,6 +60,10 @@ CLIENT_ID=$client_id AUTHORIZE_URL=$authorize_url TOKEN_URL=$token_url node -e '
       tokenUrl: TOKEN_URL,
       clientId: CLIENT_ID,
       scopes: ["openid", "crm/read", "crm/write", "crm/admin"],
+      // Cognito ends its own session at /logout (the client lists the console as a logout URL).
+      logoutUrl: AUTHORIZE_URL.endsWith("/oauth2/authorize")
+        ? AUTHORIZE_URL.replace(/\/oauth2\/authorize$/, "/logout")
+        : undefined,
     },
   };
   require("fs").writeFileSync(process.argv[1], JSON.stringify(config, null, 2) + "\n");

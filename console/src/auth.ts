@@ -5,11 +5,12 @@
 // - `open`: the local open stack, which needs no token and knows no caller: the console asks
 //   which user id to act as, for "my" lists and as the default assignee.
 import { setOpenUser, setToken } from "./api/client";
+import { forgetNames } from "./ui";
 
 export type AuthConfig =
   | { kind: "open" }
   | { kind: "token" }
-  | { kind: "oidc"; authorizeUrl: string; tokenUrl: string; clientId: string; scopes: string[] };
+  | { kind: "oidc"; authorizeUrl: string; tokenUrl: string; clientId: string; scopes: string[]; logoutUrl?: string };
 
 export type Config = { apiBase: string; auth: AuthConfig };
 
@@ -84,7 +85,22 @@ export function signOut() {
   localStorage.removeItem(OPEN_USER);
   setToken(null);
   setOpenUser(null);
+  forgetNames();
 }
+
+/** Signing out also ends the issuer's own session (Cognito's `/logout`), so the next sign-in on
+ * a shared machine asks for credentials again. */
+export function signOutEverywhere(config: Config) {
+  signOut();
+  if (config.auth.kind === "oidc" && config.auth.logoutUrl) {
+    const url = new URL(config.auth.logoutUrl);
+    url.search = new URLSearchParams({ client_id: config.auth.clientId, logout_uri: redirectUri() }).toString();
+    location.assign(url.toString());
+  }
+}
+
+/** Why the last return from the issuer did not sign anyone in, if it did not. */
+export let signInFailure: string | null = null;
 
 function base64url(bytes: Uint8Array): string {
   let text = "";
@@ -123,26 +139,37 @@ function redirectUri(): string {
 async function finishCodeFlow(auth: Extract<AuthConfig, { kind: "oidc" }>) {
   const params = new URLSearchParams(location.search);
   const code = params.get("code");
-  if (!code) return;
+  if (!code && !params.get("error")) return;
   const verifier = sessionStorage.getItem(VERIFIER);
   const expected = sessionStorage.getItem(STATE);
   sessionStorage.removeItem(VERIFIER);
   sessionStorage.removeItem(STATE);
   // Drop the code from the address bar whatever happens next.
   history.replaceState(null, "", `${location.pathname}${location.hash}`);
-  if (!verifier || !expected || params.get("state") !== expected) return;
+  const refused = params.get("error");
+  if (refused) {
+    signInFailure = `The sign-in was refused: ${params.get("error_description") ?? refused}.`;
+    return;
+  }
+  if (!verifier || !expected || params.get("state") !== expected) {
+    signInFailure = "The sign-in could not be checked (it was not started from this tab): sign in again.";
+    return;
+  }
   const response = await fetch(auth.tokenUrl, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({
       grant_type: "authorization_code",
       client_id: auth.clientId,
-      code,
+      code: code ?? "",
       redirect_uri: redirectUri(),
       code_verifier: verifier,
     }),
   });
-  if (!response.ok) return;
+  if (!response.ok) {
+    signInFailure = `The sign-in could not be completed (the issuer answered ${response.status}): sign in again.`;
+    return;
+  }
   const tokens = (await response.json()) as { access_token?: string };
   if (tokens.access_token) sessionStorage.setItem(TOKEN, tokens.access_token);
 }

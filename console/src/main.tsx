@@ -1,8 +1,19 @@
 // The console's shell: sign-in, navigation and the screens behind each hash route.
 import { render } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { whenSignInNeeded } from "./api/client";
-import { loadConfig, restore, signInOpen, signInWithToken, signOut, startCodeFlow, type Config, type Session } from "./auth";
+import {
+  loadConfig,
+  restore,
+  signInFailure,
+  signInOpen,
+  signInWithToken,
+  signOut,
+  signOutEverywhere,
+  startCodeFlow,
+  type Config,
+  type Session,
+} from "./auth";
 import { Admin } from "./pages/admin";
 import { CasePage, CasesList, NewCase } from "./pages/cases";
 import { MyDay } from "./pages/myday";
@@ -64,6 +75,11 @@ function SignIn({ config, expired, onSession }: { config: Config; expired: boole
   return (
     <main id="main" tabIndex={-1} class="signin">
       <h1>Sign in to EventCRM</h1>
+      {signInFailure && (
+        <p class="notice notice-signin" role="alert">
+          {signInFailure}
+        </p>
+      )}
       {expired && (
         <p class="notice notice-signin" role="alert">
           Your sign-in has ended or was not accepted. Sign in again to continue.
@@ -122,6 +138,16 @@ function App() {
   const [expired, setExpired] = useState(false);
   const [failure, setFailure] = useState("");
   const route = useRoute();
+  // A new screen: focus moves to its content, as a page load would put it (screen readers
+  // announce the new heading; the keyboard starts from there).
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById("main")?.focus();
+  }, [route.path.join("/")]);
   useEffect(() => {
     whenSignInNeeded(() => {
       signOut();
@@ -176,8 +202,8 @@ function App() {
           <button
             type="button"
             onClick={() => {
-              signOut();
               setSession(null);
+              signOutEverywhere(config);
             }}
           >
             Sign out

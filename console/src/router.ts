@@ -7,7 +7,14 @@ export type Route = { path: string[]; query: URLSearchParams };
 function current(): Route {
   const hash = location.hash.replace(/^#/, "") || "/";
   const [path, query] = hash.split("?");
-  return { path: path.split("/").filter(Boolean).map(decodeURIComponent), query: new URLSearchParams(query ?? "") };
+  const decode = (part: string) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part; // a stray `%`: kept as typed, never a crash
+    }
+  };
+  return { path: path.split("/").filter(Boolean).map(decode), query: new URLSearchParams(query ?? "") };
 }
 
 export function useRoute(): Route {

@@ -39,6 +39,16 @@ export function refreshAfterWrite(reload: () => void) {
 
 /** What went wrong, in words, with the one action that helps. */
 export function ErrorNotice({ error, onRetry }: { error: ApiError; onRetry?: () => void }) {
+  // A 503's Retry-After: the retry button waits that long.
+  const [wait, setWait] = useState(error.kind === "unavailable" ? (error.retryAfter ?? 0) : 0);
+  useEffect(() => {
+    setWait(error.kind === "unavailable" ? (error.retryAfter ?? 0) : 0);
+  }, [error]);
+  useEffect(() => {
+    if (wait <= 0) return;
+    const timer = setTimeout(() => setWait(wait - 1), 1000);
+    return () => clearTimeout(timer);
+  }, [wait]);
   let message: ComponentChildren;
   let action: ComponentChildren = null;
   switch (error.kind) {
@@ -59,7 +69,12 @@ export function ErrorNotice({ error, onRetry }: { error: ApiError; onRetry?: () 
       break;
     case "unavailable":
       message = `The service is busy or unavailable right now. ${error.retryAfter != null ? `Try again in ${error.retryAfter} s.` : "Try again shortly."} ${error.problem.detail ?? ""}`;
-      if (onRetry) action = <button type="button" onClick={onRetry}>Try again</button>;
+      if (onRetry)
+        action = (
+          <button type="button" onClick={onRetry} disabled={wait > 0}>
+            {wait > 0 ? `Try again (${wait} s)` : "Try again"}
+          </button>
+        );
       break;
     case "invalid":
       // An error summary: every field error, also shown at its field where the form has one.
@@ -67,8 +82,8 @@ export function ErrorNotice({ error, onRetry }: { error: ApiError; onRetry?: () 
         <>
           Some fields need attention:
           <ul>
-            {error.problem.errors.map((e) => (
-              <li key={e.pointer}>
+            {error.problem.errors.map((e, i) => (
+              <li key={i}>
                 {humanize(e.pointer.split("/").filter(Boolean).join(" ") || "request")}: {e.detail}
               </li>
             ))}
@@ -129,11 +144,13 @@ export function useSubmit<T, A = undefined>(
   const pending = useRef(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const last = useRef<A | undefined>(undefined);
   const submit = useCallback(
     async (event?: Event, argument?: A) => {
       event?.preventDefault();
       if (pending.current) return;
       pending.current = true;
+      last.current = argument;
       setBusy(true);
       setError(null);
       try {
@@ -141,7 +158,13 @@ export function useSubmit<T, A = undefined>(
         key.current = newIdempotencyKey();
         onDone?.(result);
       } catch (e) {
-        setError(asApiError(e));
+        const failure = asApiError(e);
+        // The key already answered another request: an earlier try of this draft was saved
+        // before the draft changed. Say so, and let the next submit be a new request.
+        if (failure.status === 422 && /idempotency/i.test(failure.message)) {
+          key.current = newIdempotencyKey();
+        }
+        setError(failure);
       } finally {
         pending.current = false;
         setBusy(false);
@@ -149,8 +172,17 @@ export function useSubmit<T, A = undefined>(
     },
     [run, onDone],
   );
+  /** The last try again, with the same key: after a 503 the API writes at most once. */
+  const resend = useCallback(() => submit(undefined, last.current), [submit]);
   const fields = useMemo(() => error?.fieldErrors() ?? {}, [error]);
-  return { submit, busy, error, fields, clearError: () => setError(null) };
+  return { submit, resend, busy, error, fields, clearError: () => setError(null) };
+}
+
+/** A form's error: a 503's retry re-sends the write (same key), a 412's reloads the record. */
+export function FormError({ form, onReload }: { form: { error: ApiError | null; resend: () => void }; onReload?: () => void }) {
+  if (!form.error) return null;
+  const retry = form.error.kind === "unavailable" ? form.resend : form.error.kind === "stale" ? onReload : undefined;
+  return <ErrorNotice error={form.error} onRetry={retry} />;
 }
 
 let nextId = 0;
@@ -193,22 +225,22 @@ export function Field({ label, name, pointer, errors, hint, children }: FieldPro
 
 type Page<T> = { items: T[]; nextCursor: string | null };
 
-/** A list read page by page with the API's cursors (previous pages are remembered). */
-export function Paged<T>({
-  load,
-  deps,
-  render,
-  empty,
-  label,
-}: {
+type PagedProps<T> = {
   load: (cursor: string | undefined) => Promise<Page<T>>;
   deps: unknown[];
   render: (items: T[]) => JSX.Element;
   empty: string;
   label: string;
-}) {
+};
+
+/** A list read page by page with the API's cursors (previous pages are remembered); another
+ * query (other `deps`) is another list, from its first page. */
+export function Paged<T>(props: PagedProps<T>) {
+  return <PagedList key={`${props.label}:${JSON.stringify(props.deps)}`} {...props} />;
+}
+
+function PagedList<T>({ load, deps, render, empty, label }: PagedProps<T>) {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  useEffect(() => setCursors([undefined]), deps);
   const cursor = cursors[cursors.length - 1];
   const page = useLoad(() => load(cursor), [...deps, cursor]);
   return (
@@ -372,6 +404,11 @@ export function Badge({ children, tone }: { children: ComponentChildren; tone?: 
 
 const names = new Map<string, Promise<string>>();
 
+/** Forgets every name read (on sign-out, and after an erasure). */
+export function forgetNames() {
+  names.clear();
+}
+
 /** A client's or contact's name (read once per id and page load): the id until then, or when
  * it cannot be read (an erased person reads as `[erased]`). */
 type Named = "client" | "contact" | "case";
@@ -392,7 +429,14 @@ function useRecordName(type: Named, id: string): string {
   const key = `${type}:${id}`;
   if (!names.has(key)) {
     const read = readName(type, id);
-    names.set(key, read.catch(() => id));
+    // A name that could not be read is not remembered: the next screen asks again.
+    names.set(
+      key,
+      read.catch(() => {
+        names.delete(key);
+        return id;
+      }),
+    );
   }
   const [name, setName] = useState(id);
   useEffect(() => {

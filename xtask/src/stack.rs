@@ -13,10 +13,17 @@ pub struct Project {
     root: PathBuf,
 }
 
+/// Runs a step to its end; a step of more than a few seconds says how long it took, so a CI
+/// log shows where its minutes go.
 pub fn run(command: &mut Command, what: &str) -> Result<(), String> {
+    let started = Instant::now();
     let status = command
         .status()
         .map_err(|e| format!("{what}: cannot start: {e}"))?;
+    let took = started.elapsed();
+    if took > Duration::from_secs(5) {
+        eprintln!("xtask: {what}: {} s", took.as_secs());
+    }
     if status.success() {
         Ok(())
     } else {

@@ -2,7 +2,7 @@
 // SLA report. Erasing a person is on the person's page, behind a typed confirmation.
 import { useState } from "preact/hooks";
 import { api, ok, type Schemas } from "../api/client";
-import { ErrorNotice, Field, ifMatch, Loading, Timeline, useLoad, useSubmit } from "../ui";
+import { ErrorNotice, FormError, Field, ifMatch, Loading, Timeline, useLoad, useSubmit } from "../ui";
 
 const PRIORITIES = ["urgent", "high", "normal", "low"] as const;
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
@@ -39,7 +39,15 @@ export function Admin() {
       <h2>Policy timeline</h2>
       <Timeline
         deps={[policy.data?.etag]}
-        load={async (cursor) => (await ok(api.GET("/api/sla-policy/history", { params: { query: { cursor, order: "desc" } } }))).data}
+        load={async (cursor) => {
+          try {
+            return (await ok(api.GET("/api/sla-policy/history", { params: { query: { cursor, order: "desc" } } }))).data;
+          } catch (error) {
+            // No policy was ever set: an empty history.
+            if ((error as { kind?: string }).kind === "notFound") return { items: [], nextCursor: null };
+            throw error;
+          }
+        }}
       />
     </main>
   );
@@ -62,7 +70,7 @@ function PolicyEditor({ initial, etag, onSaved }: { initial: Schemas["SlaPolicy"
     setTargets({ ...targets, [priority]: { ...targets[priority], [field]: Number(value) } });
   return (
     <form class="panel stack" onSubmit={form.submit} aria-label="SLA policy">
-      {form.error && <ErrorNotice error={form.error} onRetry={onSaved} />}
+      <FormError form={form} onReload={onSaved} />
       <table>
         <caption>Targets, in minutes</caption>
         <thead>
@@ -123,10 +131,10 @@ function PolicyEditor({ initial, etag, onSaved }: { initial: Schemas["SlaPolicy"
                 {open && (
                   <>
                     <label>
-                      opens <input type="time" value={open[0]} onInput={(e) => setHours({ ...hours, days: { ...hours.days, [day]: [e.currentTarget.value, open[1]] } })} />
+                      {day} opens <input type="time" value={open[0]} onInput={(e) => setHours({ ...hours, days: { ...hours.days, [day]: [e.currentTarget.value, open[1]] } })} />
                     </label>
                     <label>
-                      closes <input type="time" value={open[1]} onInput={(e) => setHours({ ...hours, days: { ...hours.days, [day]: [open[0], e.currentTarget.value] } })} />
+                      {day} closes <input type="time" value={open[1]} onInput={(e) => setHours({ ...hours, days: { ...hours.days, [day]: [open[0], e.currentTarget.value] } })} />
                     </label>
                   </>
                 )}
@@ -144,7 +152,10 @@ function PolicyEditor({ initial, etag, onSaved }: { initial: Schemas["SlaPolicy"
 }
 
 function SlaReport() {
-  const today = new Date().toISOString().slice(0, 10);
+  const now = new Date();
+  const pad = (n: number) => String(n).padStart(2, "0");
+  // Today in the browser's calendar, not UTC's.
+  const today = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
   const [from, setFrom] = useState(today);
   const [to, setTo] = useState(today);
   const [timeZone, setTimeZone] = useState(Intl.DateTimeFormat().resolvedOptions().timeZone);

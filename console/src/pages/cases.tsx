@@ -10,6 +10,7 @@ import {
   Badge,
   dateTime,
   ErrorNotice,
+  FormError,
   Field,
   ifMatch,
   Loading,
@@ -75,11 +76,13 @@ export function CasesList() {
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
         {view === "open" && (
           <label>
-            Client id <input value={clientId} onChange={(e) => setClientId(e.currentTarget.value.trim())} />
+            Client id{" "}
+            <input value={clientId} disabled={view === "open" && !!assigneeId} onChange={(e) => setClientId(e.currentTarget.value.trim())} />
           </label>
         )}
         <label>
-          Assignee id <input value={assigneeId} onChange={(e) => setAssigneeId(e.currentTarget.value.trim())} />
+          Assignee id{view === "open" ? " (or a client, not both)" : ""}{" "}
+          <input value={assigneeId} disabled={view === "open" && !!clientId} onChange={(e) => setAssigneeId(e.currentTarget.value.trim())} />
         </label>
         {view === "due" && (
           <label>
@@ -184,7 +187,7 @@ export function NewCase({ clientId: given }: { clientId: string }) {
     <main id="main" tabIndex={-1}>
       <h1>Open a case</h1>
       <form class="panel stack" onSubmit={form.submit} aria-label="New case">
-        {form.error && <ErrorNotice error={form.error} />}
+        <FormError form={form} />
         <Field label="Client id" name="clientId" errors={form.fields}>
           {(p) => <input {...p} value={clientId} onInput={(e) => setClientId(e.currentTarget.value)} />}
         </Field>
@@ -227,7 +230,8 @@ function Clock({ name, clock }: { name: string; clock: { dueAt: string | null; f
   if (clock.fulfilledAt) {
     state = (
       <>
-        met at {dateTime(clock.fulfilledAt)} {clock.breached && <Badge tone="danger">breached</Badge>}
+        {clock.breached ? "answered late, at" : "met at"} {dateTime(clock.fulfilledAt)}{" "}
+        {clock.breached && <Badge tone="danger">breached</Badge>}
       </>
     );
   } else if (clock.paused) {
@@ -324,8 +328,8 @@ export function CasePage({ id }: { id: string }) {
       {!asOf && c.status !== "closed" && (
         <section class="panel" aria-labelledby="workflow">
           <h2 id="workflow">Workflow</h2>
-          {status.error && <ErrorNotice error={status.error} onRetry={kase.reload} />}
-          {close.error && <ErrorNotice error={close.error} onRetry={kase.reload} />}
+          <FormError form={status} onReload={kase.reload} />
+          <FormError form={close} onReload={kase.reload} />
           <label>
             Resolution (for solve and close){" "}
             <input value={resolution} onInput={(e) => setResolution(e.currentTarget.value)} />
@@ -400,7 +404,7 @@ function InteractionComposer({ caseId, clientId, etag, onAdded }: { caseId: stri
   return (
     <form class="panel stack" onSubmit={form.submit} aria-label="Add an interaction">
       <h2>Add an interaction</h2>
-      {form.error && <ErrorNotice error={form.error} onRetry={onAdded} />}
+      <FormError form={form} onReload={onAdded} />
       <Field label="What happened" name="description" errors={form.fields}>
         {(p) => <textarea {...p} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />}
       </Field>

@@ -1,5 +1,5 @@
 // My day: my open tasks (overdue first), my cases by SLA due time, my deals closing this month.
-import { api, ok } from "../api/client";
+import { api, ok, type Schemas } from "../api/client";
 import { useSession } from "../session";
 import { ErrorNotice, Loading, useLoad } from "../ui";
 import { DueCaseTable } from "./cases";
@@ -37,8 +37,16 @@ export function MyDay() {
   );
   const deals = useLoad(async () => {
     const { start, end } = thisMonth();
-    const page = await ok(api.GET("/api/opportunities", { params: { query: { ownerId: userId, status: "open", limit: 100 } } }));
-    return page.data.items.filter((o) => o.closeDate >= start && o.closeDate <= end);
+    // By close date: page until past the month's end (slipped deals come first).
+    const mine: Schemas["OpportunityListItem"][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = (await ok(api.GET("/api/opportunities", { params: { query: { ownerId: userId, status: "open", limit: 100, cursor } } })))
+        .data;
+      mine.push(...page.items);
+      cursor = page.items.some((o) => o.closeDate > end) ? undefined : (page.nextCursor ?? undefined);
+    } while (cursor);
+    return mine.filter((o) => o.closeDate >= start && o.closeDate <= end);
   }, [userId]);
   return (
     <main id="main" tabIndex={-1}>
@@ -53,11 +61,13 @@ export function MyDay() {
       <section aria-labelledby="my-cases">
         <h2 id="my-cases">My cases by SLA due time</h2>
         {cases.error && <ErrorNotice error={cases.error} onRetry={cases.reload} />}
+        {cases.loading && !cases.data && <Loading />}
         {cases.data && (cases.data.length ? <DueCaseTable items={cases.data} caption="My cases by SLA due time" /> : <p class="muted">No case of mine is due.</p>)}
       </section>
       <section aria-labelledby="my-deals">
         <h2 id="my-deals">My open opportunities closing this month</h2>
         {deals.error && <ErrorNotice error={deals.error} onRetry={deals.reload} />}
+        {deals.loading && !deals.data && <Loading />}
         {deals.data && (deals.data.length ? <OpportunityTable items={deals.data} caption="Closing this month" /> : <p class="muted">Nothing closes this month.</p>)}
       </section>
     </main>

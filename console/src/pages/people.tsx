@@ -7,7 +7,9 @@ import {
   AsOfBanner,
   AsOfControl,
   ErrorNotice,
+  FormError,
   Field,
+  forgetNames,
   ifMatch,
   Loading,
   Paged,
@@ -53,7 +55,7 @@ export function ContactsList() {
         deps={[lookup]}
         empty={lookup ? `No contact has the email ${lookup}.` : "No contacts yet."}
         load={async (cursor) =>
-          (await ok(api.GET("/api/contacts", { params: { query: lookup ? { email: lookup } : { cursor } } }))).data
+          (await ok(api.GET("/api/contacts", { params: { query: lookup ? { email: lookup, cursor } : { cursor } } }))).data
         }
         render={(items) => (
           <table>
@@ -103,7 +105,7 @@ function NewContact() {
   return (
     <form class="panel stack" onSubmit={form.submit} aria-label="New contact">
       <h2>New contact</h2>
-      {form.error && <ErrorNotice error={form.error} />}
+      <FormError form={form} />
       <Field label="Name" name="name" errors={form.fields}>
         {(p) => <input {...p} autocomplete="off" value={name} onInput={(e) => setName(e.currentTarget.value)} />}
       </Field>
@@ -148,7 +150,8 @@ export function ContactPage({ id }: { id: string }) {
         <dd>{c.version}</dd>
       </dl>
       <AsOfControl asOf={asOf} onChange={setAsOf} />
-      {!asOf && <EditContact contact={c} etag={contact.data.etag} onSaved={contact.reload} />}
+      {/* Keyed by version: a reload after a 412 refills the form with what is there now. */}
+      {!asOf && <EditContact key={contact.data.etag} contact={c} etag={contact.data.etag} onSaved={contact.reload} />}
       {!asOf && <RecordTasks type="contact" id={id} />}
       <h2>Timeline</h2>
       <Timeline
@@ -172,7 +175,12 @@ function EditContact({ contact, etag, onSaved }: { contact: Schemas["Contact"]; 
         api.PATCH("/api/contacts/{id}", {
           params: { path: { id: contact.contactId } },
           headers: { "Idempotency-Key": key, ...ifMatch(etag) },
-          body: { name, email, phone: phone || null },
+          // Only what this person changed: a field they left alone keeps what is stored.
+          body: {
+            ...(name !== contact.name ? { name } : {}),
+            ...(email !== contact.email ? { email } : {}),
+            ...((phone || null) !== contact.phone ? { phone: phone || null } : {}),
+          },
         }),
       ),
     onSaved,
@@ -180,7 +188,7 @@ function EditContact({ contact, etag, onSaved }: { contact: Schemas["Contact"]; 
   return (
     <form class="panel stack" onSubmit={form.submit} aria-label="Edit contact">
       <h2>Edit</h2>
-      {form.error && <ErrorNotice error={form.error} onRetry={onSaved} />}
+      <FormError form={form} onReload={onSaved} />
       <Field label="Name" name="name" errors={form.fields}>
         {(p) => <input {...p} value={name} onInput={(e) => setName(e.currentTarget.value)} />}
       </Field>
@@ -204,7 +212,10 @@ function EraseContact({ contact }: { contact: Schemas["Contact"] }) {
   const form = useSubmit(
     (key) =>
       ok(api.POST("/api/contacts/{id}/erase", { params: { path: { id: contact.contactId } }, headers: { "Idempotency-Key": key } })),
-    () => setDone(true),
+    () => {
+      forgetNames();
+      setDone(true);
+    },
   );
   if (done) return <p class="notice" role="status">{contact.name}'s personal data was erased.</p>;
   return (
@@ -214,7 +225,7 @@ function EraseContact({ contact }: { contact: Schemas["Contact"] }) {
         Erasure destroys the key their personal data is sealed with, in every event and every record that names them. It
         cannot be undone. Type <strong>{contact.name}</strong> to confirm.
       </p>
-      {form.error && <ErrorNotice error={form.error} />}
+      <FormError form={form} />
       <Field label="Type the person's name" name="confirm" errors={{}}>
         {(p) => <input {...p} autocomplete="off" value={typed} onInput={(e) => setTyped(e.currentTarget.value)} />}
       </Field>
@@ -278,7 +289,7 @@ function NewClient() {
   return (
     <form class="panel stack" onSubmit={form.submit} aria-label="New client">
       <h2>New client</h2>
-      {form.error && <ErrorNotice error={form.error} />}
+      <FormError form={form} />
       <Field label="Name" name="name" errors={form.fields}>
         {(p) => <input {...p} value={name} onInput={(e) => setName(e.currentTarget.value)} />}
       </Field>
@@ -320,7 +331,7 @@ export function ClientPage({ id }: { id: string }) {
       <AsOfControl asOf={asOf} onChange={setAsOf} />
       {!asOf && (
         <>
-          <LinkContact clientId={id} onLinked={client.reload} />
+          <LinkContact clientId={id} etag={client.data.etag} onLinked={client.reload} />
           <div class="actions">
             <a class="button" href={`#/cases/new?clientId=${id}`}>
               Open a case
@@ -343,16 +354,18 @@ export function ClientPage({ id }: { id: string }) {
   );
 }
 
-function LinkContact({ clientId, onLinked }: { clientId: string; onLinked: () => void }) {
+function LinkContact({ clientId, etag, onLinked }: { clientId: string; etag: string | null; onLinked: () => void }) {
   const [email, setEmail] = useState("");
   const form = useSubmit(async (key) => {
     // People are found by email (the API's lookup), then linked by id.
-    const found = (await ok(api.GET("/api/contacts", { params: { query: { email: email.trim() } } }))).data.items[0];
-    if (!found) throw new Error(`No contact has the email ${email.trim()}.`);
+    const matches = (await ok(api.GET("/api/contacts", { params: { query: { email: email.trim() } } }))).data.items;
+    if (!matches.length) throw new Error(`No contact has the email ${email.trim()}.`);
+    if (matches.length > 1) throw new Error(`${matches.length} contacts have the email ${email.trim()}: link from the person's page.`);
+    const found = matches[0];
     return ok(
       api.POST("/api/clients/{id}/contacts", {
         params: { path: { id: clientId } },
-        headers: { "Idempotency-Key": key },
+        headers: { "Idempotency-Key": key, ...ifMatch(etag) },
         body: { contactId: found.contactId },
       }),
     );
@@ -360,7 +373,7 @@ function LinkContact({ clientId, onLinked }: { clientId: string; onLinked: () =>
   return (
     <form class="panel stack" onSubmit={form.submit} aria-label="Link a contact">
       <h2>Link a contact</h2>
-      {form.error && <ErrorNotice error={form.error} />}
+      <FormError form={form} />
       <Field label="Contact's email" name="email" errors={form.fields}>
         {(p) => <input {...p} type="email" value={email} onInput={(e) => setEmail(e.currentTarget.value)} />}
       </Field>

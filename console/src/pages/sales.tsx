@@ -1,7 +1,7 @@
 // The sales pipeline: the board (a column per stage, totals from the summary route, cards moved
 // by pointer or keyboard through the stage route, won/lost dialogs), forecast and velocity
 // charts, opportunity lists and pages.
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api, ok, type Schemas } from "../api/client";
 import { navigate } from "../router";
 import { useSession } from "../session";
@@ -12,6 +12,7 @@ import {
   dateTime,
   Dialog,
   ErrorNotice,
+  FormError,
   Field,
   ifMatch,
   Loading,
@@ -31,15 +32,26 @@ function usePipelines() {
   return useLoad(async () => (await ok(api.GET("/api/pipelines", { params: { query: { limit: 100 } } }))).data.items, []);
 }
 
-function PipelinePicker({ value, onChange }: { value: string; onChange: (id: string) => void }) {
+/** `onChange` gets a function of the current choice, so the first pipeline becomes the default
+ * only while nothing is chosen (never over a choice made meanwhile). */
+function PipelinePicker({ value, onChange }: { value: string; onChange: (choose: (current: string) => string) => void }) {
   const pipelines = usePipelines();
   if (pipelines.error) return <ErrorNotice error={pipelines.error} onRetry={pipelines.reload} />;
   const items = pipelines.data ?? [];
-  if (!value && items[0]) queueMicrotask(() => onChange(items[0].pipelineId));
+  const first = items[0]?.pipelineId;
+  useEffect(() => {
+    if (first) onChange((current) => current || first);
+  }, [first]);
   return (
     <label>
       Pipeline{" "}
-      <select value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+      <select
+        value={value}
+        onChange={(e) => {
+          const chosen = e.currentTarget.value;
+          onChange(() => chosen);
+        }}
+      >
         {items.map((p) => (
           <option key={p.pipelineId} value={p.pipelineId}>
             {p.name}
@@ -80,16 +92,36 @@ function BoardColumns({ pipelineId, version, onMoved }: { pipelineId: string; ve
     async () => (await ok(api.GET("/api/pipelines/{id}/summary", { params: { path: { id: pipelineId } } }))).data,
     [pipelineId, version],
   );
-  const cards = useLoad(
-    async () =>
-      (await ok(api.GET("/api/opportunities", { params: { query: { pipelineId, status: "open", limit: 100 } } }))).data,
-    [pipelineId, version],
-  );
+  // Every open card, page by page (the summary's counts are of all of them).
+  const cards = useLoad(async () => {
+    const items: Opportunity[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = (
+        await ok(api.GET("/api/opportunities", { params: { query: { pipelineId, status: "open", limit: 100, cursor } } }))
+      ).data;
+      items.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return { items };
+  }, [pipelineId, version]);
   const [dragged, setDragged] = useState<Opportunity | null>(null);
   const [closing, setClosing] = useState<Closing>(null);
   const [message, setMessage] = useState("");
   // Where this screen's own writes put a card (its read model follows a moment later).
   const [moved, setMoved] = useState<Record<string, string | null>>({});
+  // Once the read model shows a move, the screen's own note of it goes: later moves by others show.
+  useEffect(() => {
+    const items = cards.data?.items;
+    if (!items) return;
+    setMoved((m) => {
+      const left = Object.entries(m).filter(([id, stage]) => {
+        const card = items.find((o) => o.opportunityId === id);
+        return stage === null ? card !== undefined : card?.stageId !== stage;
+      });
+      return left.length === Object.keys(m).length ? m : Object.fromEntries(left);
+    });
+  }, [cards.data]);
   const move = useSubmit(async (key, target?: { opportunity: Opportunity; stageId: string }) => {
     const { opportunity, stageId } = target!;
     const answer = await ok(
@@ -105,6 +137,7 @@ function BoardColumns({ pipelineId, version, onMoved }: { pipelineId: string; ve
     return answer;
   }, onMoved);
   if (summary.error) return <ErrorNotice error={summary.error} onRetry={summary.reload} />;
+  if (cards.error) return <ErrorNotice error={cards.error} onRetry={cards.reload} />;
   if (!summary.data || !cards.data) return <Loading />;
   const stages = summary.data.stages;
   const openStages = stages.filter((s) => s.outcome === "open");
@@ -119,7 +152,7 @@ function BoardColumns({ pipelineId, version, onMoved }: { pipelineId: string; ve
       <p class="sr-only" role="status" aria-live="polite">
         {message}
       </p>
-      {move.error && <ErrorNotice error={move.error} onRetry={onMoved} />}
+      <FormError form={move} onReload={onMoved} />
       <p class="muted">
         Drag a card to another column, or focus it and press Alt+→ / Alt+← to move it one stage (or use its menu). Totals
         as of <time dateTime={summary.data.asOf}>{dateTime(summary.data.asOf)}</time>.
@@ -201,6 +234,7 @@ function BoardColumns({ pipelineId, version, onMoved }: { pipelineId: string; ve
         ))}
       </div>
       <CloseDialog
+        key={closing?.opportunity.opportunityId ?? "none"}
         closing={closing}
         onClose={() => setClosing(null)}
         onDone={(opportunity) => {
@@ -237,7 +271,7 @@ function CloseDialog({ closing, onClose, onDone }: { closing: Closing; onClose: 
         <p>
           {closing?.opportunity.name}: {closing && money(closing.opportunity.amount, closing.opportunity.currency)}
         </p>
-        {form.error && <ErrorNotice error={form.error} />}
+        <FormError form={form} />
         {!won && (
           <Field label="Why was it lost?" name="reason" errors={form.fields}>
             {(p) => <textarea {...p} required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
@@ -432,7 +466,7 @@ export function NewOpportunity({ clientId: given }: { clientId: string }) {
     <main id="main" tabIndex={-1}>
       <h1>New opportunity</h1>
       <form class="panel stack" onSubmit={form.submit} aria-label="New opportunity">
-        {form.error && <ErrorNotice error={form.error} />}
+        <FormError form={form} />
         <PipelinePicker value={pipelineId} onChange={setPipelineId} />
         <Field label="Client id" name="clientId" errors={form.fields}>
           {(p) => <input {...p} value={clientId} onInput={(e) => setClientId(e.currentTarget.value)} />}
@@ -515,7 +549,7 @@ export function OpportunityPage({ id }: { id: string }) {
       <AsOfControl asOf={asOf} onChange={setAsOf} />
       {!asOf && o.status !== "open" && (
         <div class="actions">
-          {reopen.error && <ErrorNotice error={reopen.error} onRetry={opportunity.reload} />}
+          <FormError form={reopen} onReload={opportunity.reload} />
           <button type="button" onClick={() => reopen.submit()} disabled={reopen.busy}>
             Reopen
           </button>

@@ -9,6 +9,7 @@ import {
   Badge,
   dateTime,
   ErrorNotice,
+  FormError,
   Field,
   ifMatch,
   Loading,
@@ -65,7 +66,7 @@ export function TasksList() {
   const [dueBefore, setDueBefore] = useState("");
   const [view, setView] = useState<"assignee" | "overdue">("assignee");
   const session = useSession();
-  const assigneeId = assignee === "me" ? session.userId : assignee;
+  const assigneeId = assignee === "me" || (!assignee && view === "assignee") ? session.userId : assignee;
   return (
     <main id="main" tabIndex={-1}>
       <h1>Tasks</h1>
@@ -79,8 +80,8 @@ export function TasksList() {
       </div>
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
         <label>
-          Assignee (user id, or "me")
-          <input value={assignee} onChange={(e) => setAssignee(e.currentTarget.value.trim() || "me")} />
+          {view === "overdue" ? 'Assignee (user id, "me", or empty: everyone)' : 'Assignee (user id, or "me")'}
+          <input value={assignee} onChange={(e) => setAssignee(e.currentTarget.value.trim())} />
         </label>
         {view === "assignee" && (
           <>
@@ -127,7 +128,9 @@ export function TasksList() {
           label="Overdue tasks"
           deps={[assigneeId]}
           empty="Nothing overdue."
-          load={async (cursor) => (await ok(api.GET("/api/tasks/overdue", { params: { query: { assigneeId, cursor } } }))).data}
+          load={async (cursor) =>
+            (await ok(api.GET("/api/tasks/overdue", { params: { query: assigneeId ? { assigneeId, cursor } : { cursor } } }))).data
+          }
           render={(items) => <TaskTable tasks={items} caption="Overdue tasks" />}
         />
       )}
@@ -218,7 +221,7 @@ export function NewTask({ targets, onCreated }: { targets: Schemas["TaskTarget"]
   return (
     <form class="stack" onSubmit={form.submit} aria-label="New task">
       <h3>New task</h3>
-      {form.error && <ErrorNotice error={form.error} />}
+      <FormError form={form} />
       <Field label="Title" name="title" errors={form.fields}>
         {(p) => <input {...p} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />}
       </Field>
@@ -320,8 +323,8 @@ export function TaskPage({ id }: { id: string }) {
       </dl>
       {!asOf && (
         <div class="actions">
-          {act.error && <ErrorNotice error={act.error} onRetry={task.reload} />}
-          {cancel.error && <ErrorNotice error={cancel.error} onRetry={task.reload} />}
+          <FormError form={act} onReload={task.reload} />
+          <FormError form={cancel} onReload={task.reload} />
           <button type="button" onClick={() => act.submit()} disabled={act.busy}>
             {t.status === "open" ? "Complete" : "Reopen"}
           </button>
@@ -341,7 +344,9 @@ export function TaskPage({ id }: { id: string }) {
       <h2>Timeline</h2>
       <Timeline
         deps={[id, task.data.etag]}
-        load={async (cursor) => (await ok(api.GET("/api/tasks/{id}/history", { params: { path: { id }, query: { cursor } } }))).data}
+        load={async (cursor) =>
+          (await ok(api.GET("/api/tasks/{id}/history", { params: { path: { id }, query: { cursor, order: "desc" } } }))).data
+        }
       />
     </main>
   );
