@@ -2,8 +2,8 @@
 // (the local stack's moto serves one request at a time), against a running `cargo xtask dev`
 // or the stacks `cargo xtask test` starts (EVENTCRM_CONSOLE_URL).
 import { defineConfig } from "@playwright/test";
-
-const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+// A plain ES module, shared with scripts/lighthouse.mjs.
+import { chromiumArgs, chromiumPath } from "./chromium.mjs";
 
 export default defineConfig({
   testDir: "tests",
@@ -19,18 +19,6 @@ export default defineConfig({
     screenshot: "only-on-failure",
     actionTimeout: 20_000,
     navigationTimeout: 20_000,
-    launchOptions: {
-      executablePath: chromium,
-      // This machine's network is closed: Chromium's background services only add failures.
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    },
+    launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
   },
 });

@@ -126,6 +126,35 @@ function titleOf(error: ApiError): string {
   }
 }
 
+/** A record's screen before the record is read: loading, or why it cannot be. */
+export function RecordPending({
+  name,
+  record,
+  asOf,
+  onNow,
+}: {
+  name: string;
+  record: { error?: ApiError; reload: () => void };
+  asOf: string | null;
+  onNow: () => void;
+}) {
+  return (
+    <main id="main" tabIndex={-1}>
+      <h1>{name}</h1>
+      {record.error ? <ErrorNotice error={record.error} onRetry={record.reload} /> : <Loading />}
+      {/* Before its first event a record did not exist: a way back from that instant. */}
+      {asOf && record.error && (
+        <p>
+          Asked as it stood on {dateTime(asOf)}.{" "}
+          <button type="button" onClick={onNow}>
+            Back to now
+          </button>
+        </p>
+      )}
+    </main>
+  );
+}
+
 export function Loading() {
   return (
     <p class="muted" role="status">
@@ -428,7 +457,8 @@ function readName(type: Named, id: string): Promise<string> {
 function useRecordName(type: Named, id: string): string {
   const key = `${type}:${id}`;
   if (!names.has(key)) {
-    const read = readName(type, id);
+    // One more try after a second: a name is worth it (a function may have been starting).
+    const read = readName(type, id).catch(() => new Promise<string>((r) => setTimeout(r, 1000)).then(() => readName(type, id)));
     // A name that could not be read is not remembered: the next screen asks again.
     names.set(
       key,

@@ -9,12 +9,11 @@ import {
   AsOfControl,
   Badge,
   dateTime,
-  ErrorNotice,
   FormError,
   Field,
   ifMatch,
-  Loading,
   Paged,
+  RecordPending,
   RecordLink,
   RecordOption,
   Timeline,
@@ -292,8 +291,7 @@ export function CasePage({ id }: { id: string }) {
       ),
     kase.reload,
   );
-  if (kase.error) return <main id="main" tabIndex={-1}><h1>Case</h1><ErrorNotice error={kase.error} onRetry={kase.reload} /></main>;
-  if (!kase.data) return <main id="main" tabIndex={-1}><Loading /></main>;
+  if (!kase.data) return <RecordPending name="Case" record={kase} asOf={asOf} onNow={() => setAsOf(null)} />;
   const c = kase.data.data;
   return (
     <main id="main" tabIndex={-1}>

@@ -6,13 +6,12 @@ import { navigate } from "../router";
 import {
   AsOfBanner,
   AsOfControl,
-  ErrorNotice,
   FormError,
   Field,
   forgetNames,
   ifMatch,
-  Loading,
   Paged,
+  RecordPending,
   RecordLink,
   Timeline,
   useLoad,
@@ -128,8 +127,7 @@ export function ContactPage({ id }: { id: string }) {
     () => ok(api.GET("/api/contacts/{id}", { params: { path: { id }, query: asOf ? { asOf } : {} } })),
     [id, asOf],
   );
-  if (contact.error) return <main id="main" tabIndex={-1}><h1>Contact</h1><ErrorNotice error={contact.error} onRetry={contact.reload} /></main>;
-  if (!contact.data) return <main id="main" tabIndex={-1}><Loading /></main>;
+  if (!contact.data) return <RecordPending name="Contact" record={contact} asOf={asOf} onNow={() => setAsOf(null)} />;
   const c = contact.data.data;
   return (
     <main id="main" tabIndex={-1}>
@@ -309,8 +307,7 @@ export function ClientPage({ id }: { id: string }) {
     () => ok(api.GET("/api/clients/{id}", { params: { path: { id }, query: asOf ? { asOf } : {} } })),
     [id, asOf],
   );
-  if (client.error) return <main id="main" tabIndex={-1}><h1>Client</h1><ErrorNotice error={client.error} onRetry={client.reload} /></main>;
-  if (!client.data) return <main id="main" tabIndex={-1}><Loading /></main>;
+  if (!client.data) return <RecordPending name="Client" record={client} asOf={asOf} onNow={() => setAsOf(null)} />;
   const c = client.data.data;
   return (
     <main id="main" tabIndex={-1}>

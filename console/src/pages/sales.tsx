@@ -18,6 +18,7 @@ import {
   Loading,
   money,
   Paged,
+  RecordPending,
   RecordLink,
   refreshAfterWrite,
   Timeline,
@@ -513,9 +514,7 @@ export function OpportunityPage({ id }: { id: string }) {
       ),
     opportunity.reload,
   );
-  if (opportunity.error)
-    return <main id="main" tabIndex={-1}><h1>Opportunity</h1><ErrorNotice error={opportunity.error} onRetry={opportunity.reload} /></main>;
-  if (!opportunity.data) return <main id="main" tabIndex={-1}><Loading /></main>;
+  if (!opportunity.data) return <RecordPending name="Opportunity" record={opportunity} asOf={asOf} onNow={() => setAsOf(null)} />;
   const o = opportunity.data.data;
   return (
     <main id="main" tabIndex={-1}>

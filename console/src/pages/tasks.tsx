@@ -8,12 +8,11 @@ import {
   AsOfControl,
   Badge,
   dateTime,
-  ErrorNotice,
   FormError,
   Field,
   ifMatch,
-  Loading,
   Paged,
+  RecordPending,
   refreshAfterWrite,
   Timeline,
   timeLeft,
@@ -284,8 +283,7 @@ export function TaskPage({ id }: { id: string }) {
       ),
     task.reload,
   );
-  if (task.error) return <main id="main" tabIndex={-1}><h1>Task</h1><ErrorNotice error={task.error} onRetry={task.reload} /></main>;
-  if (!task.data) return <main id="main" tabIndex={-1}><Loading /></main>;
+  if (!task.data) return <RecordPending name="Task" record={task} asOf={asOf} onNow={() => setAsOf(null)} />;
   const t = task.data.data;
   return (
     <main id="main" tabIndex={-1}>
