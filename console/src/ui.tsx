@@ -30,6 +30,13 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
   return { ...state, reload };
 }
 
+/** A record read now, or as it stood at the instant `asOf` names (null: now). */
+export function useRecordAsOf<T>(read: (query: { asOf?: string }) => Promise<T>, id: string) {
+  const [asOf, setAsOf] = useState<string | null>(null);
+  const record = useLoad(() => read(asOf ? { asOf } : {}), [id, asOf]);
+  return { asOf, setAsOf, record };
+}
+
 /** Read models follow a write through the event stream, a moment later: after a write, a
  * screen that shows one reads again now and twice more shortly after. */
 export function refreshAfterWrite(reload: () => void) {
@@ -249,6 +256,35 @@ export function Field({ label, name, pointer, errors, hint, children }: FieldPro
         </small>
       )}
     </div>
+  );
+}
+
+/** A labelled `<select>` of fixed choices, with the API's error for it. */
+export function Choice<T extends string>({
+  label,
+  name,
+  value,
+  options,
+  onChange,
+  errors,
+}: {
+  label: string;
+  name: string;
+  value: T;
+  options: readonly T[];
+  onChange: (value: T) => void;
+  errors: Record<string, string>;
+}) {
+  return (
+    <Field label={label} name={name} errors={errors}>
+      {(p) => (
+        <select {...p} value={value} onChange={(e) => onChange(e.currentTarget.value as T)}>
+          {options.map((k) => (
+            <option key={k}>{k}</option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }
 

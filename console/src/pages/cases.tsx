@@ -10,6 +10,7 @@ import {
   Badge,
   dateTime,
   FormError,
+  Choice,
   Field,
   ifMatch,
   Paged,
@@ -17,6 +18,7 @@ import {
   RecordLink,
   RecordOption,
   Timeline,
+  useRecordAsOf,
   timeLeft,
   useLoad,
   useSubmit,
@@ -194,24 +196,8 @@ export function NewCase({ clientId: given }: { clientId: string }) {
           {(p) => <textarea {...p} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />}
         </Field>
         <div class="row">
-          <Field label="Priority" name="priority" errors={form.fields}>
-            {(p) => (
-              <select {...p} value={priority} onChange={(e) => setPriority(e.currentTarget.value as Schemas["Priority"])}>
-                {PRIORITIES.map((k) => (
-                  <option key={k}>{k}</option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="Origin" name="origin" errors={form.fields}>
-            {(p) => (
-              <select {...p} value={origin} onChange={(e) => setOrigin(e.currentTarget.value as Schemas["Origin"])}>
-                {["phone", "email", "web", "chat", "other"].map((k) => (
-                  <option key={k}>{k}</option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <Choice label="Priority" name="priority" value={priority} options={PRIORITIES} onChange={setPriority} errors={form.fields} />
+          <Choice label="Origin" name="origin" value={origin} options={["phone", "email", "web", "chat", "other"]} onChange={setOrigin} errors={form.fields} />
           <Field label="Assignee" name="assigneeId" errors={form.fields}>
             {(p) => <input {...p} value={assigneeId} onInput={(e) => setAssigneeId(e.currentTarget.value)} />}
           </Field>
@@ -266,8 +252,7 @@ const NEXT_STATUSES: Record<Schemas["CaseStatus"], Schemas["CaseStatusChange"]["
 };
 
 export function CasePage({ id }: { id: string }) {
-  const [asOf, setAsOf] = useState<string | null>(null);
-  const kase = useLoad(() => ok(api.GET("/api/cases/{id}", { params: { path: { id }, query: asOf ? { asOf } : {} } })), [id, asOf]);
+  const { asOf, setAsOf, record: kase } = useRecordAsOf((query) => ok(api.GET("/api/cases/{id}", { params: { path: { id }, query } })), id);
   const [resolution, setResolution] = useState("");
   const status = useSubmit(
     (key: string, next?: Schemas["CaseStatusChange"]["status"]) =>
@@ -407,24 +392,8 @@ function InteractionComposer({ caseId, clientId, etag, onAdded }: { caseId: stri
         {(p) => <textarea {...p} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />}
       </Field>
       <div class="row">
-        <Field label="Type" name="type" errors={form.fields}>
-          {(p) => (
-            <select {...p} value={type} onChange={(e) => setType(e.currentTarget.value as Schemas["InteractionType"])}>
-              {["note", "call", "email", "meeting"].map((k) => (
-                <option key={k}>{k}</option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="Direction" name="direction" errors={form.fields}>
-          {(p) => (
-            <select {...p} value={direction} onChange={(e) => setDirection(e.currentTarget.value as Schemas["Direction"])}>
-              {["inbound", "outbound", "internal"].map((k) => (
-                <option key={k}>{k}</option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <Choice label="Type" name="type" value={type} options={["note", "call", "email", "meeting"]} onChange={setType} errors={form.fields} />
+        <Choice label="Direction" name="direction" value={direction} options={["inbound", "outbound", "internal"]} onChange={setDirection} errors={form.fields} />
         <Field label="With contact" name="contactId" errors={form.fields}>
           {(p) => (
             <select {...p} value={contactId} onChange={(e) => setContactId(e.currentTarget.value)}>

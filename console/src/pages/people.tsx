@@ -14,7 +14,7 @@ import {
   RecordPending,
   RecordLink,
   Timeline,
-  useLoad,
+  useRecordAsOf,
   useSubmit,
 } from "../ui";
 import { RecordTasks } from "./tasks";
@@ -122,11 +122,7 @@ function NewContact() {
 }
 
 export function ContactPage({ id }: { id: string }) {
-  const [asOf, setAsOf] = useState<string | null>(null);
-  const contact = useLoad(
-    () => ok(api.GET("/api/contacts/{id}", { params: { path: { id }, query: asOf ? { asOf } : {} } })),
-    [id, asOf],
-  );
+  const { asOf, setAsOf, record: contact } = useRecordAsOf((query) => ok(api.GET("/api/contacts/{id}", { params: { path: { id }, query } })), id);
   if (!contact.data) return <RecordPending name="Contact" record={contact} asOf={asOf} onNow={() => setAsOf(null)} />;
   const c = contact.data.data;
   return (
@@ -302,11 +298,7 @@ function NewClient() {
 }
 
 export function ClientPage({ id }: { id: string }) {
-  const [asOf, setAsOf] = useState<string | null>(null);
-  const client = useLoad(
-    () => ok(api.GET("/api/clients/{id}", { params: { path: { id }, query: asOf ? { asOf } : {} } })),
-    [id, asOf],
-  );
+  const { asOf, setAsOf, record: client } = useRecordAsOf((query) => ok(api.GET("/api/clients/{id}", { params: { path: { id }, query } })), id);
   if (!client.data) return <RecordPending name="Client" record={client} asOf={asOf} onNow={() => setAsOf(null)} />;
   const c = client.data.data;
   return (

@@ -22,6 +22,7 @@ import {
   RecordLink,
   refreshAfterWrite,
   Timeline,
+  useRecordAsOf,
   useLoad,
   useSubmit,
 } from "../ui";
@@ -498,11 +499,7 @@ export function NewOpportunity({ clientId: given }: { clientId: string }) {
 }
 
 export function OpportunityPage({ id }: { id: string }) {
-  const [asOf, setAsOf] = useState<string | null>(null);
-  const opportunity = useLoad(
-    () => ok(api.GET("/api/opportunities/{id}", { params: { path: { id }, query: asOf ? { asOf } : {} } })),
-    [id, asOf],
-  );
+  const { asOf, setAsOf, record: opportunity } = useRecordAsOf((query) => ok(api.GET("/api/opportunities/{id}", { params: { path: { id }, query } })), id);
   const reopen = useSubmit(
     (key) =>
       ok(

@@ -9,14 +9,15 @@ import {
   Badge,
   dateTime,
   FormError,
+  Choice,
   Field,
   ifMatch,
   Paged,
   RecordPending,
   refreshAfterWrite,
   Timeline,
+  useRecordAsOf,
   timeLeft,
-  useLoad,
   useSubmit,
 } from "../ui";
 
@@ -225,24 +226,8 @@ export function NewTask({ targets, onCreated }: { targets: Schemas["TaskTarget"]
         {(p) => <input {...p} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />}
       </Field>
       <div class="row">
-        <Field label="Type" name="type" errors={form.fields}>
-          {(p) => (
-            <select {...p} value={type} onChange={(e) => setType(e.currentTarget.value as Schemas["TaskKind"])}>
-              {["todo", "call", "email", "meeting"].map((k) => (
-                <option key={k}>{k}</option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="Priority" name="priority" errors={form.fields}>
-          {(p) => (
-            <select {...p} value={priority} onChange={(e) => setPriority(e.currentTarget.value as Schemas["TaskPriority"])}>
-              {["low", "normal", "high", "urgent"].map((k) => (
-                <option key={k}>{k}</option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <Choice label="Type" name="type" value={type} options={["todo", "call", "email", "meeting"]} onChange={setType} errors={form.fields} />
+        <Choice label="Priority" name="priority" value={priority} options={["low", "normal", "high", "urgent"]} onChange={setPriority} errors={form.fields} />
         <Field label="Due" name="dueAt" errors={form.fields}>
           {(p) => <input {...p} type="datetime-local" value={dueAt} onInput={(e) => setDueAt(e.currentTarget.value)} />}
         </Field>
@@ -258,11 +243,7 @@ export function NewTask({ targets, onCreated }: { targets: Schemas["TaskTarget"]
 }
 
 export function TaskPage({ id }: { id: string }) {
-  const [asOf, setAsOf] = useState<string | null>(null);
-  const task = useLoad(
-    () => ok(api.GET("/api/tasks/{id}", { params: { path: { id }, query: asOf ? { asOf } : {} } })),
-    [id, asOf],
-  );
+  const { asOf, setAsOf, record: task } = useRecordAsOf((query) => ok(api.GET("/api/tasks/{id}", { params: { path: { id }, query } })), id);
   const [reason, setReason] = useState("");
   const act = useSubmit(async (key) => {
     const headers = { "Idempotency-Key": key, ...ifMatch(task.data?.etag) };
